@@ -1,0 +1,76 @@
+//! Certificates for the fake's HTTPS modes, made fresh per server with rcgen.
+
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+/// How the fake serves HTTPS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain HTTP.
+    Off,
+    /// A self-signed leaf for `localhost` / `127.0.0.1` (what a local HAC on :9002 has).
+    SelfSigned,
+    /// A leaf signed by a throwaway CA (what a company-internal CA looks like).
+    CaSigned,
+}
+
+/// The PEM material a test needs to trust the server.
+#[derive(Debug, Clone)]
+pub struct ServerCerts {
+    /// The server's own certificate (pin this).
+    pub leaf_pem: String,
+    /// The issuing CA for [`TlsMode::CaSigned`], else the leaf again.
+    pub ca_pem: String,
+    pub(crate) config: Arc<ServerConfig>,
+}
+
+fn leaf_params() -> CertificateParams {
+    let mut params =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .expect("static SANs are valid");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "fake-hac localhost");
+    params
+}
+
+/// Generates certificates and a rustls server config for `mode` (not `Off`).
+pub fn make(mode: TlsMode) -> ServerCerts {
+    let leaf_key = KeyPair::generate().expect("key generation");
+    let (leaf_pem, leaf_der, ca_pem) = match mode {
+        TlsMode::Off | TlsMode::SelfSigned => {
+            let cert = leaf_params().self_signed(&leaf_key).expect("self-signed");
+            (cert.pem(), cert.der().clone(), cert.pem())
+        }
+        TlsMode::CaSigned => {
+            let ca_key = KeyPair::generate().expect("key generation");
+            let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+            ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            ca_params
+                .distinguished_name
+                .push(DnType::CommonName, "fake-hac test CA");
+            let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
+            let issuer = Issuer::new(ca_params, ca_key);
+            let cert = leaf_params().signed_by(&leaf_key, &issuer).expect("leaf cert");
+            (cert.pem(), cert.der().clone(), ca_cert.pem())
+        }
+    };
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let chain: Vec<CertificateDer<'static>> = vec![leaf_der];
+    let config = ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .expect("server cert");
+    ServerCerts {
+        leaf_pem,
+        ca_pem,
+        config: Arc::new(config),
+    }
+}

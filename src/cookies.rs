@@ -1,0 +1,148 @@
+//! The client's own cookie jar.
+//!
+//! ureq's cookie feature stays off: we record every `Set-Cookie` ourselves, including the
+//! one on the login 302 that carries the post-fixation JSESSIONID, and send exactly one
+//! `Cookie` header. Host-only cookies work on bare host names (`localhost`,
+//! `commerce-server`) because no public-suffix list is loaded.
+
+use std::fmt;
+
+use cookie_store::{Cookie, CookieStore, RawCookie};
+use url::Url;
+
+/// The Java servlet session cookie.
+pub(crate) const JSESSIONID: &str = "JSESSIONID";
+
+#[derive(Default, Clone)]
+pub(crate) struct CookieJar {
+    store: CookieStore,
+}
+
+impl fmt::Debug for CookieJar {
+    // cookie_store's own Debug prints values; we print names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.store.iter_any().map(|c| c.name().to_owned()))
+            .finish()
+    }
+}
+
+impl CookieJar {
+    /// Records the `Set-Cookie` header values of a response to `url`.
+    /// Unparseable values are skipped, as a browser would.
+    pub fn store(&mut self, set_cookies: &[String], url: &Url) {
+        let parsed = set_cookies
+            .iter()
+            .filter_map(|s| RawCookie::parse(s.clone()).ok());
+        self.store.store_response_cookies(parsed, url);
+    }
+
+    /// The value for a single `Cookie` request header, if any cookie applies.
+    pub fn header_for(&self, url: &Url) -> Option<String> {
+        let mut out = String::new();
+        for (name, value) in self.store.get_request_values(url) {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(value);
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Drops every cookie with this name (any domain or path).
+    pub fn remove_named(&mut self, name: &str) {
+        let doomed: Vec<(String, String)> = self
+            .store
+            .iter_any()
+            .filter(|c| c.name() == name)
+            .map(|c| (String::from(&c.domain), String::from(&c.path)))
+            .collect();
+        for (domain, path) in doomed {
+            self.store.remove(&domain, &path, name);
+        }
+    }
+
+    /// True when a cookie of this name is stored and unexpired.
+    #[cfg(test)]
+    pub fn has(&self, name: &str) -> bool {
+        self.store.iter_unexpired().any(|c| c.name() == name)
+    }
+
+    /// Every unexpired cookie, session cookies included (cookie_store's own serializer
+    /// drops those, and JSESSIONID is one).
+    pub fn to_vec(&self) -> Vec<Cookie<'static>> {
+        self.store.iter_unexpired().cloned().collect()
+    }
+
+    /// Rebuilds a jar from [`CookieJar::to_vec`]'s output; expired ones are dropped.
+    pub fn from_vec(cookies: Vec<Cookie<'static>>) -> CookieJar {
+        let store = CookieStore::from_cookies(
+            cookies.into_iter().map(Ok::<_, std::convert::Infallible>),
+            false,
+        )
+        .unwrap_or_default();
+        CookieJar { store }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn host_only_cookies_on_bare_hosts() {
+        for base in [
+            "http://localhost:9001/hac/",
+            "http://commerce-server:9001/hac/",
+            "http://127.0.0.1:9001/hac/",
+        ] {
+            let mut jar = CookieJar::default();
+            jar.store(
+                &[
+                    "JSESSIONID=abc; Path=/hac; HttpOnly".into(),
+                    "ROUTE=.node-a; Path=/".into(),
+                ],
+                &url(base),
+            );
+            let h = jar.header_for(&url(&format!("{base}console/x"))).unwrap();
+            assert!(h.contains("JSESSIONID=abc"), "{base}: {h}");
+            assert!(h.contains("ROUTE=.node-a"), "{base}: {h}");
+        }
+    }
+
+    #[test]
+    fn path_scoping_and_replacement() {
+        let mut jar = CookieJar::default();
+        let u = url("http://localhost:9001/hac/login");
+        jar.store(&["JSESSIONID=one; Path=/hac".into()], &u);
+        jar.store(&["JSESSIONID=two; Path=/hac".into()], &u);
+        assert_eq!(jar.header_for(&u).unwrap(), "JSESSIONID=two");
+        assert!(jar.header_for(&url("http://localhost:9001/other")).is_none());
+    }
+
+    #[test]
+    fn remove_and_round_trip_keep_session_cookies() {
+        let mut jar = CookieJar::default();
+        let u = url("https://localhost:9002/");
+        jar.store(
+            &[
+                "JSESSIONID=s1; Path=/; Secure; HttpOnly".into(),
+                "ROUTE=.a; Path=/".into(),
+                "garbage-without-equals".into(),
+            ],
+            &u,
+        );
+        let again = CookieJar::from_vec(jar.to_vec());
+        assert_eq!(again.header_for(&u), jar.header_for(&u));
+        assert!(again.has(JSESSIONID));
+        jar.remove_named(JSESSIONID);
+        assert_eq!(jar.header_for(&u).unwrap(), "ROUTE=.a");
+        assert_eq!(format!("{jar:?}"), "[\"ROUTE\"]");
+    }
+}

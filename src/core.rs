@@ -1,0 +1,450 @@
+//! The client's state and every decision that needs no I/O: URLs, headers, cookies, CSRF,
+//! what a response says about the session, and when to persist. Both the blocking and the
+//! async client drive this same core.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use url::Url;
+use zeroize::Zeroizing;
+
+use crate::call::{Body, Call};
+use crate::config::HacConfig;
+use crate::cookies::{CookieJar, JSESSIONID};
+use crate::error::{Error, Result};
+use crate::html;
+use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession, now_ms};
+use crate::transport::{HttpRequest, HttpResponse, Method};
+
+/// Spring Security's default CSRF header.
+pub(crate) const DEFAULT_CSRF_HEADER: &str = "X-CSRF-TOKEN";
+const FORM: &str = "application/x-www-form-urlencoded; charset=UTF-8";
+const HTML_ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+/// Redirect hops followed by hand (GET only) before giving up.
+pub(crate) const MAX_HOPS: usize = 5;
+/// The stored session's last-used time is written at most this often.
+const SAVE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// What a console response says about the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Liveness {
+    /// The session was accepted (whatever the status).
+    Alive,
+    /// Not authenticated: redirect to login, login page, 401.
+    Dead,
+    /// 403: a dead session's CSRF token, or a real permission problem.
+    Forbidden,
+}
+
+pub(crate) fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// A `Location` that points at the login page (`/login`, `/login.jsp`, `?login_error`).
+pub(crate) fn is_login_location(location: &str) -> bool {
+    let path = location.split(['?', '#']).next().unwrap_or("");
+    path.ends_with("/login") || path.ends_with("/login.jsp") || location.contains("login_error")
+}
+
+pub(crate) fn classify(resp: &HttpResponse) -> Liveness {
+    match resp.status {
+        401 => Liveness::Dead,
+        403 => Liveness::Forbidden,
+        s if is_redirect(s) => match &resp.location {
+            Some(loc) if is_login_location(loc) => Liveness::Dead,
+            _ => Liveness::Alive,
+        },
+        200 if html::may_be_login_page(&resp.body)
+            && html::PageInfo::parse(&resp.body).is_login_page =>
+        {
+            Liveness::Dead
+        }
+        _ => Liveness::Alive,
+    }
+}
+
+/// `application/x-www-form-urlencoded` body, in memory that is wiped on drop.
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        ser.append_pair(k, v);
+    }
+    Zeroizing::new(ser.finish().into_bytes())
+}
+
+#[derive(Default)]
+struct State {
+    jar: CookieJar,
+    /// Resolved context path (configured or detected).
+    ctx: Option<String>,
+    csrf: Option<String>,
+    csrf_header: Option<String>,
+    logged_in: bool,
+    restore_attempted: bool,
+    created_ms: u64,
+    last_used_ms: u64,
+    last_saved: Option<Instant>,
+}
+
+pub(crate) struct Core {
+    pub config: HacConfig,
+    state: Mutex<State>,
+}
+
+impl Core {
+    pub fn new(config: HacConfig) -> Core {
+        let state = State {
+            ctx: config.context_path.clone(),
+            ..State::default()
+        };
+        Core {
+            config,
+            state: Mutex::new(state),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // State stays consistent across a panic elsewhere: every update is one assignment.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn context(&self) -> Option<String> {
+        self.lock().ctx.clone()
+    }
+
+    pub fn is_logged_in(&self) -> bool {
+        self.lock().logged_in
+    }
+
+    pub fn username(&self) -> Result<String> {
+        self.config.credentials.username()
+    }
+
+    pub fn key(&self) -> Result<SessionKey> {
+        Ok(SessionKey::new(
+            self.config.base_url(),
+            self.username()?,
+            &self.config.environment,
+        ))
+    }
+
+    /// `base + ctx + path (+ ?query)`.
+    pub fn url(&self, ctx: &str, path: &str, query: Option<&str>) -> Result<Url> {
+        let mut s = format!("{}{ctx}{path}", self.config.base_url());
+        if let Some(q) = query {
+            s.push('?');
+            s.push_str(q);
+        }
+        Url::parse(&s).map_err(|e| Error::config(format!("cannot build URL for {path}: {e}")))
+    }
+
+    /// Resolves a `Location` against `current`, keeping our own scheme, host and port:
+    /// proxies in front of HAC often put the wrong ones into absolute redirects.
+    pub fn resolve(&self, current: &Url, location: &str) -> Result<Url> {
+        let joined = current.join(location).map_err(|e| {
+            Error::invalid(current.path(), "a valid redirect Location", e.to_string())
+        })?;
+        let mut out = self.config.base_url.clone();
+        out.set_path(joined.path());
+        out.set_query(joined.query());
+        Ok(out)
+    }
+
+    pub fn attach_cookies(&self, req: &mut HttpRequest) {
+        if let Some(v) = self.lock().jar.header_for(&req.url) {
+            req.headers.push(("Cookie".into(), v));
+        }
+    }
+
+    pub fn store_cookies(&self, url: &Url, resp: &HttpResponse) {
+        if !resp.set_cookies.is_empty() {
+            self.lock().jar.store(&resp.set_cookies, url);
+        }
+    }
+
+    /// A plain page GET (login page, landing page).
+    pub fn page_request(&self, url: Url) -> HttpRequest {
+        let mut req = HttpRequest::get(url, self.config.timeout);
+        req.headers.push(("Accept".into(), HTML_ACCEPT.into()));
+        req
+    }
+
+    /// The login form POST. The body holds the password and is wiped after sending.
+    pub fn login_request(&self, ctx: &str, body: Zeroizing<Vec<u8>>) -> Result<HttpRequest> {
+        Ok(HttpRequest {
+            method: Method::Post,
+            url: self.url(ctx, "/j_spring_security_check", None)?,
+            headers: vec![
+                ("Content-Type".into(), FORM.into()),
+                ("Accept".into(), HTML_ACCEPT.into()),
+            ],
+            body: Some(body),
+            timeout: self.config.timeout,
+        })
+    }
+
+    /// The HTTP request for a console call, with the session's CSRF token.
+    pub fn build(&self, call: &Call) -> Result<HttpRequest> {
+        let (ctx, token, header) = {
+            let st = self.lock();
+            (
+                st.ctx.clone().unwrap_or_default(),
+                st.csrf.clone(),
+                st.csrf_header
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_CSRF_HEADER.into()),
+            )
+        };
+        let url = self.url(&ctx, call.path, call.query.as_deref())?;
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(6);
+        if call.json {
+            headers.push(("X-Requested-With".into(), "XMLHttpRequest".into()));
+            headers.push(("Accept".into(), "application/json".into()));
+        } else {
+            headers.push(("Accept".into(), HTML_ACCEPT.into()));
+        }
+        let body = match &call.body {
+            Body::None => None,
+            Body::Form(fields) => {
+                headers.push(("Content-Type".into(), FORM.into()));
+                let mut pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                // Spring accepts the token as header or field; send both, as the UI does.
+                if let Some(t) = &token {
+                    pairs.push(("_csrf", t));
+                }
+                Some(form_body(&pairs))
+            }
+            Body::Json(json) => {
+                headers.push((
+                    "Content-Type".into(),
+                    "application/json; charset=UTF-8".into(),
+                ));
+                Some(Zeroizing::new(json.clone().into_bytes()))
+            }
+        };
+        if call.method == Method::Post {
+            if let Some(t) = token {
+                headers.push((header, t));
+            }
+        }
+        let timeout = call.timeout.unwrap_or(if call.long {
+            self.config.long_timeout
+        } else {
+            self.config.timeout
+        });
+        Ok(HttpRequest {
+            method: call.method,
+            url,
+            headers,
+            body,
+            timeout,
+        })
+    }
+
+    /// Before a login: the pre-login session id is worthless, and keeping it could leave
+    /// two JSESSIONIDs in the jar when the server changes the cookie path.
+    pub fn begin_login(&self) {
+        let mut st = self.lock();
+        st.jar.remove_named(JSESSIONID);
+        st.logged_in = false;
+        st.csrf = None;
+    }
+
+    pub fn finish_login(&self, ctx: &str, token: String, header: Option<String>) {
+        {
+            let mut st = self.lock();
+            st.ctx = Some(ctx.to_owned());
+            st.csrf = Some(token);
+            if header.is_some() {
+                st.csrf_header = header;
+            }
+            st.logged_in = true;
+            st.restore_attempted = true;
+            let now = now_ms();
+            st.created_ms = now;
+            st.last_used_ms = now;
+        }
+        self.save(true);
+    }
+
+    pub fn set_context(&self, ctx: &str) {
+        self.lock().ctx = Some(ctx.to_owned());
+    }
+
+    /// A page after login can carry a fresh token; keep the newest.
+    pub fn update_csrf(&self, info: &html::PageInfo) {
+        if let Some(t) = &info.csrf {
+            let mut st = self.lock();
+            st.csrf = Some(t.clone());
+            if info.csrf_header.is_some() {
+                st.csrf_header = info.csrf_header.clone();
+            }
+        }
+    }
+
+    /// The server no longer knows the session.
+    pub fn forget(&self) {
+        let mut st = self.lock();
+        st.logged_in = false;
+        st.csrf = None;
+    }
+
+    /// After logout or a failed re-login: nothing of the session is kept, here or stored.
+    pub fn discard(&self) {
+        {
+            let mut st = self.lock();
+            st.jar.remove_named(JSESSIONID);
+            st.logged_in = false;
+            st.csrf = None;
+            st.restore_attempted = true;
+        }
+        if let (Some(store), Ok(key)) = (&self.config.store, self.key()) {
+            if let Err(e) = store.remove(&key) {
+                log::warn!("cannot remove stored session: {e}");
+            }
+        }
+    }
+
+    /// True when a session is at hand, resuming a stored one if there is one (once per
+    /// client). Resuming is optimistic: no request is made to check it.
+    pub fn ensure_session(&self) -> Result<bool> {
+        let mut st = self.lock();
+        if st.logged_in {
+            return Ok(true);
+        }
+        if st.restore_attempted {
+            return Ok(false);
+        }
+        st.restore_attempted = true;
+        let Some(store) = &self.config.store else {
+            return Ok(false);
+        };
+        let key = self.key()?;
+        let stored = match store.load(&key) {
+            Ok(Some(s)) => s,
+            Ok(None) => return Ok(false),
+            Err(e) => {
+                log::warn!("cannot read stored session, logging in: {e}");
+                return Ok(false);
+            }
+        };
+        let usable = stored.key() == key
+            && !stored.is_expired(
+                SystemTime::now(),
+                self.config.session_idle_limit,
+                self.config.session_max_age,
+            )
+            && !stored.csrf_token.is_empty()
+            && self
+                .config
+                .context_path
+                .as_ref()
+                .is_none_or(|c| *c == stored.context_path);
+        if !usable {
+            let _ = store.remove(&key);
+            return Ok(false);
+        }
+        st.jar = CookieJar::from_vec(stored.cookies);
+        st.ctx = Some(stored.context_path);
+        st.csrf = Some(stored.csrf_token);
+        st.csrf_header = Some(stored.csrf_header).filter(|h| !h.is_empty());
+        st.created_ms = stored.created_ms;
+        st.last_used_ms = stored.last_used_ms;
+        st.last_saved = Some(Instant::now());
+        st.logged_in = true;
+        log::debug!("resumed stored session for {}", key.username);
+        Ok(true)
+    }
+
+    /// After a successful call: note the use, and persist it at most once a second.
+    pub fn touch(&self) {
+        let due = {
+            let mut st = self.lock();
+            st.last_used_ms = now_ms();
+            st.last_saved.is_none_or(|t| t.elapsed() >= SAVE_INTERVAL)
+        };
+        if due {
+            self.save(false);
+        }
+    }
+
+    fn save(&self, force: bool) {
+        let Some(store) = &self.config.store else {
+            return;
+        };
+        let Ok(username) = self.username() else {
+            return;
+        };
+        let session = {
+            let mut st = self.lock();
+            if !st.logged_in {
+                return;
+            }
+            if !force && st.last_saved.is_some_and(|t| t.elapsed() < SAVE_INTERVAL) {
+                return;
+            }
+            st.last_saved = Some(Instant::now());
+            StoredSession {
+                version: SESSION_FORMAT_VERSION,
+                base_url: self.config.base_url().to_owned(),
+                context_path: st.ctx.clone().unwrap_or_default(),
+                username,
+                environment: self.config.environment.clone(),
+                created_ms: st.created_ms,
+                last_used_ms: st.last_used_ms,
+                csrf_token: st.csrf.clone().unwrap_or_default(),
+                csrf_header: st
+                    .csrf_header
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_CSRF_HEADER.into()),
+                cookies: st.jar.to_vec(),
+            }
+        };
+        // A store that cannot be written must not fail the call that just worked.
+        if let Err(e) = store.save(&session) {
+            log::warn!("cannot persist session: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, location: Option<&str>, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            location: location.map(str::to_owned),
+            set_cookies: vec![],
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn classifies_every_expiry_answer() {
+        assert_eq!(classify(&resp(302, Some("/hac/login"), "")), Liveness::Dead);
+        assert_eq!(classify(&resp(302, Some("http://h/hac/login.jsp"), "")), Liveness::Dead);
+        assert_eq!(classify(&resp(401, None, "")), Liveness::Dead);
+        assert_eq!(classify(&resp(403, None, "")), Liveness::Forbidden);
+        let login = include_str!("../fixtures/login.html");
+        assert_eq!(classify(&resp(200, None, login)), Liveness::Dead);
+        assert_eq!(classify(&resp(200, None, "{\"j_username\":1}")), Liveness::Alive);
+        assert_eq!(classify(&resp(302, Some("/hac/other"), "")), Liveness::Alive);
+        assert_eq!(classify(&resp(500, None, "boom")), Liveness::Alive);
+    }
+
+    #[test]
+    fn login_locations() {
+        assert!(is_login_location("/hac/login?login_error=1"));
+        assert!(is_login_location("https://x/login.jsp"));
+        assert!(!is_login_location("/hac/"));
+        assert!(!is_login_location("/hac/loginfoo"));
+    }
+
+    #[test]
+    fn form_encoding_escapes() {
+        let b = form_body(&[("j_password", "p&=ss wörd"), ("x", "")]);
+        assert_eq!(std::str::from_utf8(&b).unwrap(), "j_password=p%26%3Dss+w%C3%B6rd&x=");
+    }
+}

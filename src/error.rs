@@ -1,0 +1,265 @@
+//! The one error type of the library.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything that can go wrong talking to HAC.
+///
+/// No variant ever carries a password, a session id or a CSRF token: the fields hold URLs
+/// without credentials, paths, status codes, short excerpts of server bodies and messages
+/// written by this library.
+///
+/// ```
+/// use hac_client::Error;
+/// fn explain(e: &Error) -> &'static str {
+///     match e {
+///         Error::BadCredentials { .. } => "check the password",
+///         Error::Tls { .. } => "check the certificate settings",
+///         Error::Timeout { .. } => "the server is slow; raise the timeout",
+///         _ => "something else",
+///     }
+/// }
+/// # let _ = explain;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server could not be reached: connection refused or reset, unknown host.
+    Connect {
+        /// Scheme, host and port.
+        url: String,
+        /// What the operating system or resolver said.
+        message: String,
+    },
+    /// The TLS handshake failed (untrusted or expired certificate, wrong host name...).
+    Tls {
+        /// Scheme, host and port.
+        url: String,
+        /// The rustls reason, e.g. `invalid peer certificate: UnknownIssuer`.
+        reason: String,
+    },
+    /// No complete answer within the timeout.
+    Timeout {
+        /// The request path.
+        path: String,
+        /// The timeout in force for this call.
+        after: Duration,
+    },
+    /// Any other transport failure (protocol error, broken body, decompression).
+    Transport {
+        /// The request path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The server refused the user name and password.
+    BadCredentials {
+        /// The user name that was tried.
+        username: String,
+    },
+    /// Login did not complete for a reason other than the password (for example the server
+    /// still shows the login page after a successful-looking login).
+    LoginFailed {
+        /// What happened.
+        reason: String,
+    },
+    /// A CSRF token was missing from a page, or the server rejected ours.
+    Csrf {
+        /// What happened.
+        reason: String,
+    },
+    /// The server still treats us as logged out after a fresh login and one retry.
+    SessionRejected {
+        /// The request path.
+        path: String,
+    },
+    /// The user is logged in but not allowed to do this (403 after a fresh login).
+    Forbidden {
+        /// The request path.
+        path: String,
+    },
+    /// An HTTP status the operation does not expect.
+    HttpStatus {
+        /// The status code.
+        status: u16,
+        /// The request path.
+        path: String,
+        /// The first characters of the body, whitespace collapsed.
+        excerpt: String,
+    },
+    /// The body was not what the operation expects (garbage HTML, malformed JSON, ...).
+    InvalidResponse {
+        /// The request path.
+        path: String,
+        /// What the client expected to find.
+        expected: String,
+        /// Why it did not (parser message, a short excerpt).
+        detail: String,
+    },
+    /// The response body was larger than the configured limit.
+    ResponseTooLarge {
+        /// The request path.
+        path: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Context-path detection found no login page.
+    ContextPathNotFound {
+        /// The paths that were tried.
+        tried: Vec<String>,
+    },
+    /// The configuration is invalid (bad URL, unreadable PEM, ...).
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+    /// The credential provider could not supply a user name or password.
+    Credentials {
+        /// What went wrong (never the secret itself).
+        message: String,
+    },
+    /// Reading or writing a stored session failed.
+    Persistence {
+        /// The file involved, if any.
+        path: Option<PathBuf>,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// True for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// True for failures of login or session: bad credentials, login failure, CSRF,
+    /// rejected session.
+    pub fn is_authentication(&self) -> bool {
+        matches!(
+            self,
+            Error::BadCredentials { .. }
+                | Error::LoginFailed { .. }
+                | Error::Csrf { .. }
+                | Error::SessionRejected { .. }
+        )
+    }
+
+    pub(crate) fn invalid(path: &str, expected: &str, detail: impl Into<String>) -> Error {
+        Error::InvalidResponse {
+            path: path.to_owned(),
+            expected: expected.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn persistence(path: Option<PathBuf>, message: impl fmt::Display) -> Error {
+        Error::Persistence {
+            path,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Connect { url, message } => write!(f, "cannot connect to {url}: {message}"),
+            Error::Tls { url, reason } => write!(f, "TLS handshake with {url} failed: {reason}"),
+            Error::Timeout { path, after } => {
+                write!(f, "{path}: no answer within {:.1} s", after.as_secs_f64())
+            }
+            Error::Transport { path, message } => write!(f, "{path}: transport error: {message}"),
+            Error::BadCredentials { username } => {
+                write!(f, "login as {username:?} failed: bad user name or password")
+            }
+            Error::LoginFailed { reason } => write!(f, "login failed: {reason}"),
+            Error::Csrf { reason } => write!(f, "CSRF: {reason}"),
+            Error::SessionRejected { path } => write!(
+                f,
+                "{path}: the server still treats the session as logged out after a fresh login"
+            ),
+            Error::Forbidden { path } => {
+                write!(f, "{path}: access denied (403) for the logged-in user")
+            }
+            Error::HttpStatus {
+                status,
+                path,
+                excerpt,
+            } => {
+                write!(f, "{path}: unexpected HTTP status {status}")?;
+                if !excerpt.is_empty() {
+                    write!(f, ": {excerpt}")?;
+                }
+                Ok(())
+            }
+            Error::InvalidResponse {
+                path,
+                expected,
+                detail,
+            } => write!(f, "{path}: expected {expected}: {detail}"),
+            Error::ResponseTooLarge { path, limit } => {
+                write!(f, "{path}: response larger than the limit of {limit} bytes")
+            }
+            Error::ContextPathNotFound { tried } => write!(
+                f,
+                "no HAC login page found (tried {}); set the context path explicitly",
+                tried.join(", ")
+            ),
+            Error::Config { message } => write!(f, "invalid configuration: {message}"),
+            Error::Credentials { message } => write!(f, "credentials unavailable: {message}"),
+            Error::Persistence { path, message } => match path {
+                Some(p) => write!(f, "session store {}: {message}", p.display()),
+                None => write!(f, "session store: {message}"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A short, single-line excerpt of a body for error messages.
+pub(crate) fn excerpt(body: &str) -> String {
+    const MAX: usize = 160;
+    let mut out = String::new();
+    for word in body.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() >= MAX {
+            let mut cut = MAX;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.truncate(cut);
+            out.push('…');
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_collapses_and_truncates() {
+        assert_eq!(excerpt("  a\n\n b\tc "), "a b c");
+        let long = "é".repeat(500);
+        let e = excerpt(&long);
+        assert!(e.ends_with('…'));
+        assert!(e.len() <= 164);
+    }
+}

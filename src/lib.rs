@@ -1,0 +1,131 @@
+//! A client for the SAP Commerce (Hybris) Administration Console, **HAC**: run Groovy,
+//! FlexibleSearch and SQL, import and validate ImpEx, and run system updates from Rust,
+//! against local, dev, staging and production servers.
+//!
+//! It handles what HAC makes hard: the CSRF token (read from the page with a real HTML
+//! parser, renewed after login), Spring Security's session fixation (the client keeps
+//! its own cookie jar and follows the login redirect itself), the CCv2 `ROUTE` cookie,
+//! the `/hac` or root context path (detected when not set), and sessions that die: the
+//! client logs in again once and retries once. Sessions are persisted between runs
+//! (without the password) so that a script run ten times logs in once.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use hac_client::{BasicCredentials, FlexibleSearch, HacClient, HacConfig};
+//!
+//! let config = HacConfig::builder("https://localhost:9002")
+//!     .credentials(BasicCredentials::new("admin", "nimda"))
+//!     .pin_certificate_pem(std::fs::read("hac-cert.pem")?)
+//!     .build()?;
+//! let hac = HacClient::new(config)?;
+//!
+//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42", false)?;
+//! println!("{} -> {}", groovy.output, groovy.result);
+//!
+//! let products = hac.flexible_search(FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}").max_count(10))?;
+//! for row in products.rows() {
+//!     println!("{:?}", row.get("code"));
+//! }
+//!
+//! let import = hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?;
+//! assert!(import.success, "{}: {:?}", import.summary, import.details);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Blocking and async
+//!
+//! [`HacClient`] (also [`blocking::HacClient`]) blocks the calling thread. With the
+//! `async` feature, `nonblocking::HacClient` has the same methods as `async fn`s; it is
+//! generated from the same source and runs the same HTTP stack on a thread pool, so it
+//! works under any executor.
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`] variant a caller can match: connect, TLS, timeout, bad
+//! credentials, CSRF, a session the server keeps rejecting, permission, HTTP status,
+//! invalid response, persistence. None of them contains the password or a session id.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod call;
+mod config;
+mod cookies;
+mod core;
+mod credentials;
+mod error;
+mod flexsearch;
+mod groovy;
+mod html;
+mod impex;
+mod manager;
+mod row_de;
+mod session;
+mod store;
+mod transport;
+mod update;
+
+pub use config::{
+    DEFAULT_LONG_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SESSION_IDLE,
+    DEFAULT_SESSION_MAX_AGE, DEFAULT_TIMEOUT, HacConfig, HacConfigBuilder,
+};
+pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
+pub use error::{Error, Result};
+pub use flexsearch::{FlexSearchResult, FlexibleSearch, Row};
+pub use groovy::GroovyResult;
+pub use impex::{ImpexImport, ImpexResult, ValidationMode};
+pub use manager::SessionManager;
+pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
+pub use store::{FileStore, MemoryStore, SessionStore};
+pub use update::{
+    Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome, UpdateParameter,
+    UpdateRequest,
+};
+
+/// The blocking client.
+///
+/// ```no_run
+/// use hac_client::{blocking::HacClient, BasicCredentials, HacConfig};
+/// let hac = HacClient::new(
+///     HacConfig::builder("http://localhost:9001")
+///         .credentials(BasicCredentials::new("admin", "nimda"))
+///         .build()?,
+/// )?;
+/// let r = hac.execute_groovy("return 1", false)?;
+/// assert!(r.success);
+/// # Ok::<(), hac_client::Error>(())
+/// ```
+#[path = "."]
+pub mod blocking {
+    pub(crate) use crate::transport::blocking::Transport;
+    pub(crate) use maybe_async::must_be_sync as maybe;
+    mod client;
+    pub use client::HacClient;
+}
+
+/// The async client (feature `async`): the same API with `async fn`s.
+///
+/// ```no_run
+/// # async fn demo() -> hac_client::Result<()> {
+/// use hac_client::{nonblocking::HacClient, BasicCredentials, HacConfig};
+/// let hac = HacClient::new(
+///     HacConfig::builder("http://localhost:9001")
+///         .credentials(BasicCredentials::new("admin", "nimda"))
+///         .build()?,
+/// )?;
+/// let r = hac.flexible_search("SELECT {pk} FROM {Language}").await?;
+/// println!("{} rows", r.rows.len());
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "async")]
+#[path = "."]
+#[allow(clippy::duplicate_mod)] // the same file, compiled a second time as async code
+pub mod nonblocking {
+    pub(crate) use crate::transport::nonblocking::Transport;
+    pub(crate) use maybe_async::must_be_async as maybe;
+    mod client;
+    pub use client::HacClient;
+}
+
+pub use blocking::HacClient;

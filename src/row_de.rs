@@ -1,0 +1,214 @@
+//! A serde `Deserializer` over one FlexibleSearch row, so results can be read straight
+//! into a caller's types. HAC sends every cell as text; numbers and booleans are parsed
+//! on demand, `NULL` maps to `None`.
+
+use serde::de::value::{Error, StrDeserializer};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::forward_to_deserialize_any;
+
+pub(crate) struct RowDeserializer<'a> {
+    headers: &'a [String],
+    cells: &'a [Option<String>],
+    pos: usize,
+}
+
+impl<'a> RowDeserializer<'a> {
+    pub fn new(headers: &'a [String], cells: &'a [Option<String>]) -> Self {
+        RowDeserializer {
+            headers,
+            cells,
+            pos: 0,
+        }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for RowDeserializer<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_map(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(self)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_seq(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> MapAccess<'de> for RowDeserializer<'_> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+        match self.headers.get(self.pos) {
+            None => Ok(None),
+            Some(h) => {
+                let key: StrDeserializer<'_, Error> = h.as_str().into_deserializer();
+                seed.deserialize(key).map(Some)
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let cell = self.cells.get(self.pos).and_then(|c| c.as_deref());
+        self.pos += 1;
+        seed.deserialize(Cell(cell))
+    }
+}
+
+impl<'de> SeqAccess<'de> for RowDeserializer<'_> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+        if self.pos >= self.cells.len() {
+            return Ok(None);
+        }
+        let cell = self.cells[self.pos].as_deref();
+        self.pos += 1;
+        seed.deserialize(Cell(cell)).map(Some)
+    }
+}
+
+/// One cell: text or `NULL`.
+struct Cell<'a>(Option<&'a str>);
+
+macro_rules! parse_number {
+    ($($method:ident => $visit:ident : $ty:ty),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let s = self.text()?;
+            let n: $ty = s.trim().parse().map_err(|_| {
+                de::Error::custom(format!("cell {s:?} is not a valid {}", stringify!($ty)))
+            })?;
+            visitor.$visit(n)
+        }
+    )*};
+}
+
+impl<'a> Cell<'a> {
+    fn text(&self) -> Result<&'a str, Error> {
+        self.0
+            .ok_or_else(|| de::Error::custom("NULL cell for a non-optional field"))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Cell<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            None => visitor.visit_unit(),
+            Some(s) => visitor.visit_str(s),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            None => visitor.visit_none(),
+            Some(_) => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let s = self.text()?;
+        match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => visitor.visit_bool(true),
+            "false" | "0" => visitor.visit_bool(false),
+            _ => Err(de::Error::custom(format!("cell {s:?} is not a boolean"))),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let s: StrDeserializer<'_, Error> = self.text()?.into_deserializer();
+        visitor.visit_enum(s)
+    }
+
+    parse_number! {
+        deserialize_i8 => visit_i8: i8,
+        deserialize_i16 => visit_i16: i16,
+        deserialize_i32 => visit_i32: i32,
+        deserialize_i64 => visit_i64: i64,
+        deserialize_i128 => visit_i128: i128,
+        deserialize_u8 => visit_u8: u8,
+        deserialize_u16 => visit_u16: u16,
+        deserialize_u32 => visit_u32: u32,
+        deserialize_u64 => visit_u64: u64,
+        deserialize_u128 => visit_u128: u128,
+        deserialize_f32 => visit_f32: f32,
+        deserialize_f64 => visit_f64: f64,
+    }
+
+    forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_owned())
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Product {
+        #[serde(rename = "PK")]
+        pk: u64,
+        code: String,
+        name: Option<String>,
+        price: Option<f64>,
+        online: bool,
+    }
+
+    #[test]
+    fn struct_by_name_with_nulls_and_numbers() {
+        let headers = vec!["PK".into(), "code".into(), "name".into(), "price".into(), "online".into(), "extra".into()];
+        let cells = vec![s("8796093054977"), s("0001"), None, s(" 9.5 "), s("true"), s("ignored")];
+        let p = Product::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
+        assert_eq!(p, Product { pk: 8796093054977, code: "0001".into(), name: None, price: Some(9.5), online: true });
+    }
+
+    #[test]
+    fn tuple_by_position_and_errors() {
+        let headers = vec!["a".into(), "b".into()];
+        let cells = vec![s("1"), None];
+        let t: (u8, Option<String>) = Deserialize::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
+        assert_eq!(t, (1, None));
+        let e = <(u8, String)>::deserialize(RowDeserializer::new(&headers, &cells)).unwrap_err();
+        assert!(e.to_string().contains("NULL"), "{e}");
+        let cells = vec![s("x"), s("y")];
+        let e = <(u8, String)>::deserialize(RowDeserializer::new(&headers, &cells)).unwrap_err();
+        assert!(e.to_string().contains("not a valid u8"), "{e}");
+    }
+}

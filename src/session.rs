@@ -1,0 +1,171 @@
+//! What a stored session is, and which session belongs to whom.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cookie_store::Cookie;
+use serde::{Deserialize, Serialize};
+
+/// Version of the stored-session format this build reads and writes.
+pub const SESSION_FORMAT_VERSION: u32 = 1;
+
+/// Identifies a session: the same server, user and environment share one, anything else
+/// never does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionKey {
+    /// Base URL without trailing slash.
+    pub base_url: String,
+    /// HAC user name.
+    pub username: String,
+    /// Environment name.
+    pub environment: String,
+}
+
+impl SessionKey {
+    /// Creates a key.
+    pub fn new(
+        base_url: impl Into<String>,
+        username: impl Into<String>,
+        environment: impl Into<String>,
+    ) -> Self {
+        SessionKey {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            username: username.into(),
+            environment: environment.into(),
+        }
+    }
+
+    /// A stable, file-name-safe id: the blake3 hex digest of the three fields,
+    /// length-prefixed so that no two different keys can collide by concatenation.
+    ///
+    /// ```
+    /// use hac_client::SessionKey;
+    /// let a = SessionKey::new("https://h:9002", "admin", "dev");
+    /// let b = SessionKey::new("https://h:9002", "admin", "prod");
+    /// assert_ne!(a.id(), b.id());
+    /// assert_eq!(a.id().len(), 64);
+    /// ```
+    pub fn id(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        for part in [&self.base_url, &self.username, &self.environment] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    }
+}
+
+/// A session as it is persisted: enough to resume without logging in. Never the password.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StoredSession {
+    /// Format version ([`SESSION_FORMAT_VERSION`]).
+    pub version: u32,
+    /// Base URL without trailing slash.
+    pub base_url: String,
+    /// Context path (`/hac` or empty).
+    pub context_path: String,
+    /// HAC user name.
+    pub username: String,
+    /// Environment name.
+    pub environment: String,
+    /// When the login happened (ms since the Unix epoch).
+    pub created_ms: u64,
+    /// When the session was last used successfully (ms since the Unix epoch).
+    pub last_used_ms: u64,
+    /// The current CSRF token.
+    pub csrf_token: String,
+    /// The header that carries it.
+    pub csrf_header: String,
+    /// Every cookie needed to resume, session cookies included.
+    pub cookies: Vec<Cookie<'static>>,
+}
+
+impl fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredSession")
+            .field("base_url", &self.base_url)
+            .field("context_path", &self.context_path)
+            .field("username", &self.username)
+            .field("environment", &self.environment)
+            .field("created_ms", &self.created_ms)
+            .field("last_used_ms", &self.last_used_ms)
+            .field("csrf_token", &"<redacted>")
+            .field(
+                "cookies",
+                &self.cookies.iter().map(|c| c.name()).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl StoredSession {
+    /// The key this session belongs to.
+    pub fn key(&self) -> SessionKey {
+        SessionKey::new(&self.base_url, &self.username, &self.environment)
+    }
+
+    /// Time since the last successful use.
+    pub fn idle(&self, now: SystemTime) -> Duration {
+        since(self.last_used_ms, now)
+    }
+
+    /// Time since login.
+    pub fn age(&self, now: SystemTime) -> Duration {
+        since(self.created_ms, now)
+    }
+
+    /// Idle longer than `idle_limit` or older than `max_age`.
+    pub fn is_expired(&self, now: SystemTime, idle_limit: Duration, max_age: Duration) -> bool {
+        self.idle(now) > idle_limit || self.age(now) > max_age
+    }
+
+    /// A summary without cookies or token.
+    pub fn info(&self, now: SystemTime) -> SessionInfo {
+        SessionInfo {
+            key: self.key(),
+            context_path: self.context_path.clone(),
+            created: from_ms(self.created_ms),
+            last_used: from_ms(self.last_used_ms),
+            idle: self.idle(now),
+            age: self.age(now),
+        }
+    }
+}
+
+/// What [`crate::SessionManager::list`] reports of a stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionInfo {
+    /// Server, user and environment.
+    pub key: SessionKey,
+    /// Context path.
+    pub context_path: String,
+    /// When the login happened.
+    pub created: SystemTime,
+    /// Last successful use.
+    pub last_used: SystemTime,
+    /// Time since the last use.
+    pub idle: Duration,
+    /// Time since login.
+    pub age: Duration,
+}
+
+pub(crate) fn now_ms() -> u64 {
+    to_ms(SystemTime::now())
+}
+
+pub(crate) fn to_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis().min(u64::MAX as u128) as u64)
+        .unwrap_or(0)
+}
+
+fn from_ms(ms: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(ms)
+}
+
+fn since(ms: u64, now: SystemTime) -> Duration {
+    // A timestamp in the future (the clock moved back) counts as zero, never a panic.
+    Duration::from_millis(to_ms(now).saturating_sub(ms))
+}

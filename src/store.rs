@@ -1,0 +1,404 @@
+//! Where sessions live between runs: one trait, a file store and a memory store.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession};
+
+/// Persistence of sessions. Implementations must be safe to share between threads.
+///
+/// `load` must never hand back a session for another key; a store that finds something
+/// unusable (corrupt, tampered, foreign) removes it and answers `Ok(None)`.
+pub trait SessionStore: Send + Sync {
+    /// The session for `key`, if one is stored and valid.
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>>;
+    /// Stores (or replaces) the session for its key.
+    fn save(&self, session: &StoredSession) -> Result<()>;
+    /// Removes the session for `key`; true if there was one.
+    fn remove(&self, key: &SessionKey) -> Result<bool>;
+    /// Every valid stored session.
+    fn list(&self) -> Result<Vec<StoredSession>>;
+    /// Removes every session; returns how many.
+    fn clear(&self) -> Result<usize>;
+}
+
+/// Sessions in memory, for tests and for processes that only want reuse within one run.
+///
+/// ```
+/// use hac_client::{MemoryStore, SessionKey, SessionStore};
+/// let store = MemoryStore::new();
+/// assert!(store.load(&SessionKey::new("http://h", "admin", "local"))?.is_none());
+/// # Ok::<(), hac_client::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    sessions: Mutex<HashMap<SessionKey, StoredSession>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<SessionKey, StoredSession>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl SessionStore for MemoryStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        Ok(self.map().get(key).cloned())
+    }
+    fn save(&self, session: &StoredSession) -> Result<()> {
+        self.map().insert(session.key(), session.clone());
+        Ok(())
+    }
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        Ok(self.map().remove(key).is_some())
+    }
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        Ok(self.map().values().cloned().collect())
+    }
+    fn clear(&self) -> Result<usize> {
+        let mut m = self.map();
+        let n = m.len();
+        m.clear();
+        Ok(n)
+    }
+}
+
+const KEY_FILE: &str = "session.key";
+const PREFIX: &str = "session_";
+const SUFFIX: &str = ".json";
+/// Files larger than this are not sessions; they are not even read.
+const MAX_FILE: u64 = 4 * 1024 * 1024;
+
+/// The on-disk envelope: the session JSON as a string plus a keyed blake3 MAC over it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    format: String,
+    version: u32,
+    mac: String,
+    session: String,
+}
+
+const FORMAT: &str = "hac-client-session";
+
+/// One JSON file per session in a private directory, each authenticated with a keyed
+/// blake3 MAC whose key lives in `session.key` beside them.
+///
+/// * directory created `0700`, files `0600` (Unix);
+/// * written atomically: temp file in the same directory, fsync, rename;
+/// * files that fail the MAC, belong to another key, have the wrong shape or an unknown
+///   version are removed on sight and never used.
+///
+/// ```
+/// use hac_client::FileStore;
+/// let dir = std::env::temp_dir().join("hac-client-doc-store");
+/// let store = FileStore::new(&dir)?;
+/// assert_eq!(store.dir(), dir.as_path());
+/// # Ok::<(), hac_client::Error>(())
+/// ```
+pub struct FileStore {
+    dir: PathBuf,
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for FileStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileStore")
+            .field("dir", &self.dir)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl FileStore {
+    /// The default directory: the user's cache directory for `hac-client`
+    /// (`~/.cache/hac-client` on Linux).
+    pub fn default_dir() -> Result<PathBuf> {
+        directories::ProjectDirs::from("", "", "hac-client")
+            .map(|d| d.cache_dir().to_path_buf())
+            .ok_or_else(|| Error::persistence(None, "no home directory to put a cache in"))
+    }
+
+    /// A store in [`FileStore::default_dir`].
+    pub fn default_location() -> Result<Self> {
+        Self::new(Self::default_dir()?)
+    }
+
+    /// A store in `dir`, created `0700` if missing. The MAC key is read from
+    /// `dir/session.key`, created on first use.
+    pub fn new(dir: impl Into<PathBuf>) -> Result<Self> {
+        let dir = dir.into();
+        ensure_private_dir(&dir)?;
+        let key = load_or_create_key(&dir)?;
+        Ok(FileStore { dir, key })
+    }
+
+    /// A store in `dir` with a MAC key supplied by the caller (from a secrets manager,
+    /// say); no key file is written.
+    pub fn with_key(dir: impl Into<PathBuf>, key: [u8; 32]) -> Result<Self> {
+        let dir = dir.into();
+        ensure_private_dir(&dir)?;
+        Ok(FileStore { dir, key })
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file that holds the session for `key`.
+    pub fn path_for(&self, key: &SessionKey) -> PathBuf {
+        self.dir.join(format!("{PREFIX}{}{SUFFIX}", key.id()))
+    }
+
+    fn mac(&self, payload: &str) -> String {
+        blake3::keyed_hash(&self.key, payload.as_bytes())
+            .to_hex()
+            .to_string()
+    }
+
+    /// Reads and verifies one file. `Ok(None)`: not a usable session (the caller removes
+    /// it); `Err`: the file could not be read at all.
+    fn read_verified(&self, path: &Path) -> Result<Option<StoredSession>> {
+        let meta = match fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::persistence(Some(path.into()), e)),
+        };
+        if !meta.is_file() || meta.len() > MAX_FILE {
+            return Ok(None);
+        }
+        let bytes = match fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::persistence(Some(path.into()), e)),
+        };
+        let Ok(env) = serde_json::from_slice::<Envelope>(&bytes) else {
+            return Ok(None);
+        };
+        if env.format != FORMAT || env.version != SESSION_FORMAT_VERSION {
+            return Ok(None);
+        }
+        // Constant-time comparison: blake3::Hash's PartialEq is.
+        let Ok(sent) = blake3::Hash::from_hex(env.mac.as_bytes()) else {
+            return Ok(None);
+        };
+        if sent != blake3::keyed_hash(&self.key, env.session.as_bytes()) {
+            return Ok(None);
+        }
+        let Ok(session) = serde_json::from_str::<StoredSession>(&env.session) else {
+            return Ok(None);
+        };
+        if session.version != SESSION_FORMAT_VERSION {
+            return Ok(None);
+        }
+        Ok(Some(session))
+    }
+
+    fn discard(&self, path: &Path) {
+        match fs::remove_file(path) {
+            Ok(()) => log::warn!("removed unusable session file {}", path.display()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => log::warn!("cannot remove unusable session file {}: {e}", path.display()),
+        }
+    }
+
+    fn session_files(&self) -> Result<Vec<PathBuf>> {
+        let entries =
+            fs::read_dir(&self.dir).map_err(|e| Error::persistence(Some(self.dir.clone()), e))?;
+        Ok(entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+            })
+            .collect())
+    }
+}
+
+impl SessionStore for FileStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        let path = self.path_for(key);
+        match self.read_verified(&path)? {
+            // A valid file under another key's name (copied or swapped) is not ours.
+            Some(s) if s.key() == *key => Ok(Some(s)),
+            _ => {
+                if path.exists() {
+                    self.discard(&path);
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn save(&self, session: &StoredSession) -> Result<()> {
+        let payload = serde_json::to_string(session)
+            .map_err(|e| Error::persistence(None, format!("cannot encode session: {e}")))?;
+        let env = Envelope {
+            format: FORMAT.into(),
+            version: SESSION_FORMAT_VERSION,
+            mac: self.mac(&payload),
+            session: payload,
+        };
+        let bytes = serde_json::to_vec_pretty(&env)
+            .map_err(|e| Error::persistence(None, format!("cannot encode session: {e}")))?;
+        ensure_private_dir(&self.dir)?;
+        write_atomic(&self.path_for(&session.key()), &bytes)
+    }
+
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        let path = self.path_for(key);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::persistence(Some(path), e)),
+        }
+    }
+
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        let mut out = Vec::new();
+        for path in self.session_files()? {
+            match self.read_verified(&path)? {
+                Some(s) if self.path_for(&s.key()) == path => out.push(s),
+                _ => self.discard(&path),
+            }
+        }
+        Ok(out)
+    }
+
+    fn clear(&self) -> Result<usize> {
+        let mut n = 0;
+        for path in self.session_files()? {
+            match fs::remove_file(&path) {
+                Ok(()) => n += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::persistence(Some(path), e)),
+            }
+        }
+        Ok(n)
+    }
+}
+
+fn ensure_private_dir(dir: &Path) -> Result<()> {
+    let err = |e: io::Error| Error::persistence(Some(dir.to_path_buf()), e);
+    if !dir.is_dir() {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(dir).map_err(err)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir).map_err(err)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn temp_path(dest: &Path) -> PathBuf {
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dest.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
+}
+
+fn create_private(path: &Path) -> io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
+}
+
+/// Writes `bytes` to `dest` so that readers see the old file or the new one, never a mix.
+pub(crate) fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_path(dest);
+    let result = (|| -> io::Result<()> {
+        let mut f = create_private(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, dest)?;
+        #[cfg(unix)]
+        if let Some(parent) = dest.parent() {
+            // Make the rename itself durable.
+            let _ = fs::File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e| Error::persistence(Some(dest.to_path_buf()), e))
+}
+
+fn parse_key(text: &str) -> Option<[u8; 32]> {
+    let hash = blake3::Hash::from_hex(text.trim().as_bytes()).ok()?;
+    Some(*hash.as_bytes())
+}
+
+/// Reads `dir/session.key`, or creates it (0600) with 32 random bytes. Two processes
+/// racing here agree on one key: the file is published with a hard link, which fails
+/// if the other process got there first.
+fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
+    let path = dir.join(KEY_FILE);
+    let perr = |e: io::Error| Error::persistence(Some(path.clone()), e);
+    for _ in 0..3 {
+        match fs::read_to_string(&path) {
+            Ok(text) => {
+                if let Some(key) = parse_key(&text) {
+                    return Ok(key);
+                }
+                // A broken key file makes every session unverifiable; start afresh.
+                log::warn!("replacing unreadable session key {}", path.display());
+                let _ = fs::remove_file(&path);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(perr(e)),
+        }
+        let mut key = [0u8; 32];
+        getrandom::getrandom(&mut key)
+            .map_err(|e| Error::persistence(Some(path.clone()), format!("no randomness: {e}")))?;
+        let tmp = temp_path(&path);
+        let hex = blake3::Hash::from_bytes(key).to_hex();
+        let written = (|| -> io::Result<()> {
+            let mut f = create_private(&tmp)?;
+            f.write_all(hex.as_bytes())?;
+            f.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(perr(e));
+        }
+        let linked = fs::hard_link(&tmp, &path);
+        let _ = fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => return Ok(key),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(perr(e)),
+        }
+    }
+    Err(Error::persistence(Some(path), "cannot create the session key"))
+}

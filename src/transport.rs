@@ -1,0 +1,265 @@
+//! One HTTP exchange on ureq, with everything HAC needs switched off: no redirects
+//! followed, no status turned into an error, no cookie handling of ureq's own.
+//! The async client runs the very same exchange on a thread pool (`blocking::unblock`),
+//! so both clients share one HTTP stack, one TLS setup and one error mapping.
+
+use std::io;
+use std::time::Duration;
+
+use ureq::Agent;
+use ureq::http::header::{LOCATION, SET_COOKIE};
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use zeroize::Zeroizing;
+
+use crate::config::HacConfig;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// A request as the client core builds it.
+pub(crate) struct HttpRequest {
+    pub method: Method,
+    /// Full URL.
+    pub url: url::Url,
+    pub headers: Vec<(String, String)>,
+    /// Wiped after sending: the login body holds the password.
+    pub body: Option<Zeroizing<Vec<u8>>>,
+    pub timeout: Duration,
+}
+
+impl HttpRequest {
+    pub fn get(url: url::Url, timeout: Duration) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers: Vec::new(),
+            body: None,
+            timeout,
+        }
+    }
+
+    /// The path for error messages: never the query or any credentials.
+    pub fn path(&self) -> String {
+        self.url.path().to_owned()
+    }
+}
+
+/// The parts of a response the client uses.
+#[derive(Debug)]
+pub(crate) struct HttpResponse {
+    pub status: u16,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+/// Builds the agent from the configuration.
+pub(crate) fn agent(config: &HacConfig) -> Agent {
+    let tls = &config.tls;
+    let mut builder = TlsConfig::builder().provider(TlsProvider::Rustls);
+    if tls.danger_accept_invalid_certs {
+        log::warn!("TLS certificate verification is disabled (danger_accept_invalid_certs)");
+        builder = builder.disable_verification(true);
+    } else if !tls.pinned.is_empty() {
+        builder = builder.root_certs(RootCerts::new_with_certs(&tls.pinned));
+    } else if !tls.extra_roots.is_empty() {
+        // RootCerts::Specific replaces the Mozilla roots, so add them back explicitly.
+        let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
+        all.extend(tls.extra_roots.iter().cloned());
+        builder = builder.root_certs(RootCerts::new_with_certs(&all));
+    }
+    Agent::config_builder()
+        .tls_config(builder.build())
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(config.timeout))
+        .user_agent(config.user_agent.as_str())
+        .build()
+        .new_agent()
+}
+
+/// Runs one exchange and reads the whole body (up to `limit` bytes).
+pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<HttpResponse> {
+    let result = match req.method {
+        Method::Get => {
+            let mut b = agent.get(req.url.as_str());
+            for (k, v) in &req.headers {
+                b = b.header(k.as_str(), v.as_str());
+            }
+            b.config().timeout_global(Some(req.timeout)).build().call()
+        }
+        Method::Post => {
+            let mut b = agent.post(req.url.as_str());
+            for (k, v) in &req.headers {
+                b = b.header(k.as_str(), v.as_str());
+            }
+            let body: &[u8] = req.body.as_ref().map(|b| b.as_slice()).unwrap_or(&[]);
+            b.config().timeout_global(Some(req.timeout)).build().send(body)
+        }
+    };
+    let mut resp = result.map_err(|e| map_error(e, req))?;
+    let headers = resp.headers();
+    let set_cookies = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect();
+    let location = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(limit)
+        .lossy_utf8(true)
+        .read_to_string()
+        .map_err(|e| map_error(e, req))?;
+    Ok(HttpResponse {
+        status,
+        location,
+        set_cookies,
+        body,
+    })
+}
+
+fn origin(url: &url::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+fn tls_reason(e: &io::Error) -> Option<String> {
+    let inner = e.get_ref()?;
+    if let Some(r) = inner.downcast_ref::<rustls::Error>() {
+        return Some(r.to_string());
+    }
+    // Some paths wrap the rustls error once more.
+    let text = inner.to_string();
+    (text.contains("certificate") || text.contains("handshake") || text.contains("tls"))
+        .then_some(text)
+}
+
+/// Maps ureq's error to ours: connect, TLS (with the rustls reason), timeout, the rest.
+fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
+    let path = req.path();
+    let connect = |message: String| Error::Connect {
+        url: origin(&req.url),
+        message,
+    };
+    match e {
+        ureq::Error::Timeout(_) => Error::Timeout {
+            path,
+            after: req.timeout,
+        },
+        ureq::Error::HostNotFound => connect("host not found".into()),
+        ureq::Error::ConnectionFailed => connect("connection failed".into()),
+        ureq::Error::Rustls(r) => Error::Tls {
+            url: origin(&req.url),
+            reason: r.to_string(),
+        },
+        ureq::Error::Tls(r) => Error::Tls {
+            url: origin(&req.url),
+            reason: r.to_string(),
+        },
+        ureq::Error::BodyExceedsLimit(limit) => Error::ResponseTooLarge { path, limit },
+        ureq::Error::Io(io) => {
+            if let Some(reason) = tls_reason(&io) {
+                return Error::Tls {
+                    url: origin(&req.url),
+                    reason,
+                };
+            }
+            match io.kind() {
+                io::ErrorKind::ConnectionRefused
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::NotConnected
+                | io::ErrorKind::AddrNotAvailable
+                | io::ErrorKind::HostUnreachable
+                | io::ErrorKind::NetworkUnreachable => connect(io.to_string()),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout {
+                    path,
+                    after: req.timeout,
+                },
+                _ => Error::Transport {
+                    path,
+                    message: io.to_string(),
+                },
+            }
+        }
+        other => Error::Transport {
+            path,
+            message: other.to_string(),
+        },
+    }
+}
+
+/// The blocking transport.
+pub(crate) mod blocking {
+    use super::*;
+
+    /// Sends requests on the calling thread.
+    #[derive(Clone)]
+    pub(crate) struct Transport {
+        agent: Agent,
+        limit: u64,
+    }
+
+    impl Transport {
+        pub fn new(config: &HacConfig) -> Self {
+            Transport {
+                agent: agent(config),
+                limit: config.max_response_bytes,
+            }
+        }
+
+        pub fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
+            exchange(&self.agent, &req, self.limit)
+        }
+
+        pub fn sleep(&self, d: Duration) {
+            std::thread::sleep(d);
+        }
+    }
+}
+
+/// The async transport: the same exchange on the `blocking` crate's thread pool, so it
+/// works under any executor.
+#[cfg(feature = "async")]
+pub(crate) mod nonblocking {
+    use super::*;
+
+    /// Sends requests on a pool thread and awaits the result.
+    #[derive(Clone)]
+    pub(crate) struct Transport {
+        agent: Agent,
+        limit: u64,
+    }
+
+    impl Transport {
+        pub fn new(config: &HacConfig) -> Self {
+            Transport {
+                agent: agent(config),
+                limit: config.max_response_bytes,
+            }
+        }
+
+        pub async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
+            let agent = self.agent.clone();
+            let limit = self.limit;
+            ::blocking::unblock(move || exchange(&agent, &req, limit)).await
+        }
+
+        pub async fn sleep(&self, d: Duration) {
+            ::blocking::unblock(move || std::thread::sleep(d)).await
+        }
+    }
+}
