@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn text_of_logs() {
         let t = to_text("<div>Updating&hellip;</div><br/>line &amp; two<br/><br/><br/><b>Finished</b> ok<br/>");
-        assert_eq!(t, "Updating…\nline & two\n\nFinished ok\n");
+        assert_eq!(t, "Updating…\n\nline & two\n\nFinished ok\n");
     }
 
     #[test]
@@ -285,5 +285,57 @@ mod tests {
         assert!(!may_be_login_page(" {\"j_username\": 1}"));
         assert!(may_be_login_page("<form action=\"/j_spring_security_check\">"));
         assert!(!may_be_login_page("<html>dashboard</html>"));
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    fn render(s: &str) -> String {
+        s.replace("{{CSRF}}", "tok-123").replace("{{CTX}}", "/hac")
+    }
+
+    #[test]
+    fn login_fixtures() {
+        let p = PageInfo::parse(&render(include_str!("../fixtures/login.html")));
+        assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+        assert!(p.is_login_page);
+        assert_eq!(p.login_error, None);
+        let p = PageInfo::parse(&render(include_str!("../fixtures/login_awkward.html")));
+        assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+        assert_eq!(p.csrf_header.as_deref(), Some("X-XSRF-TOKEN"));
+        assert!(p.is_login_page);
+        let p = PageInfo::parse(&render(include_str!("../fixtures/login_error.html")));
+        assert_eq!(p.login_error.as_deref(), Some("Login failed: Bad credentials"));
+        let p = PageInfo::parse(&render(include_str!("../fixtures/login_no_csrf.html")));
+        assert_eq!(p.csrf, None);
+        assert!(p.is_login_page);
+    }
+
+    #[test]
+    fn dashboards() {
+        for page in [
+            include_str!("../fixtures/dashboard.html"),
+            include_str!("../fixtures/dashboard_large.html"),
+            include_str!("../fixtures/update_page.html"),
+        ] {
+            let p = PageInfo::parse(&render(page));
+            assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+            assert!(!p.is_login_page);
+            assert!(!may_be_login_page(page));
+        }
+    }
+
+    #[test]
+    fn impex_fixtures() {
+        let m = impex_markers(&render(include_str!("../fixtures/impex_import_success.html"))).unwrap();
+        assert_eq!((m.level.as_str(), m.summary.as_str()), ("success", "Import finished successfully"));
+        let m = impex_markers(&render(include_str!("../fixtures/impex_validate_success.html"))).unwrap();
+        assert_eq!(m.summary, "Import script is valid");
+        let m = impex_markers(&render(include_str!("../fixtures/impex_import_error.html"))).unwrap();
+        assert_eq!(m.level, "error");
+        assert!(m.details.contains("cannot resolve value 'unknownCatalog:Staged'"));
+        assert!(impex_markers(include_str!("../fixtures/dashboard.html")).is_none());
     }
 }

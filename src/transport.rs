@@ -189,6 +189,8 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
                     path,
                     after: req.timeout,
                 },
+                // The resolver's failure arrives as an uncategorized io::Error.
+                _ if io.to_string().contains("lookup address") => connect(io.to_string()),
                 _ => Error::Transport {
                     path,
                     message: io.to_string(),
