@@ -1,1 +1,104 @@
-fn main(){}
+//! Logs in to HAC and runs Groovy, FlexibleSearch, ImpEx and the update-data read.
+//!
+//! Without configuration it starts the bundled fake HAC on loopback, so it runs on any
+//! machine. To talk to a real server set `HAC_URL`, `HAC_USER` and `HAC_PASSWORD`
+//! (optionally `HAC_CONTEXT_PATH`, `HAC_ENV`, and `HAC_CERT_PEM` with the path of a
+//! certificate to pin).
+//!
+//! ```text
+//! cargo run --example quickstart
+//! HAC_URL=https://localhost:9002 HAC_USER=admin HAC_PASSWORD=... cargo run --example quickstart
+//! ```
+
+use anyhow::{Context, Result};
+use hac_client::{
+    EnvCredentials, FileStore, FlexibleSearch, HacClient, HacConfig, ImpexImport, ValidationMode,
+};
+
+fn main() -> Result<()> {
+    // Kept alive until the end of main: dropping it stops the fake server.
+    let mut _fake = None;
+    let mut _scratch = None;
+    let config = match std::env::var("HAC_URL") {
+        Ok(url) => {
+            let mut b = HacConfig::builder(url)
+                .credentials(EnvCredentials::default())
+                .environment(std::env::var("HAC_ENV").unwrap_or_else(|_| "local".into()));
+            if let Ok(ctx) = std::env::var("HAC_CONTEXT_PATH") {
+                b = b.context_path(ctx);
+            }
+            if let Ok(path) = std::env::var("HAC_CERT_PEM") {
+                b = b.pin_certificate_pem(std::fs::read(&path).with_context(|| path.clone())?);
+            }
+            b.build()?
+        }
+        Err(_) => {
+            let hac = fake_hac::FakeHac::start();
+            println!("started the fake HAC at {}/hac", hac.url());
+            // A private session directory so that demo runs do not fill the user's cache.
+            let dir = std::env::temp_dir().join(format!("hac-quickstart-{}", std::process::id()));
+            let config = HacConfig::builder(hac.url())
+                .credentials(hac_client::BasicCredentials::new(
+                    fake_hac::ADMIN.0,
+                    fake_hac::ADMIN.1,
+                ))
+                .session_store(FileStore::new(&dir)?)
+                .build()?;
+            _fake = Some(hac);
+            _scratch = Some(Scratch(dir));
+            config
+        }
+    };
+    let hac = HacClient::new(config)?;
+
+    hac.login().context("login")?;
+    println!(
+        "logged in (context path {:?})",
+        hac.context_path().unwrap_or_default()
+    );
+
+    let groovy = hac.execute_groovy("println 'hello from groovy'\nreturn 42", false)?;
+    println!(
+        "groovy: output {:?}, result {:?}, success {}",
+        groovy.output, groovy.result, groovy.success
+    );
+
+    let result = hac.flexible_search(
+        FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(5),
+    )?;
+    println!("flexsearch: {} of {} rows", result.rows.len(), result.count);
+    for row in result.rows() {
+        println!(
+            "  {:<16} {:<8} {}",
+            row.get_index(0).unwrap_or("NULL"),
+            row.get("code").unwrap_or("NULL"),
+            row.get("name").unwrap_or("NULL")
+        );
+    }
+
+    let script = "INSERT_UPDATE Language;isocode[unique=true];active\n;de;true";
+    let check = hac.validate_impex(ImpexImport::new(script).validation(ValidationMode::Strict))?;
+    println!("impex validate: {} ({})", check.summary, check.level);
+    let import = hac.import_impex(script)?;
+    println!("impex import: {} ({})", import.summary, import.level);
+
+    let data = hac.update_data()?;
+    println!(
+        "update data: {} extensions with project data, initializing: {}",
+        data.project_data.len(),
+        data.is_initializing
+    );
+    let patches = hac.pending_patches()?;
+    println!("pending patches: {}", patches.len());
+    println!("done");
+    Ok(())
+}
+
+/// Removes the demo's session directory.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

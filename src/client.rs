@@ -110,7 +110,10 @@ impl HacClient {
     /// only if it is reached without leaving the context path: on a root-context server
     /// `/hac/...` redirects elsewhere and never authenticates.
     async fn find_login_page(&self, ctx: &str) -> Result<std::result::Result<LoginPage, String>> {
-        let prefix = format!("{}{ctx}/", self.core.url("", "", None)?.path().trim_end_matches('/'));
+        let prefix = format!(
+            "{}{ctx}/",
+            self.core.url("", "", None)?.path().trim_end_matches('/')
+        );
         let mut last = String::new();
         for page in ["/login", "/login.jsp"] {
             let url = self.core.url(ctx, page, None)?;
@@ -232,7 +235,8 @@ impl HacClient {
         let token = info.csrf.ok_or_else(|| Error::Csrf {
             reason: "no CSRF token on the page after login".into(),
         })?;
-        self.core.finish_login(&ctx, token, info.csrf_header.or(page.info.csrf_header));
+        self.core
+            .finish_login(&ctx, token, info.csrf_header.or(page.info.csrf_header));
         log::info!("logged in to {} as {username}", self.core.config.base_url());
         Ok(())
     }
@@ -277,7 +281,9 @@ impl HacClient {
             return Ok(false);
         }
         let ctx = self.core.context().unwrap_or_default();
-        let resp = self.send(self.core.page_request(self.core.url(&ctx, "/", None)?)).await?;
+        let resp = self
+            .send(self.core.page_request(self.core.url(&ctx, "/", None)?))
+            .await?;
         let alive = resp.status == 200 && classify(&resp) == Liveness::Alive;
         if alive {
             self.core.update_csrf(&PageInfo::parse(&resp.body));
@@ -366,7 +372,11 @@ impl HacClient {
 
     /// Polls the update log every `interval` until it says finished; fails with
     /// [`Error::Timeout`] after `timeout`.
-    pub async fn wait_for_update(&self, interval: Duration, timeout: Duration) -> Result<UpdateLog> {
+    pub async fn wait_for_update(
+        &self,
+        interval: Duration,
+        timeout: Duration,
+    ) -> Result<UpdateLog> {
         let started = Instant::now();
         loop {
             let log = self.update_log().await?;

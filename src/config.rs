@@ -357,7 +357,10 @@ mod tests {
     fn normalizes() {
         assert_eq!(normalize_context("hac/"), "/hac");
         assert_eq!(normalize_context("/"), "");
-        let c = b("http://host:9001/?x=1#f").context_path("/hac/").build().unwrap();
+        let c = b("http://host:9001/?x=1#f")
+            .context_path("/hac/")
+            .build()
+            .unwrap();
         assert_eq!(c.base_url(), "http://host:9001");
         assert_eq!(c.context_path(), Some("/hac"));
     }
@@ -370,7 +373,10 @@ mod tests {
             assert!(!e.to_string().contains("pw@"));
         }
         assert!(HacConfig::builder("http://x").build().is_err());
-        let e = b("http://x").pin_certificate_pem("nope").build().unwrap_err();
+        let e = b("http://x")
+            .pin_certificate_pem("nope")
+            .build()
+            .unwrap_err();
         assert!(e.to_string().contains("pinned certificate"), "{e}");
         let e = b("http://x").timeout(Duration::ZERO).build().unwrap_err();
         assert!(matches!(e, Error::Config { .. }));

@@ -123,7 +123,10 @@ mod tests {
         jar.store(&["JSESSIONID=one; Path=/hac".into()], &u);
         jar.store(&["JSESSIONID=two; Path=/hac".into()], &u);
         assert_eq!(jar.header_for(&u).unwrap(), "JSESSIONID=two");
-        assert!(jar.header_for(&url("http://localhost:9001/other")).is_none());
+        assert!(
+            jar.header_for(&url("http://localhost:9001/other"))
+                .is_none()
+        );
     }
 
     #[test]

@@ -223,10 +223,8 @@ impl Core {
                 Some(Zeroizing::new(json.clone().into_bytes()))
             }
         };
-        if call.method == Method::Post {
-            if let Some(t) = token {
-                headers.push((header, t));
-            }
+        if let (Method::Post, Some(t)) = (call.method, token) {
+            headers.push((header, t));
         }
         let timeout = call.timeout.unwrap_or(if call.long {
             self.config.long_timeout
@@ -299,10 +297,10 @@ impl Core {
             st.csrf = None;
             st.restore_attempted = true;
         }
-        if let (Some(store), Ok(key)) = (&self.config.store, self.key()) {
-            if let Err(e) = store.remove(&key) {
-                log::warn!("cannot remove stored session: {e}");
-            }
+        if let (Some(store), Ok(key)) = (&self.config.store, self.key())
+            && let Err(e) = store.remove(&key)
+        {
+            log::warn!("cannot remove stored session: {e}");
         }
     }
 
@@ -424,13 +422,22 @@ mod tests {
     #[test]
     fn classifies_every_expiry_answer() {
         assert_eq!(classify(&resp(302, Some("/hac/login"), "")), Liveness::Dead);
-        assert_eq!(classify(&resp(302, Some("http://h/hac/login.jsp"), "")), Liveness::Dead);
+        assert_eq!(
+            classify(&resp(302, Some("http://h/hac/login.jsp"), "")),
+            Liveness::Dead
+        );
         assert_eq!(classify(&resp(401, None, "")), Liveness::Dead);
         assert_eq!(classify(&resp(403, None, "")), Liveness::Forbidden);
         let login = include_str!("../fixtures/login.html");
         assert_eq!(classify(&resp(200, None, login)), Liveness::Dead);
-        assert_eq!(classify(&resp(200, None, "{\"j_username\":1}")), Liveness::Alive);
-        assert_eq!(classify(&resp(302, Some("/hac/other"), "")), Liveness::Alive);
+        assert_eq!(
+            classify(&resp(200, None, "{\"j_username\":1}")),
+            Liveness::Alive
+        );
+        assert_eq!(
+            classify(&resp(302, Some("/hac/other"), "")),
+            Liveness::Alive
+        );
         assert_eq!(classify(&resp(500, None, "boom")), Liveness::Alive);
     }
 
@@ -445,6 +452,9 @@ mod tests {
     #[test]
     fn form_encoding_escapes() {
         let b = form_body(&[("j_password", "p&=ss wörd"), ("x", "")]);
-        assert_eq!(std::str::from_utf8(&b).unwrap(), "j_password=p%26%3Dss+w%C3%B6rd&x=");
+        assert_eq!(
+            std::str::from_utf8(&b).unwrap(),
+            "j_password=p%26%3Dss+w%C3%B6rd&x="
+        );
     }
 }

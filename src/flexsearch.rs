@@ -140,9 +140,8 @@ impl<'a> Row<'a> {
     /// Deserializes the row into `T`: a struct by column name, a tuple by position. Text
     /// cells become numbers or booleans where `T` asks for them; `NULL` fits `Option`.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T> {
-        T::deserialize(RowDeserializer::new(self.headers, self.cells)).map_err(|e| {
-            Error::invalid(PATH, "rows that fit the requested type", e.to_string())
-        })
+        T::deserialize(RowDeserializer::new(self.headers, self.cells))
+            .map_err(|e| Error::invalid(PATH, "rows that fit the requested type", e.to_string()))
     }
 }
 

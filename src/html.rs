@@ -5,7 +5,7 @@
 //! and returns owned data.
 
 use html5ever::tendril::TendrilSink;
-use html5ever::{local_name, parse_document, ParseOpts};
+use html5ever::{ParseOpts, local_name, parse_document};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 /// What the client needs to know about any HAC page.
@@ -202,9 +202,23 @@ pub(crate) fn to_text(html: &str) -> String {
                     }
                     stack.push(Step::LeaveBlock);
                 }
-                stack.extend(node.children.borrow().iter().rev().cloned().map(Step::Enter));
+                stack.extend(
+                    node.children
+                        .borrow()
+                        .iter()
+                        .rev()
+                        .cloned()
+                        .map(Step::Enter),
+                );
             }
-            _ => stack.extend(node.children.borrow().iter().rev().cloned().map(Step::Enter)),
+            _ => stack.extend(
+                node.children
+                    .borrow()
+                    .iter()
+                    .rev()
+                    .cloned()
+                    .map(Step::Enter),
+            ),
         }
     }
     let mut out = String::new();
@@ -250,7 +264,9 @@ mod tests {
 
     #[test]
     fn entities_are_decoded_and_empty_tokens_ignored() {
-        let p = PageInfo::parse("<meta name='_csrf' content='a&amp;b'><meta name=_csrf_header content='bad header'>");
+        let p = PageInfo::parse(
+            "<meta name='_csrf' content='a&amp;b'><meta name=_csrf_header content='bad header'>",
+        );
         assert_eq!(p.csrf.as_deref(), Some("a&b"));
         assert_eq!(p.csrf_header, None);
         let p = PageInfo::parse("<meta name='_csrf' content=''><input name=_csrf value=' '>");
@@ -259,7 +275,15 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["", "<", "<<<>>>", "\u{0}\u{ffff}", "<meta name=_csrf", "{\"json\":1}", "<input name=_csrf value=\"unterminated"] {
+        for s in [
+            "",
+            "<",
+            "<<<>>>",
+            "\u{0}\u{ffff}",
+            "<meta name=_csrf",
+            "{\"json\":1}",
+            "<input name=_csrf value=\"unterminated",
+        ] {
             let _ = PageInfo::parse(s);
             let _ = impex_markers(s);
             let _ = to_text(s);
@@ -276,14 +300,18 @@ mod tests {
 
     #[test]
     fn text_of_logs() {
-        let t = to_text("<div>Updating&hellip;</div><br/>line &amp; two<br/><br/><br/><b>Finished</b> ok<br/>");
+        let t = to_text(
+            "<div>Updating&hellip;</div><br/>line &amp; two<br/><br/><br/><b>Finished</b> ok<br/>",
+        );
         assert_eq!(t, "Updating…\n\nline & two\n\nFinished ok\n");
     }
 
     #[test]
     fn login_page_precheck() {
         assert!(!may_be_login_page(" {\"j_username\": 1}"));
-        assert!(may_be_login_page("<form action=\"/j_spring_security_check\">"));
+        assert!(may_be_login_page(
+            "<form action=\"/j_spring_security_check\">"
+        ));
         assert!(!may_be_login_page("<html>dashboard</html>"));
     }
 }
@@ -307,7 +335,10 @@ mod fixture_tests {
         assert_eq!(p.csrf_header.as_deref(), Some("X-XSRF-TOKEN"));
         assert!(p.is_login_page);
         let p = PageInfo::parse(&render(include_str!("../fixtures/login_error.html")));
-        assert_eq!(p.login_error.as_deref(), Some("Login failed: Bad credentials"));
+        assert_eq!(
+            p.login_error.as_deref(),
+            Some("Login failed: Bad credentials")
+        );
         let p = PageInfo::parse(&render(include_str!("../fixtures/login_no_csrf.html")));
         assert_eq!(p.csrf, None);
         assert!(p.is_login_page);
@@ -329,13 +360,26 @@ mod fixture_tests {
 
     #[test]
     fn impex_fixtures() {
-        let m = impex_markers(&render(include_str!("../fixtures/impex_import_success.html"))).unwrap();
-        assert_eq!((m.level.as_str(), m.summary.as_str()), ("success", "Import finished successfully"));
-        let m = impex_markers(&render(include_str!("../fixtures/impex_validate_success.html"))).unwrap();
+        let m = impex_markers(&render(include_str!(
+            "../fixtures/impex_import_success.html"
+        )))
+        .unwrap();
+        assert_eq!(
+            (m.level.as_str(), m.summary.as_str()),
+            ("success", "Import finished successfully")
+        );
+        let m = impex_markers(&render(include_str!(
+            "../fixtures/impex_validate_success.html"
+        )))
+        .unwrap();
         assert_eq!(m.summary, "Import script is valid");
-        let m = impex_markers(&render(include_str!("../fixtures/impex_import_error.html"))).unwrap();
+        let m =
+            impex_markers(&render(include_str!("../fixtures/impex_import_error.html"))).unwrap();
         assert_eq!(m.level, "error");
-        assert!(m.details.contains("cannot resolve value 'unknownCatalog:Staged'"));
+        assert!(
+            m.details
+                .contains("cannot resolve value 'unknownCatalog:Staged'")
+        );
         assert!(impex_markers(include_str!("../fixtures/dashboard.html")).is_none());
     }
 }

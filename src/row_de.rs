@@ -33,7 +33,11 @@ impl<'de> de::Deserializer<'de> for RowDeserializer<'_> {
         visitor.visit_seq(self)
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         visitor.visit_seq(self)
     }
 
@@ -55,7 +59,10 @@ impl<'de> de::Deserializer<'de> for RowDeserializer<'_> {
 impl<'de> MapAccess<'de> for RowDeserializer<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.headers.get(self.pos) {
             None => Ok(None),
             Some(h) => {
@@ -75,7 +82,10 @@ impl<'de> MapAccess<'de> for RowDeserializer<'_> {
 impl<'de> SeqAccess<'de> for RowDeserializer<'_> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         if self.pos >= self.cells.len() {
             return Ok(None);
         }
@@ -204,17 +214,41 @@ mod tests {
 
     #[test]
     fn struct_by_name_with_nulls_and_numbers() {
-        let headers = vec!["PK".into(), "code".into(), "name".into(), "price".into(), "online".into(), "extra".into()];
-        let cells = vec![s("8796093054977"), s("0001"), None, s(" 9.5 "), s("true"), s("ignored")];
+        let headers = vec![
+            "PK".into(),
+            "code".into(),
+            "name".into(),
+            "price".into(),
+            "online".into(),
+            "extra".into(),
+        ];
+        let cells = vec![
+            s("8796093054977"),
+            s("0001"),
+            None,
+            s(" 9.5 "),
+            s("true"),
+            s("ignored"),
+        ];
         let p = Product::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
-        assert_eq!(p, Product { pk: 8796093054977, code: "0001".into(), name: None, price: Some(9.5), online: true });
+        assert_eq!(
+            p,
+            Product {
+                pk: 8796093054977,
+                code: "0001".into(),
+                name: None,
+                price: Some(9.5),
+                online: true
+            }
+        );
     }
 
     #[test]
     fn tuple_by_position_and_errors() {
         let headers = vec!["a".into(), "b".into()];
         let cells = vec![s("1"), None];
-        let t: (u8, Option<String>) = Deserialize::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
+        let t: (u8, Option<String>) =
+            Deserialize::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
         assert_eq!(t, (1, None));
         let e = <(u8, String)>::deserialize(RowDeserializer::new(&headers, &cells)).unwrap_err();
         assert!(e.to_string().contains("NULL"), "{e}");

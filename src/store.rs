@@ -211,7 +211,10 @@ impl FileStore {
         match fs::remove_file(path) {
             Ok(()) => log::warn!("removed unusable session file {}", path.display()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => log::warn!("cannot remove unusable session file {}: {e}", path.display()),
+            Err(e) => log::warn!(
+                "cannot remove unusable session file {}: {e}",
+                path.display()
+            ),
         }
     }
 
@@ -400,5 +403,8 @@ fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
             Err(e) => return Err(perr(e)),
         }
     }
-    Err(Error::persistence(Some(path), "cannot create the session key"))
+    Err(Error::persistence(
+        Some(path),
+        "cannot create the session key",
+    ))
 }

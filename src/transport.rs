@@ -101,7 +101,10 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
                 b = b.header(k.as_str(), v.as_str());
             }
             let body: &[u8] = req.body.as_ref().map(|b| b.as_slice()).unwrap_or(&[]);
-            b.config().timeout_global(Some(req.timeout)).build().send(body)
+            b.config()
+                .timeout_global(Some(req.timeout))
+                .build()
+                .send(body)
         }
     };
     let mut resp = result.map_err(|e| map_error(e, req))?;

@@ -249,10 +249,19 @@ impl UpdateRequest {
         if self.update_running_system {
             as_strings.insert("initmethod".into(), vec!["update".into()]);
         }
-        as_strings.insert("localizetypes".into(), vec![self.localize_types.to_string()]);
+        as_strings.insert(
+            "localizetypes".into(),
+            vec![self.localize_types.to_string()],
+        );
         as_strings.insert("clearhmc".into(), vec![self.clear_hmc.to_string()]);
-        as_strings.insert("essential".into(), vec![self.create_essential_data.to_string()]);
-        as_strings.insert("sampledata".into(), vec![self.create_project_data.to_string()]);
+        as_strings.insert(
+            "essential".into(),
+            vec![self.create_essential_data.to_string()],
+        );
+        as_strings.insert(
+            "sampledata".into(),
+            vec![self.create_project_data.to_string()],
+        );
         json!({
             "dropTables": self.drop_tables,
             "clearHMC": self.clear_hmc,
@@ -340,11 +349,19 @@ struct LogWire {
 }
 
 pub(crate) fn parse_data(resp: &HttpResponse) -> Result<UpdateData> {
-    parse_json(DATA_PATH, "update data JSON (isInitializing, projectDatas)", resp)
+    parse_json(
+        DATA_PATH,
+        "update data JSON (isInitializing, projectDatas)",
+        resp,
+    )
 }
 
 pub(crate) fn parse_patches(resp: &HttpResponse) -> Result<PendingPatches> {
-    parse_json(PATCHES_PATH, "pending patches JSON ({category: [patch]})", resp)
+    parse_json(
+        PATCHES_PATH,
+        "pending patches JSON ({category: [patch]})",
+        resp,
+    )
 }
 
 pub(crate) fn parse_outcome(resp: &HttpResponse) -> Result<UpdateOutcome> {

@@ -13,14 +13,25 @@ fn client(hac: &FakeHac) -> nonblocking::HacClient {
 
 #[test]
 fn async_operations_and_relogin() {
-    let hac = FakeHac::builder().expiry_answer(ExpiryAnswer::Unauthorized).start();
+    let hac = FakeHac::builder()
+        .expiry_answer(ExpiryAnswer::Unauthorized)
+        .start();
     let c = client(&hac);
     block_on(async {
-        let r = c.execute_groovy("println 'a'\nreturn 1", false).await.unwrap();
+        let r = c
+            .execute_groovy("println 'a'\nreturn 1", false)
+            .await
+            .unwrap();
         assert_eq!(r.output, "a\n");
-        let q = c.flexible_search("SELECT {pk} FROM {Product}").await.unwrap();
+        let q = c
+            .flexible_search("SELECT {pk} FROM {Product}")
+            .await
+            .unwrap();
         assert_eq!(q.rows.len(), 3);
-        let i = c.import_impex("INSERT Language;isocode\n;de").await.unwrap();
+        let i = c
+            .import_impex("INSERT Language;isocode\n;de")
+            .await
+            .unwrap();
         assert!(i.success);
         let d = c.update_data().await.unwrap();
         assert_eq!(d.project_data.len(), 2);
@@ -36,16 +47,26 @@ fn both_clients_in_one_binary_share_a_store() {
     let hac = FakeHac::start();
     let store = std::sync::Arc::new(MemoryStore::new());
     let sync_client = hac_client::blocking::HacClient::new(
-        common::config(&hac).session_store_arc(store.clone()).build().unwrap(),
+        common::config(&hac)
+            .session_store_arc(store.clone())
+            .build()
+            .unwrap(),
     )
     .unwrap();
     sync_client.execute_groovy("return 1", false).unwrap();
     let async_client = nonblocking::HacClient::new(
-        common::config(&hac).session_store_arc(store).build().unwrap(),
+        common::config(&hac)
+            .session_store_arc(store)
+            .build()
+            .unwrap(),
     )
     .unwrap();
     block_on(async_client.execute_groovy("return 1", false)).unwrap();
-    assert_eq!(hac.stats().logins, 1, "the async client resumed the blocking client's session");
+    assert_eq!(
+        hac.stats().logins,
+        1,
+        "the async client resumed the blocking client's session"
+    );
 }
 
 #[test]

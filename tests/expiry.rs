@@ -17,7 +17,10 @@ const ANSWERS: [ExpiryAnswer; 5] = [
 ];
 
 fn console_calls(hac: &FakeHac, needle: &str) -> usize {
-    hac.requests().iter().filter(|r| r.path.contains(needle)).count()
+    hac.requests()
+        .iter()
+        .filter(|r| r.path.contains(needle))
+        .count()
 }
 
 #[test]
@@ -32,7 +35,11 @@ fn relogin_once_after_forced_invalidation() {
         let r = c.execute_groovy("return 2", false).unwrap();
         assert_eq!(r.result, "2", "{answer:?}");
         assert_eq!(hac.stats().logins, 1, "{answer:?}");
-        assert_eq!(console_calls(&hac, "scripting"), 2, "{answer:?}: one call, one retry");
+        assert_eq!(
+            console_calls(&hac, "scripting"),
+            2,
+            "{answer:?}: one call, one retry"
+        );
         // GET endpoint
         hac.expire_sessions();
         hac.reset_stats();
@@ -44,7 +51,9 @@ fn relogin_once_after_forced_invalidation() {
 
 #[test]
 fn relogin_after_idle_timeout() {
-    let hac = FakeHac::builder().idle_timeout(Duration::from_millis(50)).start();
+    let hac = FakeHac::builder()
+        .idle_timeout(Duration::from_millis(50))
+        .start();
     let c = common::client(&hac);
     c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
     std::thread::sleep(Duration::from_millis(120));
@@ -88,7 +97,10 @@ fn persistent_rejection_is_a_typed_error_not_a_loop() {
             hac.push_override("/console/scripting/execute", resp);
         }
         let e = c.execute_groovy("return 1", false).unwrap_err();
-        assert!(matches!(e, Error::SessionRejected { .. }), "{answer:?}: {e:?}");
+        assert!(
+            matches!(e, Error::SessionRejected { .. }),
+            "{answer:?}: {e:?}"
+        );
         assert_eq!(hac.stats().logins, 1, "{answer:?}");
         assert_eq!(console_calls(&hac, "scripting"), 2, "{answer:?}");
     }
@@ -97,7 +109,10 @@ fn persistent_rejection_is_a_typed_error_not_a_loop() {
 #[test]
 fn fresh_session_rejected_fails_without_second_login() {
     let hac = FakeHac::start();
-    hac.push_override("/console/scripting/execute", fake_hac::Response::status(401));
+    hac.push_override(
+        "/console/scripting/execute",
+        fake_hac::Response::status(401),
+    );
     let c = common::client(&hac);
     let e = c.execute_groovy("return 1", false).unwrap_err();
     assert!(matches!(e, Error::SessionRejected { .. }), "{e:?}");

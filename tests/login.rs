@@ -87,10 +87,16 @@ fn session_fixation_new_id_and_token_are_used() {
     let reqs = hac.requests();
     let login_page = reqs.iter().find(|r| r.path == "/hac/login").unwrap();
     assert!(login_page.cookie("JSESSIONID").is_none());
-    let post = reqs.iter().find(|r| r.path == "/hac/j_spring_security_check").unwrap();
+    let post = reqs
+        .iter()
+        .find(|r| r.path == "/hac/j_spring_security_check")
+        .unwrap();
     let pre_login_id = post.cookie("JSESSIONID").expect("pre-login session sent");
     let pre_login_token = post.form_value("_csrf").unwrap();
-    let call = reqs.iter().find(|r| r.path == "/hac/console/scripting/execute").unwrap();
+    let call = reqs
+        .iter()
+        .find(|r| r.path == "/hac/console/scripting/execute")
+        .unwrap();
     assert_ne!(call.cookie("JSESSIONID").unwrap(), pre_login_id);
     assert_ne!(call.header("X-CSRF-TOKEN").unwrap(), pre_login_token);
     assert_eq!(hac.stats().csrf_rejections, 0);
@@ -103,7 +109,13 @@ fn sends_exactly_one_cookie_header_and_keeps_route() {
     c.execute_groovy("return 1", false).unwrap();
     c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
     for r in hac.requests().iter().skip(1) {
-        assert_eq!(r.headers_named("cookie").count(), 1, "{} {}", r.method, r.path);
+        assert_eq!(
+            r.headers_named("cookie").count(),
+            1,
+            "{} {}",
+            r.method,
+            r.path
+        );
         assert!(r.cookie("ROUTE").is_some(), "{}", r.path);
     }
     assert_eq!(hac.stats().logins, 1);
@@ -134,7 +146,10 @@ fn wrong_password_redirect_variant() {
     )
     .unwrap();
     let e = c.execute_groovy("return 1", false).unwrap_err();
-    assert!(matches!(&e, Error::BadCredentials { username } if username == "admin"), "{e:?}");
+    assert!(
+        matches!(&e, Error::BadCredentials { username } if username == "admin"),
+        "{e:?}"
+    );
     assert!(e.is_authentication());
     assert!(!e.to_string().contains("wrong-password-123"));
     assert!(!format!("{e:?}").contains("wrong-password-123"));
@@ -145,7 +160,9 @@ fn wrong_password_redirect_variant() {
 
 #[test]
 fn wrong_password_login_page_variant() {
-    let hac = FakeHac::builder().bad_login_answer(BadLoginAnswer::LoginPage).start();
+    let hac = FakeHac::builder()
+        .bad_login_answer(BadLoginAnswer::LoginPage)
+        .start();
     let c = HacClient::new(
         common::config(&hac)
             .credentials(BasicCredentials::new("admin", "nope"))
@@ -159,7 +176,9 @@ fn wrong_password_login_page_variant() {
 
 #[test]
 fn login_page_without_csrf() {
-    let hac = FakeHac::builder().login_page(LoginPageVariant::NoCsrf).start();
+    let hac = FakeHac::builder()
+        .login_page(LoginPageVariant::NoCsrf)
+        .start();
     let c = common::client(&hac);
     let e = c.login().unwrap_err();
     assert!(matches!(e, Error::Csrf { .. }), "{e:?}");
@@ -168,7 +187,9 @@ fn login_page_without_csrf() {
 
 #[test]
 fn awkward_login_page_attributes() {
-    let hac = FakeHac::builder().login_page(LoginPageVariant::Awkward).start();
+    let hac = FakeHac::builder()
+        .login_page(LoginPageVariant::Awkward)
+        .start();
     let c = common::client(&hac);
     c.execute_groovy("return 1", false).unwrap();
     assert_eq!(hac.stats().csrf_rejections, 0);
@@ -203,7 +224,11 @@ fn unexpected_login_status_and_landing_problems() {
     );
     let c = common::client(&hac);
     match c.login().unwrap_err() {
-        Error::HttpStatus { status: 500, excerpt, .. } => assert_eq!(excerpt, "Internal failure"),
+        Error::HttpStatus {
+            status: 500,
+            excerpt,
+            ..
+        } => assert_eq!(excerpt, "Internal failure"),
         e => panic!("{e:?}"),
     }
     // Login "succeeds" but the landing page is the login page again.
@@ -217,8 +242,14 @@ fn unexpected_login_status_and_landing_problems() {
     assert!(matches!(e, Error::LoginFailed { .. }), "{e:?}");
     // Landing page without any token.
     let hac = FakeHac::start();
-    hac.push_override("/", fake_hac::Response::html("<html><body>no token</body></html>"));
-    hac.push_override("/", fake_hac::Response::html("<html><body>still none</body></html>"));
+    hac.push_override(
+        "/",
+        fake_hac::Response::html("<html><body>no token</body></html>"),
+    );
+    hac.push_override(
+        "/",
+        fake_hac::Response::html("<html><body>still none</body></html>"),
+    );
     let c = common::client(&hac);
     let e = c.login().unwrap_err();
     assert!(matches!(e, Error::Csrf { .. }), "{e:?}");
@@ -244,7 +275,10 @@ fn restricted_user_gets_forbidden_not_a_loop() {
     assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
     assert_eq!(hac.stats().logins, 1);
     assert_eq!(
-        hac.requests().iter().filter(|r| r.path.contains("scripting")).count(),
+        hac.requests()
+            .iter()
+            .filter(|r| r.path.contains("scripting"))
+            .count(),
         2
     );
 }
@@ -254,7 +288,10 @@ fn credentials_provider_errors_are_typed() {
     let hac = FakeHac::start();
     let c = HacClient::new(
         common::config(&hac)
-            .credentials(hac_client::EnvCredentials::new("HAC_TEST_NO_SUCH_USER", "HAC_TEST_NO_SUCH_PW"))
+            .credentials(hac_client::EnvCredentials::new(
+                "HAC_TEST_NO_SUCH_USER",
+                "HAC_TEST_NO_SUCH_PW",
+            ))
             .build()
             .unwrap(),
     )

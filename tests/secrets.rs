@@ -65,7 +65,10 @@ fn no_error_contains_the_password_or_session_secrets() {
     let hac = FakeHac::start();
     let c = common::client(&hac);
     c.login().unwrap();
-    hac.push_override("/console/scripting/execute", fake_hac::Response::json("{broken"));
+    hac.push_override(
+        "/console/scripting/execute",
+        fake_hac::Response::json("{broken"),
+    );
     errors.push(c.execute_groovy("return 1", false).unwrap_err());
     let sent = hac.requests().pop().unwrap();
     let session = sent.cookie("JSESSIONID").unwrap();

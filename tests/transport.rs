@@ -18,7 +18,11 @@ fn https_config(hac: &FakeHac) -> HacConfigBuilder {
 #[test]
 fn connection_refused() {
     // Bind then drop: the port is very likely closed right after.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let c = HacClient::new(
         HacConfig::builder(format!("http://127.0.0.1:{port}"))
             .credentials(BasicCredentials::new("admin", "nimda"))
@@ -44,7 +48,10 @@ fn unknown_host() {
     )
     .unwrap();
     let e = c.login().unwrap_err();
-    assert!(matches!(e, Error::Connect { .. } | Error::Timeout { .. }), "{e:?}");
+    assert!(
+        matches!(e, Error::Connect { .. } | Error::Timeout { .. }),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -75,11 +82,18 @@ fn timeout_and_per_call_override() {
     assert!(r.success);
     // And a per-call timeout beats both.
     let e = c
-        .import_impex(hac_client::ImpexImport::new("INSERT Language;isocode\n;de").timeout(Duration::from_millis(200)))
+        .import_impex(
+            hac_client::ImpexImport::new("INSERT Language;isocode\n;de")
+                .timeout(Duration::from_millis(200)),
+        )
         .unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
     hac.set_delay(Duration::ZERO);
-    c.flexible_search(hac_client::FlexibleSearch::new("SELECT {pk} FROM {Product}").timeout(Duration::from_secs(5))).unwrap();
+    c.flexible_search(
+        hac_client::FlexibleSearch::new("SELECT {pk} FROM {Product}")
+            .timeout(Duration::from_secs(5)),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -101,19 +115,32 @@ fn tls_untrusted_certificate_refused_by_default() {
 
 #[test]
 fn tls_pinned_self_signed_certificate() {
-    let hac = FakeHac::builder().tls(TlsMode::SelfSigned).route_cookie(true).start();
+    let hac = FakeHac::builder()
+        .tls(TlsMode::SelfSigned)
+        .route_cookie(true)
+        .start();
     let pem = hac.certs().unwrap().leaf_pem.clone();
     let c = HacClient::new(https_config(&hac).pin_certificate_pem(pem).build().unwrap()).unwrap();
     c.execute_groovy("return 1", false).unwrap();
     c.execute_groovy("return 1", false).unwrap();
-    assert_eq!(hac.stats().logins, 1, "Secure cookies are sent back over https");
+    assert_eq!(
+        hac.stats().logins,
+        1,
+        "Secure cookies are sent back over https"
+    );
 }
 
 #[test]
 fn tls_extra_root_ca() {
     let hac = FakeHac::builder().tls(TlsMode::CaSigned).start();
     let ca = hac.certs().unwrap().ca_pem.clone();
-    let c = HacClient::new(https_config(&hac).add_root_certificate_pem(ca).build().unwrap()).unwrap();
+    let c = HacClient::new(
+        https_config(&hac)
+            .add_root_certificate_pem(ca)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     c.execute_groovy("return 1", false).unwrap();
 }
 
@@ -130,7 +157,13 @@ fn tls_pin_of_another_certificate_is_refused() {
 #[test]
 fn tls_danger_accept_invalid_certs() {
     let hac = FakeHac::builder().tls(TlsMode::SelfSigned).start();
-    let c = HacClient::new(https_config(&hac).danger_accept_invalid_certs(true).build().unwrap()).unwrap();
+    let c = HacClient::new(
+        https_config(&hac)
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     c.execute_groovy("return 1", false).unwrap();
 }
 
@@ -148,7 +181,10 @@ fn plain_http_client_against_https_server_fails_cleanly() {
     .unwrap();
     let e = c.login().unwrap_err();
     assert!(
-        matches!(e, Error::Transport { .. } | Error::Connect { .. } | Error::Timeout { .. }),
+        matches!(
+            e,
+            Error::Transport { .. } | Error::Connect { .. } | Error::Timeout { .. }
+        ),
         "{e:?}"
     );
 }

@@ -162,7 +162,14 @@ impl State {
 
     fn new_token(&mut self) -> String {
         let h = self.random_hex().to_lowercase();
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     }
 
     fn new_session(&mut self) -> (String, String) {
@@ -188,7 +195,12 @@ impl State {
     /// A restart: sessions gone and the load balancer points at a new node.
     pub fn restart(&mut self) {
         self.sessions.clear();
-        self.node = if self.node == "node-a" { "node-b" } else { "node-a" }.into();
+        self.node = if self.node == "node-a" {
+            "node-b"
+        } else {
+            "node-a"
+        }
+        .into();
     }
 
     pub fn session_count(&self) -> usize {
@@ -224,7 +236,11 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn base(&self) -> String {
-        format!("{}://{}", if self.secure { "https" } else { "http" }, self.host)
+        format!(
+            "{}://{}",
+            if self.secure { "https" } else { "http" },
+            self.host
+        )
     }
 }
 
@@ -250,7 +266,11 @@ fn location(st: &State, cx: &Ctx, path: &str) -> String {
 }
 
 fn login_path(st: &State) -> String {
-    let page = if st.settings.login_jsp { "login.jsp" } else { "login" };
+    let page = if st.settings.login_jsp {
+        "login.jsp"
+    } else {
+        "login"
+    };
     format!("{}/{page}", st.settings.context_path)
 }
 
@@ -314,7 +334,11 @@ fn login_post(st: &mut State, cx: &Ctx, sid: Option<String>) -> Response {
     let sent = req.form_value("_csrf");
     let Some(id) = sid.filter(|id| sent.as_deref() == Some(st.sessions[id].csrf.as_str())) else {
         st.stats.csrf_rejections += 1;
-        return Response::new(403, "text/html", "<html><body>403 - Invalid CSRF Token</body></html>");
+        return Response::new(
+            403,
+            "text/html",
+            "<html><body>403 - Invalid CSRF Token</body></html>",
+        );
     };
     let user = req.form_value("j_username").unwrap_or_default();
     let pass = req.form_value("j_password").unwrap_or_default();
@@ -349,9 +373,11 @@ fn unauthenticated(st: &mut State, cx: &Ctx) -> Response {
     st.stats.unauthenticated += 1;
     let to_login = || Response::redirect(&location(st, cx, &login_path(st)));
     match st.settings.expiry_answer {
-        ExpiryAnswer::Realistic if cx.req.method == "POST" => {
-            Response::new(403, "text/html", "<html><body>403 - Invalid CSRF Token</body></html>")
-        }
+        ExpiryAnswer::Realistic if cx.req.method == "POST" => Response::new(
+            403,
+            "text/html",
+            "<html><body>403 - Invalid CSRF Token</body></html>",
+        ),
         ExpiryAnswer::Realistic | ExpiryAnswer::Redirect => to_login(),
         ExpiryAnswer::LoginPage => {
             let (id, csrf) = st.new_session();
@@ -377,13 +403,23 @@ fn protected(st: &mut State, cx: &Ctx, sid: Option<String>, rel: &str) -> Respon
             .or_else(|| req.form_value("_csrf"));
         if header.as_deref() != Some(csrf.as_str()) {
             st.stats.csrf_rejections += 1;
-            return Response::new(403, "text/html", "<html><body>403 - Invalid CSRF Token</body></html>");
+            return Response::new(
+                403,
+                "text/html",
+                "<html><body>403 - Invalid CSRF Token</body></html>",
+            );
         }
     }
     let ctx = st.settings.context_path.clone();
-    let console = rel.starts_with("/console/") || rel.starts_with("/platform/") || rel.starts_with("/initlog/");
+    let console = rel.starts_with("/console/")
+        || rel.starts_with("/platform/")
+        || rel.starts_with("/initlog/");
     if console && st.sessions[&id].restricted {
-        return Response::new(403, "text/html", "<html><body>403 - Access is denied</body></html>");
+        return Response::new(
+            403,
+            "text/html",
+            "<html><body>403 - Access is denied</body></html>",
+        );
     }
     let resp = match (req.method.as_str(), rel) {
         ("GET", "/") => {
@@ -398,7 +434,9 @@ fn protected(st: &mut State, cx: &Ctx, sid: Option<String>, rel: &str) -> Respon
         ("POST", "/console/flexsearch/execute") => flexsearch(req),
         ("POST", "/console/impex/import") => impex(req, false, &csrf, &ctx),
         ("POST", "/console/impex/import/validate") => impex(req, true, &csrf, &ctx),
-        ("GET", "/platform/update") => Response::html(pages::render(pages::UPDATE_PAGE, &csrf, &ctx)),
+        ("GET", "/platform/update") => {
+            Response::html(pages::render(pages::UPDATE_PAGE, &csrf, &ctx))
+        }
         ("GET", "/platform/init/data") => Response::json(pages::UPDATE_DATA),
         ("GET", "/platform/init/pendingPatches") => Response::json(pages::PENDING_PATCHES),
         ("POST", "/platform/init/execute") => match serde_json::from_slice::<Value>(&req.body) {
@@ -430,7 +468,10 @@ fn protected(st: &mut State, cx: &Ctx, sid: Option<String>, rel: &str) -> Respon
 
 fn unquote(s: &str) -> String {
     let s = s.trim().trim_end_matches(';').trim();
-    let s = s.strip_prefix('(').and_then(|s| s.strip_suffix(')')).unwrap_or(s);
+    let s = s
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or(s);
     for q in ['"', '\''] {
         if let Some(inner) = s.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
             return inner.to_owned();
@@ -485,8 +526,16 @@ fn flexsearch(req: &Request) -> Response {
     if lower.contains("{generated}") {
         let rows: Vec<Value> = (0..max)
             .map(|i| {
-                let name = if i % 7 == 0 { Value::Null } else { json!(format!("Product name {i}")) };
-                json!([format!("{}", 8796093054977u64 + i as u64), format!("code-{i:06}"), name])
+                let name = if i % 7 == 0 {
+                    Value::Null
+                } else {
+                    json!(format!("Product name {i}"))
+                };
+                json!([
+                    format!("{}", 8796093054977u64 + i as u64),
+                    format!("code-{i:06}"),
+                    name
+                ])
             })
             .collect();
         return Response::json(
@@ -495,7 +544,9 @@ fn flexsearch(req: &Request) -> Response {
             .to_string(),
         );
     }
-    if lower.trim_start().starts_with("select") && (lower.contains("{product}") || lower.contains(" products")) {
+    if lower.trim_start().starts_with("select")
+        && (lower.contains("{product}") || lower.contains(" products"))
+    {
         let mut v: Value = serde_json::from_str(pages::FLEXSEARCH_NULLS).expect("fixture is JSON");
         if let Some(list) = v["resultList"].as_array_mut() {
             list.truncate(max);
@@ -535,5 +586,8 @@ pub(crate) fn add_route(st: &State, cx: &Ctx, resp: Response) -> Response {
         return resp;
     }
     let secure = if cx.secure { "; Secure" } else { "" };
-    resp.with_header("Set-Cookie", &format!("ROUTE={want}; Path=/; HttpOnly{secure}"))
+    resp.with_header(
+        "Set-Cookie",
+        &format!("ROUTE={want}; Path=/; HttpOnly{secure}"),
+    )
 }

@@ -50,22 +50,32 @@ impl Request {
 
     /// The value of one cookie.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.cookies()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// Form fields of an `application/x-www-form-urlencoded` body.
     pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 
     /// One form field.
     pub fn form_value(&self, name: &str) -> Option<String> {
-        self.form().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.form()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// Query parameters.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(self.query.as_bytes()).into_owned().collect()
+        url::form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     fn wants_close(&self) -> bool {
@@ -131,7 +141,10 @@ pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
     let mut head = Vec::new();
     loop {
         let mut line = Vec::new();
-        let n = r.by_ref().take(MAX_HEAD as u64).read_until(b'\n', &mut line)?;
+        let n = r
+            .by_ref()
+            .take(MAX_HEAD as u64)
+            .read_until(b'\n', &mut line)?;
         if n == 0 {
             return if head.is_empty() {
                 Ok(None)
@@ -155,7 +168,10 @@ pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
     let request_line = lines.next().unwrap_or_default();
     let mut parts = request_line.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "bad request line"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "bad request line",
+        ));
     };
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))

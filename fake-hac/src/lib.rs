@@ -257,7 +257,10 @@ impl FakeHac {
     /// instead of the real handler (malformed bodies, 500s, ...). Queued overrides apply
     /// in order, each once.
     pub fn push_override(&self, path: &str, resp: Response) {
-        self.shared.lock().overrides.push_back((path.to_owned(), resp));
+        self.shared
+            .lock()
+            .overrides
+            .push_back((path.to_owned(), resp));
     }
 }
 

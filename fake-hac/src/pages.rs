@@ -16,8 +16,7 @@ pub const DASHBOARD_LARGE: &str = include_str!("../../fixtures/dashboard_large.h
 /// ImpEx import that worked.
 pub const IMPEX_IMPORT_SUCCESS: &str = include_str!("../../fixtures/impex_import_success.html");
 /// ImpEx validation that passed.
-pub const IMPEX_VALIDATE_SUCCESS: &str =
-    include_str!("../../fixtures/impex_validate_success.html");
+pub const IMPEX_VALIDATE_SUCCESS: &str = include_str!("../../fixtures/impex_validate_success.html");
 /// ImpEx import or validation with errors.
 pub const IMPEX_ERROR: &str = include_str!("../../fixtures/impex_import_error.html");
 /// Groovy script that threw.

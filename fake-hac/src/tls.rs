@@ -28,9 +28,8 @@ pub struct ServerCerts {
 }
 
 fn leaf_params() -> CertificateParams {
-    let mut params =
-        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-            .expect("static SANs are valid");
+    let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+        .expect("static SANs are valid");
     params
         .distinguished_name
         .push(DnType::CommonName, "fake-hac localhost");
@@ -54,20 +53,21 @@ pub fn make(mode: TlsMode) -> ServerCerts {
                 .push(DnType::CommonName, "fake-hac test CA");
             let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
             let issuer = Issuer::new(ca_params, ca_key);
-            let cert = leaf_params().signed_by(&leaf_key, &issuer).expect("leaf cert");
+            let cert = leaf_params()
+                .signed_by(&leaf_key, &issuer)
+                .expect("leaf cert");
             (cert.pem(), cert.der().clone(), ca_cert.pem())
         }
     };
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
     let chain: Vec<CertificateDer<'static>> = vec![leaf_der];
-    let config = ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("protocol versions")
-    .with_no_client_auth()
-    .with_single_cert(chain, key)
-    .expect("server cert");
+    let config =
+        ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .expect("server cert");
     ServerCerts {
         leaf_pem,
         ca_pem,

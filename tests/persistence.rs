@@ -1,0 +1,673 @@
+//! Session persistence: the store contract for both backends, resuming across clients
+//! and processes, integrity of the files, expiry, and what ends up on disk.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fake_hac::{ExpiryAnswer, FakeHac};
+use hac_client::{
+    BasicCredentials, FileStore, HacClient, HacConfigBuilder, MemoryStore, Result, SessionKey,
+    SessionManager, SessionStore, StoredSession,
+};
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+fn sample(user: &str, env: &str) -> StoredSession {
+    StoredSession {
+        version: hac_client::SESSION_FORMAT_VERSION,
+        base_url: "http://127.0.0.1:9001".into(),
+        context_path: "/hac".into(),
+        username: user.into(),
+        environment: env.into(),
+        created_ms: now_ms(),
+        last_used_ms: now_ms(),
+        csrf_token: format!("token-{user}-{env}"),
+        csrf_header: "X-CSRF-TOKEN".into(),
+        cookies: Vec::new(),
+    }
+}
+
+/// The contract every store must meet.
+fn store_contract(store: &dyn SessionStore) {
+    let a = sample("admin", "dev");
+    let b = sample("admin", "prod");
+    let c = sample("other", "dev");
+    assert!(store.load(&a.key()).unwrap().is_none());
+    for s in [&a, &b, &c] {
+        store.save(s).unwrap();
+    }
+    assert_eq!(store.load(&a.key()).unwrap().unwrap(), a);
+    assert_eq!(
+        store.load(&b.key()).unwrap().unwrap().csrf_token,
+        "token-admin-prod"
+    );
+    let mut a2 = a.clone();
+    a2.csrf_token = "replaced".into();
+    store.save(&a2).unwrap();
+    assert_eq!(
+        store.load(&a.key()).unwrap().unwrap().csrf_token,
+        "replaced"
+    );
+    assert_eq!(store.list().unwrap().len(), 3);
+    assert!(store.remove(&c.key()).unwrap());
+    assert!(!store.remove(&c.key()).unwrap());
+    assert!(store.load(&c.key()).unwrap().is_none());
+    assert_eq!(store.clear().unwrap(), 2);
+    assert!(store.list().unwrap().is_empty());
+    assert_eq!(store.clear().unwrap(), 0);
+}
+
+#[test]
+fn memory_store_contract() {
+    store_contract(&MemoryStore::new());
+}
+
+#[test]
+fn file_store_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    store_contract(&FileStore::new(dir.path().join("sessions")).unwrap());
+}
+
+fn file_config(hac: &FakeHac, dir: &Path) -> HacConfigBuilder {
+    common::config(hac).session_store(FileStore::new(dir).unwrap())
+}
+
+fn file_client(hac: &FakeHac, dir: &Path) -> HacClient {
+    HacClient::new(file_config(hac, dir).build().unwrap()).unwrap()
+}
+
+fn session_file(hac: &FakeHac, dir: &Path, user: &str) -> PathBuf {
+    FileStore::new(dir)
+        .unwrap()
+        .path_for(&SessionKey::new(hac.url(), user, "local"))
+}
+
+#[test]
+fn second_client_resumes_with_one_request() {
+    let hac = FakeHac::builder().route_cookie(true).start();
+    let dir = tempfile::tempdir().unwrap();
+    file_client(&hac, dir.path())
+        .execute_groovy("return 1", false)
+        .unwrap();
+    assert_eq!(hac.stats().logins, 1);
+    hac.reset_stats();
+    let second = file_client(&hac, dir.path());
+    let r = second.execute_groovy("return 2", false).unwrap();
+    assert_eq!(r.result, "2");
+    let stats = hac.stats();
+    assert_eq!(stats.logins, 0);
+    assert_eq!(
+        stats.requests, 1,
+        "the cached call goes straight to the console"
+    );
+    let sent = hac.requests().pop().unwrap();
+    assert!(sent.cookie("ROUTE").is_some(), "ROUTE survived the restart");
+}
+
+// --- the same across processes: the test binary re-runs itself as a child ---
+
+const CHILD_URL: &str = "HAC_TEST_CHILD_URL";
+const CHILD_DIR: &str = "HAC_TEST_CHILD_DIR";
+
+#[test]
+fn child_process_entry() {
+    let (Ok(url), Ok(dir)) = (std::env::var(CHILD_URL), std::env::var(CHILD_DIR)) else {
+        return; // not a child run
+    };
+    let config = hac_client::HacConfig::builder(url)
+        .credentials(BasicCredentials::new("admin", "nimda"))
+        .session_store(FileStore::new(dir).unwrap())
+        .build()
+        .unwrap();
+    let client = HacClient::new(config).unwrap();
+    for _ in 0..5 {
+        client.execute_groovy("return 1", false).unwrap();
+    }
+    println!("CHILD-OK");
+}
+
+fn run_child(hac: &FakeHac, dir: &Path) -> std::process::Child {
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_entry",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_URL, hac.url())
+        .env(CHILD_DIR, dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn child_ok(child: std::process::Child) {
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CHILD-OK"));
+}
+
+#[test]
+fn separate_processes_log_in_once() {
+    let hac = FakeHac::start();
+    let dir = tempfile::tempdir().unwrap();
+    child_ok(run_child(&hac, dir.path()));
+    child_ok(run_child(&hac, dir.path()));
+    assert_eq!(hac.stats().logins, 1);
+    // Two processes at once: both succeed and the file stays valid.
+    let children = [run_child(&hac, dir.path()), run_child(&hac, dir.path())];
+    for c in children {
+        child_ok(c);
+    }
+    let store = FileStore::new(dir.path()).unwrap();
+    let key = SessionKey::new(hac.url(), "admin", "local");
+    assert!(store.load(&key).unwrap().is_some());
+}
+
+#[test]
+fn logout_is_not_resurrected() {
+    let hac = FakeHac::start();
+    let dir = tempfile::tempdir().unwrap();
+    let first = file_client(&hac, dir.path());
+    first.login().unwrap();
+    let file = session_file(&hac, dir.path(), "admin");
+    assert!(file.exists());
+    first.logout().unwrap();
+    assert!(!file.exists());
+    assert_eq!(hac.session_count(), 0);
+    file_client(&hac, dir.path())
+        .execute_groovy("return 1", false)
+        .unwrap();
+    assert_eq!(hac.stats().logins, 2);
+}
+
+#[test]
+fn dead_stored_session_is_replaced() {
+    let hac = FakeHac::builder()
+        .expiry_answer(ExpiryAnswer::Redirect)
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    file_client(&hac, dir.path()).login().unwrap();
+    hac.expire_sessions(); // server restart: the stored session is dead
+    file_client(&hac, dir.path())
+        .execute_groovy("return 1", false)
+        .unwrap();
+    assert_eq!(hac.stats().logins, 2);
+    hac.reset_stats();
+    file_client(&hac, dir.path())
+        .execute_groovy("return 1", false)
+        .unwrap();
+    assert_eq!(hac.stats().logins, 0, "the re-login was stored");
+    assert_eq!(hac.stats().requests, 1);
+}
+
+#[test]
+fn expired_sessions_are_pruned_on_load_and_by_prune() {
+    let hac = FakeHac::start();
+    let dir = tempfile::tempdir().unwrap();
+    let short = |hac: &FakeHac| {
+        HacClient::new(
+            file_config(hac, dir.path())
+                .session_idle_limit(Duration::from_millis(100))
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    short(&hac).login().unwrap();
+    std::thread::sleep(Duration::from_millis(250));
+    hac.reset_stats();
+    short(&hac).execute_groovy("return 1", false).unwrap();
+    assert_eq!(hac.stats().logins, 1, "idle session not resumed");
+    // Max age.
+    let aged = HacClient::new(
+        file_config(&hac, dir.path())
+            .session_max_age(Duration::ZERO)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    aged.execute_groovy("return 1", false).unwrap();
+    assert_eq!(hac.stats().logins, 2, "over-age session not resumed");
+    // prune()
+    let store: Arc<dyn SessionStore> = Arc::new(FileStore::new(dir.path()).unwrap());
+    let mut old = sample("old", "dev");
+    old.last_used_ms -= 3_600_000;
+    store.save(&old).unwrap();
+    store.save(&sample("fresh", "dev")).unwrap();
+    let manager = SessionManager::new(store.clone());
+    assert_eq!(manager.prune().unwrap(), 1);
+    assert!(store.load(&old.key()).unwrap().is_none());
+    assert_eq!(manager.prune().unwrap(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn permissions_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let hac = FakeHac::start();
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("nested").join("hac-client");
+    file_client(&hac, &dir).login().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        files += 1;
+    }
+    assert_eq!(files, 2, "the key and one session, no temp files left");
+    // An existing directory that is too open is tightened.
+    let open = parent.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    FileStore::new(&open).unwrap();
+    assert_eq!(mode(&open), 0o700);
+}
+
+#[test]
+fn password_never_on_disk() {
+    let password = "Pa55-only-in-memory-9431";
+    let hac = FakeHac::builder()
+        .user("deployer", password)
+        .route_cookie(true)
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let client = HacClient::new(
+        file_config(&hac, dir.path())
+            .credentials(BasicCredentials::new("deployer", password))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    client.execute_groovy("return 1", false).unwrap();
+    client
+        .flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap();
+    let mut seen = 0;
+    for entry in walk(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(password),
+            "{}",
+            entry.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 2);
+    let stored = FileStore::new(dir.path())
+        .unwrap()
+        .load(&SessionKey::new(hac.url(), "deployer", "local"))
+        .unwrap()
+        .unwrap();
+    assert!(!format!("{stored:?}").contains(&stored.csrf_token));
+    let names: Vec<&str> = stored.cookies.iter().map(|c| c.name()).collect();
+    assert!(
+        names.contains(&"JSESSIONID") && names.contains(&"ROUTE"),
+        "{names:?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Signs a payload the way the store does, with the key from the key file.
+fn sign(dir: &Path, payload: &str) -> String {
+    let hex = std::fs::read_to_string(dir.join("session.key")).unwrap();
+    let key = blake3::Hash::from_hex(hex.trim()).unwrap();
+    blake3::keyed_hash(key.as_bytes(), payload.as_bytes())
+        .to_hex()
+        .to_string()
+}
+
+fn envelope(dir: &Path, payload: &str, version: u32) -> String {
+    serde_json::json!({
+        "format": "hac-client-session",
+        "version": version,
+        "mac": sign(dir, payload),
+        "session": payload,
+    })
+    .to_string()
+}
+
+#[test]
+fn bad_files_lead_to_fresh_login_and_are_gone() {
+    type Mutation = fn(&Path, &Path, String) -> String;
+    let mutations: Vec<(&str, Mutation)> = vec![
+        ("garbage", |_, _, _| "\u{0}\u{1}not json at all".into()),
+        ("empty", |_, _, _| String::new()),
+        ("wrong JSON type", |_, _, _| "[1, 2, 3]".into()),
+        ("truncated", |_, _, s| s[..s.len() / 2].to_owned()),
+        ("tampered payload", |_, _, s| {
+            s.replacen("\\\"/hac\\\"", "\\\"/hax\\\"", 1)
+        }),
+        ("tampered MAC", |_, _, s| {
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+            let mac = v["mac"].as_str().unwrap();
+            let flipped = if mac.starts_with('0') { "1" } else { "0" };
+            s.replace(mac, &format!("{flipped}{}", &mac[1..]))
+        }),
+        ("unknown future version", |dir, _, s| {
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+            let payload = v["session"]
+                .as_str()
+                .unwrap()
+                .replace("\"version\":1", "\"version\":99");
+            envelope(dir, &payload, 99)
+        }),
+        ("unknown version inside a valid envelope", |dir, _, s| {
+            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+            let payload = v["session"]
+                .as_str()
+                .unwrap()
+                .replace("\"version\":1", "\"version\":2");
+            envelope(dir, &payload, 1)
+        }),
+        ("wrong shape inside a valid envelope", |dir, _, _| {
+            envelope(dir, "{\"hello\":\"world\"}", 1)
+        }),
+        ("another user's file swapped in", |_, other, _| {
+            std::fs::read_to_string(other).unwrap()
+        }),
+    ];
+    for (what, mutate) in mutations {
+        let hac = FakeHac::builder().user("other", "pw").start();
+        let dir = tempfile::tempdir().unwrap();
+        file_client(&hac, dir.path()).login().unwrap();
+        // A valid session of another user beside it.
+        HacClient::new(
+            file_config(&hac, dir.path())
+                .credentials(BasicCredentials::new("other", "pw"))
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+        .login()
+        .unwrap();
+        let file = session_file(&hac, dir.path(), "admin");
+        let other = session_file(&hac, dir.path(), "other");
+        let original = std::fs::read_to_string(&file).unwrap();
+        let bad = mutate(dir.path(), &other, original.clone());
+        assert_ne!(bad, original, "{what}: the mutation changed nothing");
+        std::fs::write(&file, &bad).unwrap();
+        hac.reset_stats();
+        let r = file_client(&hac, dir.path()).execute_groovy("return 1", false);
+        assert!(r.is_ok(), "{what}: {r:?}");
+        assert_eq!(hac.stats().logins, 1, "{what}: fresh login");
+        let now = std::fs::read_to_string(&file).unwrap();
+        assert_ne!(now, bad, "{what}: the bad file is gone");
+        assert!(
+            FileStore::new(dir.path())
+                .unwrap()
+                .load(&SessionKey::new(hac.url(), "admin", "local"))
+                .unwrap()
+                .is_some(),
+            "{what}: a valid session replaced it"
+        );
+        // The other user's session was not touched.
+        assert!(other.exists(), "{what}");
+    }
+}
+
+#[test]
+fn bad_files_are_dropped_by_list_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path()).unwrap();
+    store.save(&sample("a", "dev")).unwrap();
+    std::fs::write(dir.path().join("session_deadbeef.json"), "garbage").unwrap();
+    std::fs::write(dir.path().join("unrelated.txt"), "keep me").unwrap();
+    assert_eq!(store.list().unwrap().len(), 1);
+    assert!(!dir.path().join("session_deadbeef.json").exists());
+    assert!(dir.path().join("unrelated.txt").exists());
+    assert_eq!(store.clear().unwrap(), 1);
+    assert!(dir.path().join("unrelated.txt").exists());
+}
+
+#[test]
+fn foreign_key_files_are_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = FileStore::with_key(dir.path(), [1; 32]).unwrap();
+    let b = FileStore::with_key(dir.path(), [2; 32]).unwrap();
+    let s = sample("admin", "dev");
+    a.save(&s).unwrap();
+    assert!(b.load(&s.key()).unwrap().is_none());
+    assert!(a.load(&s.key()).unwrap().is_none(), "b removed it");
+    assert!(
+        !dir.path().join("session.key").exists(),
+        "supplied keys are not written"
+    );
+}
+
+#[test]
+fn corrupt_key_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("session.key"), "short").unwrap();
+    let store = FileStore::new(dir.path()).unwrap();
+    let s = sample("admin", "dev");
+    store.save(&s).unwrap();
+    assert!(
+        FileStore::new(dir.path())
+            .unwrap()
+            .load(&s.key())
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn concurrent_saves_leave_a_valid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FileStore::new(dir.path()).unwrap());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..40 {
+                    let mut s = sample("admin", "dev");
+                    s.csrf_token = format!("t{t}-{i}-{}", "x".repeat(t * 500));
+                    store.save(&s).unwrap();
+                    assert!(store.load(&s.key()).unwrap().is_some());
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let loaded = store.load(&sample("admin", "dev").key()).unwrap().unwrap();
+    assert!(loaded.csrf_token.ends_with('x') || loaded.csrf_token.starts_with("t0-"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // Two stores racing to create the key agree on one.
+    let fresh = tempfile::tempdir().unwrap();
+    let path = fresh.path().to_path_buf();
+    let racers: Vec<_> = (0..6)
+        .map(|_| {
+            let p = path.clone();
+            std::thread::spawn(move || {
+                let s = FileStore::new(&p).unwrap();
+                s.save(&sample("admin", "dev")).unwrap();
+                s
+            })
+        })
+        .collect();
+    let stores: Vec<FileStore> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+    for s in &stores {
+        assert!(s.load(&sample("admin", "dev").key()).unwrap().is_some());
+    }
+}
+
+#[test]
+fn users_and_environments_never_share() {
+    let hac = FakeHac::builder().user("other", "pw").start();
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["dev", "prod"] {
+        HacClient::new(
+            file_config(&hac, dir.path())
+                .environment(env)
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+        .login()
+        .unwrap();
+    }
+    HacClient::new(
+        file_config(&hac, dir.path())
+            .credentials(BasicCredentials::new("other", "pw"))
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+    .login()
+    .unwrap();
+    assert_eq!(hac.stats().logins, 3);
+    let manager = file_client(&hac, dir.path()).sessions().unwrap();
+    let list = manager.list().unwrap();
+    assert_eq!(list.len(), 3);
+    let mut envs: Vec<String> = list
+        .iter()
+        .map(|i| format!("{}/{}", i.key.username, i.key.environment))
+        .collect();
+    envs.sort();
+    assert_eq!(envs, ["admin/dev", "admin/prod", "other/local"]);
+    assert!(
+        list.iter()
+            .all(|i| i.key.base_url == hac.url() && i.context_path == "/hac")
+    );
+    assert!(
+        list.iter()
+            .all(|i| i.idle < Duration::from_secs(60) && i.age < Duration::from_secs(60))
+    );
+    assert!(manager.remove(&list[0].key).unwrap());
+    assert_eq!(manager.clear().unwrap(), 2);
+}
+
+#[test]
+fn fixed_context_path_mismatch_is_not_resumed() {
+    let hac = FakeHac::start();
+    let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new());
+    let mut s = sample("admin", "local");
+    s.base_url = hac.url();
+    s.context_path = "".into();
+    store.save(&s).unwrap();
+    let c = HacClient::new(
+        common::config(&hac)
+            .session_store_arc(store.clone())
+            .context_path("/hac")
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    c.execute_groovy("return 1", false).unwrap();
+    assert_eq!(hac.stats().logins, 1);
+}
+
+/// Counts saves to check the once-a-second throttle.
+struct Counting {
+    inner: MemoryStore,
+    saves: AtomicUsize,
+}
+
+impl SessionStore for Counting {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        self.inner.load(key)
+    }
+    fn save(&self, s: &StoredSession) -> Result<()> {
+        self.saves.fetch_add(1, Ordering::SeqCst);
+        self.inner.save(s)
+    }
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        self.inner.remove(key)
+    }
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        self.inner.list()
+    }
+    fn clear(&self) -> Result<usize> {
+        self.inner.clear()
+    }
+}
+
+#[test]
+fn last_used_is_written_at_most_once_a_second() {
+    let hac = FakeHac::start();
+    let store = Arc::new(Counting {
+        inner: MemoryStore::new(),
+        saves: AtomicUsize::new(0),
+    });
+    let c = HacClient::new(
+        common::config(&hac)
+            .session_store_arc(store.clone())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    c.login().unwrap();
+    let key = SessionKey::new(hac.url(), "admin", "local");
+    let first = store.load(&key).unwrap().unwrap().last_used_ms;
+    assert_eq!(store.saves.load(Ordering::SeqCst), 1);
+    for _ in 0..10 {
+        c.execute_groovy("return 1", false).unwrap();
+    }
+    assert!(store.saves.load(Ordering::SeqCst) <= 2);
+    std::thread::sleep(Duration::from_millis(1100));
+    let before = store.saves.load(Ordering::SeqCst);
+    c.execute_groovy("return 1", false).unwrap();
+    assert_eq!(store.saves.load(Ordering::SeqCst), before + 1);
+    assert!(store.load(&key).unwrap().unwrap().last_used_ms > first);
+}
+
+#[test]
+fn persistence_off_writes_nothing() {
+    let hac = FakeHac::start();
+    let c = common::client(&hac);
+    assert!(c.sessions().is_none());
+    c.execute_groovy("return 1", false).unwrap();
+}
+
+#[test]
+fn failed_relogin_removes_the_stored_session() {
+    let hac = FakeHac::start();
+    let dir = tempfile::tempdir().unwrap();
+    file_client(&hac, dir.path()).login().unwrap();
+    let file = session_file(&hac, dir.path(), "admin");
+    hac.expire_sessions();
+    let c = HacClient::new(
+        file_config(&hac, dir.path())
+            .credentials(BasicCredentials::new("admin", "changed-password"))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let e = c.execute_groovy("return 1", false).unwrap_err();
+    assert!(
+        matches!(e, hac_client::Error::BadCredentials { .. }),
+        "{e:?}"
+    );
+    assert!(!file.exists());
+}
