@@ -408,3 +408,27 @@ fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
         "cannot create the session key",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_dir_is_the_cache_dir() {
+        if let Ok(dir) = FileStore::default_dir() {
+            assert!(dir.ends_with("hac-client"), "{}", dir.display());
+            #[cfg(target_os = "linux")]
+            if std::env::var_os("XDG_CACHE_HOME").is_none() {
+                assert!(dir.ends_with(".cache/hac-client"), "{}", dir.display());
+            }
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let dir = std::env::temp_dir().join(format!("hac-store-debug-{}", std::process::id()));
+        let s = FileStore::with_key(&dir, [7; 32]).unwrap();
+        assert!(!format!("{s:?}").contains("0707"));
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
