@@ -12,6 +12,7 @@ use url::Url;
 use super::{Transport, maybe};
 use crate::call::{Call, expect_ok};
 use crate::config::HacConfig;
+use crate::cookies::CookieJar;
 use crate::core::{Core, Liveness, MAX_HOPS, classify, form_body, is_login_location, is_redirect};
 use crate::error::{Error, Result, excerpt};
 use crate::flexsearch::{self, FlexSearchResult, FlexibleSearch};
@@ -43,6 +44,9 @@ impl fmt::Debug for HacClient {
             .finish_non_exhaustive()
     }
 }
+
+/// How long a caller waits before looking again whether another caller's login is done.
+const LOGIN_WAIT: Duration = Duration::from_millis(5);
 
 /// Where a login page was found.
 struct LoginPage {
@@ -81,21 +85,35 @@ impl HacClient {
         SessionManager::from_config(&self.core.config)
     }
 
-    /// Sends one request with the jar's cookies and records every `Set-Cookie`.
+    /// Sends one request in the client's session and records every `Set-Cookie`.
     async fn send(&self, mut req: HttpRequest) -> Result<HttpResponse> {
+        let sent_at = self.core.generation();
         self.core.attach_cookies(&mut req);
         let url = req.url.clone();
         let resp = self.transport.exchange(req).await?;
-        self.core.store_cookies(&url, &resp);
+        self.core.store_cookies(sent_at, &url, &resp);
+        Ok(resp)
+    }
+
+    /// Sends one request of a login with the login's own jar.
+    async fn send_in(&self, jar: &mut CookieJar, mut req: HttpRequest) -> Result<HttpResponse> {
+        if let Some(cookie) = jar.header_for(&req.url) {
+            req.headers.push(("Cookie".into(), cookie));
+        }
+        let url = req.url.clone();
+        let resp = self.transport.exchange(req).await?;
+        jar.store(&resp.set_cookies, &url);
         Ok(resp)
     }
 
     /// GET, following redirects by hand so that every hop's cookies are kept.
-    async fn get_following(&self, start: Url) -> Result<(HttpResponse, Url)> {
+    async fn get_following(&self, jar: &mut CookieJar, start: Url) -> Result<(HttpResponse, Url)> {
         let mut url = start;
         let mut hops = 0;
         loop {
-            let resp = self.send(self.core.page_request(url.clone())).await?;
+            let resp = self
+                .send_in(jar, self.core.page_request(url.clone()))
+                .await?;
             match resp.location.as_deref() {
                 Some(loc) if is_redirect(resp.status) && hops < MAX_HOPS => {
                     url = self.core.resolve(&url, loc)?;
@@ -109,7 +127,11 @@ impl HacClient {
     /// Looks for the login form at `{ctx}/login`, then `{ctx}/login.jsp`. A page counts
     /// only if it is reached without leaving the context path: on a root-context server
     /// `/hac/...` redirects elsewhere and never authenticates.
-    async fn find_login_page(&self, ctx: &str) -> Result<std::result::Result<LoginPage, String>> {
+    async fn find_login_page(
+        &self,
+        jar: &mut CookieJar,
+        ctx: &str,
+    ) -> Result<std::result::Result<LoginPage, String>> {
         let prefix = format!(
             "{}{ctx}/",
             self.core.url("", "", None)?.path().trim_end_matches('/')
@@ -117,7 +139,7 @@ impl HacClient {
         let mut last = String::new();
         for page in ["/login", "/login.jsp"] {
             let url = self.core.url(ctx, page, None)?;
-            let (resp, final_url) = self.get_following(url.clone()).await?;
+            let (resp, final_url) = self.get_following(jar, url.clone()).await?;
             let inside = final_url.path().starts_with(&prefix);
             if resp.status == 200 && inside {
                 let info = PageInfo::parse(&resp.body);
@@ -134,13 +156,12 @@ impl HacClient {
     }
 
     /// Finds the context path: `/hac` first, then root.
-    async fn detect_login_page(&self) -> Result<(String, LoginPage)> {
+    async fn detect_login_page(&self, jar: &mut CookieJar) -> Result<(String, LoginPage)> {
         let mut tried = Vec::new();
         for ctx in ["/hac", ""] {
-            match self.find_login_page(ctx).await? {
+            match self.find_login_page(jar, ctx).await? {
                 Ok(page) => {
                     log::debug!("HAC context path detected: {:?}", ctx);
-                    self.core.set_context(ctx);
                     return Ok((ctx.to_owned(), page));
                 }
                 Err(what) => tried.push(what),
@@ -152,6 +173,22 @@ impl HacClient {
     /// Logs in now: login page, form POST with the CSRF token, the redirect after it, and
     /// the fresh token from the page behind it. Replaces any session the client had.
     pub async fn login(&self) -> Result<()> {
+        self.login_unless_renewed(None).await
+    }
+
+    /// Logs in, one caller at a time. With `seen`, a caller that found the session of
+    /// generation `seen` missing or dead skips the login when another caller has
+    /// completed one in the meantime, and uses that session instead.
+    async fn login_unless_renewed(&self, seen: Option<u64>) -> Result<()> {
+        let _ticket = loop {
+            if let Some(ticket) = self.core.try_begin_login() {
+                break ticket;
+            }
+            self.transport.sleep(LOGIN_WAIT).await;
+        };
+        if seen.is_some_and(|g| g != self.core.generation()) && self.core.is_logged_in() {
+            return Ok(());
+        }
         let result = self.login_inner().await;
         if result.is_err() {
             self.core.discard();
@@ -160,11 +197,11 @@ impl HacClient {
     }
 
     async fn login_inner(&self) -> Result<()> {
-        self.core.begin_login();
+        let mut jar = self.core.login_jar();
         let username = self.core.username()?;
         let configured = self.core.config.context_path.clone();
         let (ctx, page) = match configured {
-            Some(ctx) => match self.find_login_page(&ctx).await? {
+            Some(ctx) => match self.find_login_page(&mut jar, &ctx).await? {
                 Ok(page) => (ctx, page),
                 Err(what) => {
                     return Err(Error::LoginFailed {
@@ -172,7 +209,7 @@ impl HacClient {
                     });
                 }
             },
-            None => self.detect_login_page().await?,
+            None => self.detect_login_page(&mut jar).await?,
         };
         let token = page.info.csrf.clone().ok_or_else(|| Error::Csrf {
             reason: format!("the login page {} has no _csrf token", page.path),
@@ -186,7 +223,7 @@ impl HacClient {
         drop(password);
         let req = self.core.login_request(&ctx, body)?;
         let post_url = req.url.clone();
-        let resp = self.send(req).await?;
+        let resp = self.send_in(&mut jar, req).await?;
         let landing = match resp.status {
             s if is_redirect(s) => {
                 let loc = resp.location.clone().unwrap_or_default();
@@ -194,7 +231,7 @@ impl HacClient {
                     return Err(Error::BadCredentials { username });
                 }
                 let target = self.core.resolve(&post_url, &loc)?;
-                self.get_following(target).await?.0
+                self.get_following(&mut jar, target).await?.0
             }
             200 => {
                 if PageInfo::parse(&resp.body).is_login_page {
@@ -228,15 +265,16 @@ impl HacClient {
         }
         if info.csrf.is_none() {
             // Landed somewhere without a token (a saved request): the dashboard has one.
-            let (dash, _) = self.get_following(self.core.url(&ctx, "/", None)?).await?;
+            let dashboard = self.core.url(&ctx, "/", None)?;
+            let (dash, _) = self.get_following(&mut jar, dashboard).await?;
             info = PageInfo::parse(&dash.body);
         }
         // Spring issues a new token at login; the login page's one is dead now.
         let token = info.csrf.ok_or_else(|| Error::Csrf {
             reason: "no CSRF token on the page after login".into(),
         })?;
-        self.core
-            .finish_login(&ctx, token, info.csrf_header.or(page.info.csrf_header));
+        let header = info.csrf_header.or(page.info.csrf_header);
+        self.core.finish_login(jar, &ctx, token, header);
         log::info!("logged in to {} as {username}", self.core.config.base_url());
         Ok(())
     }
@@ -245,11 +283,13 @@ impl HacClient {
     /// in again once and retries once.
     async fn call(&self, call: &Call) -> Result<HttpResponse> {
         let mut fresh = false;
+        let seen = self.core.generation();
         if !self.core.ensure_session()? {
-            self.login().await?;
+            self.login_unless_renewed(Some(seen)).await?;
             fresh = true;
         }
         loop {
+            let seen = self.core.generation();
             let req = self.core.build(call)?;
             let path = req.path();
             let resp = self.send(req).await?;
@@ -261,8 +301,8 @@ impl HacClient {
                 _ if !fresh => {
                     // Spring rejected the call before any controller ran: retrying is safe.
                     log::info!("session not accepted at {path}; logging in again");
-                    self.core.forget();
-                    self.login().await?;
+                    self.core.forget(seen);
+                    self.login_unless_renewed(Some(seen)).await?;
                     fresh = true;
                 }
                 Liveness::Dead => {
@@ -289,7 +329,7 @@ impl HacClient {
             self.core.update_csrf(&PageInfo::parse(&resp.body));
             self.core.touch();
         } else {
-            self.core.forget();
+            self.core.forget(self.core.generation());
         }
         Ok(alive)
     }

@@ -2,6 +2,7 @@
 //! what a response says about the session, and when to persist. Both the blocking and the
 //! async client drive this same core.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -89,6 +90,22 @@ struct State {
 pub(crate) struct Core {
     pub config: HacConfig,
     state: Mutex<State>,
+    /// Held by the one caller that is logging in; others wait for it (see `LoginTicket`).
+    login_gate: AtomicBool,
+    /// Bumped by every completed login, so a caller that saw a dead session can tell
+    /// whether someone else has already replaced it.
+    generation: AtomicU64,
+}
+
+/// Proof that the holder is the only caller logging in; releases the gate on drop.
+/// An atomic flag rather than a mutex guard so that the async client's futures stay
+/// `Send` while they hold it across `.await`.
+pub(crate) struct LoginTicket<'a>(&'a AtomicBool);
+
+impl Drop for LoginTicket<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl Core {
@@ -100,7 +117,23 @@ impl Core {
         Core {
             config,
             state: Mutex::new(state),
+            login_gate: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
         }
+    }
+
+    /// The gate for logging in, if no one else holds it.
+    pub fn try_begin_login(&self) -> Option<LoginTicket<'_>> {
+        self.login_gate
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+            // Lazily: a ticket built for a failed exchange would open the gate on drop.
+            .then(|| LoginTicket(&self.login_gate))
+    }
+
+    /// How many logins (or resumes) have completed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -156,9 +189,16 @@ impl Core {
         }
     }
 
-    pub fn store_cookies(&self, url: &Url, resp: &HttpResponse) {
-        if !resp.set_cookies.is_empty() {
-            self.lock().jar.store(&resp.set_cookies, url);
+    /// Records the response's cookies, unless a login has replaced the session since the
+    /// request went out (`sent_at`): a late answer for the old session, such as a fresh
+    /// anonymous JSESSIONID, must not overwrite the new one.
+    pub fn store_cookies(&self, sent_at: u64, url: &Url, resp: &HttpResponse) {
+        if resp.set_cookies.is_empty() {
+            return;
+        }
+        let mut st = self.lock();
+        if self.generation() == sent_at {
+            st.jar.store(&resp.set_cookies, url);
         }
     }
 
@@ -240,18 +280,20 @@ impl Core {
         })
     }
 
-    /// Before a login: the pre-login session id is worthless, and keeping it could leave
-    /// two JSESSIONIDs in the jar when the server changes the cookie path.
-    pub fn begin_login(&self) {
-        let mut st = self.lock();
-        st.jar.remove_named(JSESSIONID);
-        st.logged_in = false;
-        st.csrf = None;
+    /// The jar a login runs in: a copy of the client's, without the session id. Other
+    /// callers keep using the current session until the login completes, and cookies their
+    /// requests receive meanwhile cannot disturb the login's own pre-login session.
+    pub fn login_jar(&self) -> CookieJar {
+        let mut jar = self.lock().jar.clone();
+        jar.remove_named(JSESSIONID);
+        jar
     }
 
-    pub fn finish_login(&self, ctx: &str, token: String, header: Option<String>) {
+    /// Installs the logged-in session (jar, context, token) in one step.
+    pub fn finish_login(&self, jar: CookieJar, ctx: &str, token: String, header: Option<String>) {
         {
             let mut st = self.lock();
+            st.jar = jar;
             st.ctx = Some(ctx.to_owned());
             st.csrf = Some(token);
             if header.is_some() {
@@ -263,11 +305,8 @@ impl Core {
             st.created_ms = now;
             st.last_used_ms = now;
         }
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.save(true);
-    }
-
-    pub fn set_context(&self, ctx: &str) {
-        self.lock().ctx = Some(ctx.to_owned());
     }
 
     /// A page after login can carry a fresh token; keep the newest.
@@ -281,11 +320,14 @@ impl Core {
         }
     }
 
-    /// The server no longer knows the session.
-    pub fn forget(&self) {
+    /// The server no longer knows the session that was current at `seen`; a newer one
+    /// (another caller's re-login) is left alone.
+    pub fn forget(&self, seen: u64) {
         let mut st = self.lock();
-        st.logged_in = false;
-        st.csrf = None;
+        if self.generation() == seen {
+            st.logged_in = false;
+            st.csrf = None;
+        }
     }
 
     /// After logout or a failed re-login: nothing of the session is kept, here or stored.
@@ -351,6 +393,7 @@ impl Core {
         st.last_used_ms = stored.last_used_ms;
         st.last_saved = Some(Instant::now());
         st.logged_in = true;
+        self.generation.fetch_add(1, Ordering::AcqRel);
         log::debug!("resumed stored session for {}", key.username);
         Ok(true)
     }
