@@ -30,11 +30,21 @@ impl fmt::Debug for CookieJar {
 impl CookieJar {
     /// Records the `Set-Cookie` header values of a response to `url`.
     /// Unparseable values are skipped, as a browser would.
+    ///
+    /// `insert_raw` rather than `store_response_cookies`: the latter logs the whole
+    /// `Set-Cookie` of non-`Secure` cookies at debug level, which on plain-http HAC would
+    /// put the session id into the logs.
     pub fn store(&mut self, set_cookies: &[String], url: &Url) {
-        let parsed = set_cookies
-            .iter()
-            .filter_map(|s| RawCookie::parse(s.clone()).ok());
-        self.store.store_response_cookies(parsed, url);
+        for raw in set_cookies {
+            match RawCookie::parse(raw.clone()) {
+                Ok(cookie) => {
+                    if self.store.insert_raw(&cookie, url).is_err() {
+                        log::debug!("cookie {:?} rejected for {}", cookie.name(), url.path());
+                    }
+                }
+                Err(_) => log::debug!("unparseable Set-Cookie ignored"),
+            }
+        }
     }
 
     /// The value for a single `Cookie` request header, if any cookie applies.
