@@ -631,10 +631,13 @@ fn last_used_is_written_at_most_once_a_second() {
     let key = SessionKey::new(hac.url(), "admin", "local");
     let first = store.load(&key).unwrap().unwrap().last_used_ms;
     assert_eq!(store.saves.load(Ordering::SeqCst), 1);
+    let started = std::time::Instant::now();
     for _ in 0..10 {
         c.execute_groovy("return 1", false).unwrap();
     }
-    assert!(store.saves.load(Ordering::SeqCst) <= 2);
+    // At most one save per elapsed second (plus the login's), however slow the machine.
+    let allowed = 1 + started.elapsed().as_secs() as usize + 1;
+    assert!(store.saves.load(Ordering::SeqCst) <= allowed);
     std::thread::sleep(Duration::from_millis(1100));
     let before = store.saves.load(Ordering::SeqCst);
     c.execute_groovy("return 1", false).unwrap();

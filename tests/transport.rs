@@ -59,7 +59,7 @@ fn timeout_and_per_call_override() {
     let hac = FakeHac::start();
     let c = HacClient::new(
         common::config(&hac)
-            .timeout(Duration::from_millis(300))
+            .timeout(Duration::from_millis(1000))
             .long_timeout(Duration::from_secs(10))
             .build()
             .unwrap(),
@@ -67,24 +67,24 @@ fn timeout_and_per_call_override() {
     .unwrap();
     c.login().unwrap();
     // Short calls use the short timeout.
-    let e = c.execute_groovy("Thread.sleep(1500)", false).unwrap_err();
+    let e = c.execute_groovy("Thread.sleep(4000)", false).unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
     match &e {
         Error::Timeout { after, path } => {
-            assert_eq!(*after, Duration::from_millis(300));
+            assert_eq!(*after, Duration::from_millis(1000));
             assert!(path.ends_with("/console/scripting/execute"));
         }
         _ => unreachable!(),
     }
     // Imports use the long timeout (the whole server is slow now).
-    hac.set_delay(Duration::from_millis(700));
+    hac.set_delay(Duration::from_millis(1500));
     let r = c.import_impex("INSERT Language;isocode\n;de").unwrap();
     assert!(r.success);
     // And a per-call timeout beats both.
     let e = c
         .import_impex(
             hac_client::ImpexImport::new("INSERT Language;isocode\n;de")
-                .timeout(Duration::from_millis(200)),
+                .timeout(Duration::from_millis(500)),
         )
         .unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
