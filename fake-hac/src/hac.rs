@@ -480,8 +480,25 @@ fn unquote(s: &str) -> String {
     s.to_owned()
 }
 
+/// How long a Groovy script asks to sleep (`Thread.sleep(ms)` lines). The server sleeps
+/// before taking its lock, so a slow script does not stall other connections.
+pub(crate) fn groovy_sleep(req: &Request) -> Duration {
+    if !req.path.ends_with("/console/scripting/execute") {
+        return Duration::ZERO;
+    }
+    let script = req.form_value("script").unwrap_or_default();
+    let ms: u64 = script
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Thread.sleep("))
+        .filter_map(|r| r.split(')').next())
+        .filter_map(|ms| ms.trim().parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ms)
+}
+
 /// A tiny stand-in for the Groovy engine: `println 'x'`, `print 'x'`, `return x`,
-/// `Thread.sleep(ms)` and anything with `throw` (which yields the stacktrace fixture).
+/// `Thread.sleep(ms)` (see [`groovy_sleep`]) and anything with `throw` (which yields the
+/// stacktrace fixture).
 fn groovy(req: &Request) -> Response {
     let script = req.form_value("script").unwrap_or_default();
     if script.contains("throw ") {
@@ -497,12 +514,6 @@ fn groovy(req: &Request) -> Response {
             output.push_str(&unquote(rest));
         } else if let Some(rest) = line.strip_prefix("return ") {
             result = unquote(rest);
-        } else if let Some(ms) = line
-            .strip_prefix("Thread.sleep(")
-            .and_then(|r| r.split(')').next())
-            .and_then(|ms| ms.trim().parse::<u64>().ok())
-        {
-            std::thread::sleep(Duration::from_millis(ms));
         }
     }
     let commit = req.form_value("commit").unwrap_or_default();

@@ -321,6 +321,7 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
         st.log.push(req.clone());
         st.delay
     };
+    let delay = delay + hac::groovy_sleep(req);
     if !delay.is_zero() {
         std::thread::sleep(delay);
     }
