@@ -207,27 +207,41 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
     }
 }
 
+/// The agent and body limit both transports run exchanges with.
+#[derive(Clone)]
+pub(crate) struct Exchanger {
+    agent: Agent,
+    limit: u64,
+}
+
+impl Exchanger {
+    pub fn new(config: &HacConfig) -> Self {
+        Exchanger {
+            agent: agent(config),
+            limit: config.max_response_bytes,
+        }
+    }
+
+    pub fn run(&self, req: &HttpRequest) -> Result<HttpResponse> {
+        exchange(&self.agent, req, self.limit)
+    }
+}
+
 /// The blocking transport.
 pub(crate) mod blocking {
     use super::*;
 
     /// Sends requests on the calling thread.
     #[derive(Clone)]
-    pub(crate) struct Transport {
-        agent: Agent,
-        limit: u64,
-    }
+    pub(crate) struct Transport(Exchanger);
 
     impl Transport {
         pub fn new(config: &HacConfig) -> Self {
-            Transport {
-                agent: agent(config),
-                limit: config.max_response_bytes,
-            }
+            Transport(Exchanger::new(config))
         }
 
         pub fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
-            exchange(&self.agent, &req, self.limit)
+            self.0.run(&req)
         }
 
         pub fn sleep(&self, d: Duration) {
@@ -244,23 +258,16 @@ pub(crate) mod nonblocking {
 
     /// Sends requests on a pool thread and awaits the result.
     #[derive(Clone)]
-    pub(crate) struct Transport {
-        agent: Agent,
-        limit: u64,
-    }
+    pub(crate) struct Transport(Exchanger);
 
     impl Transport {
         pub fn new(config: &HacConfig) -> Self {
-            Transport {
-                agent: agent(config),
-                limit: config.max_response_bytes,
-            }
+            Transport(Exchanger::new(config))
         }
 
         pub async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
-            let agent = self.agent.clone();
-            let limit = self.limit;
-            ::blocking::unblock(move || exchange(&agent, &req, limit)).await
+            let exchanger = self.0.clone();
+            ::blocking::unblock(move || exchanger.run(&req)).await
         }
 
         pub async fn sleep(&self, d: Duration) {
