@@ -23,8 +23,8 @@ use crate::manager::SessionManager;
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
 
-/// A client of one HAC server as one user. Cheap to share by reference between threads;
-/// calls are serialized by the server's session anyway.
+/// A client of one HAC server as one user. Share it between threads by reference or in
+/// an `Arc`: logins are serialized, so many threads using one client log in once.
 ///
 /// Log-in happens on the first call (or explicitly with `login`). A stored session is
 /// resumed without a round-trip; if the server answers that the session is gone, the
@@ -226,8 +226,12 @@ impl HacClient {
         let resp = self.send_in(&mut jar, req).await?;
         let landing = match resp.status {
             s if is_redirect(s) => {
-                let loc = resp.location.clone().unwrap_or_default();
-                if loc.is_empty() || is_login_location(&loc) {
+                let Some(loc) = resp.location.clone() else {
+                    return Err(Error::LoginFailed {
+                        reason: format!("HTTP {s} without a Location after the login form"),
+                    });
+                };
+                if is_login_location(&loc) {
                     return Err(Error::BadCredentials { username });
                 }
                 let target = self.core.resolve(&post_url, &loc)?;
