@@ -188,3 +188,24 @@ fn plain_http_client_against_https_server_fails_cleanly() {
         "{e:?}"
     );
 }
+
+#[test]
+fn server_closing_idle_connections_is_harmless() {
+    for mode in [TlsMode::Off, TlsMode::SelfSigned] {
+        let hac = FakeHac::builder()
+            .tls(mode)
+            .keep_alive(Duration::from_millis(150))
+            .start();
+        let mut b = https_config(&hac);
+        if let Some(certs) = hac.certs() {
+            b = b.pin_certificate_pem(&certs.leaf_pem);
+        }
+        let c = HacClient::new(b.build().unwrap()).unwrap();
+        c.execute_groovy("return 1", false).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        // POST on a connection the server has closed meanwhile.
+        c.execute_groovy("return 2", false).unwrap();
+        c.import_impex("INSERT Language;isocode\n;de").unwrap();
+        assert_eq!(hac.stats().logins, 1, "{mode:?}");
+    }
+}

@@ -39,6 +39,7 @@ pub const ADMIN: (&str, &str) = ("admin", "nimda");
 pub struct Builder {
     settings: Settings,
     tls: TlsMode,
+    keep_alive: Duration,
 }
 
 impl Builder {
@@ -99,6 +100,12 @@ impl Builder {
             .push((name.into(), password.into()));
         self
     }
+    /// How long an idle keep-alive connection stays open (10 s by default); the server
+    /// closes it after that, as Tomcat does.
+    pub fn keep_alive(mut self, idle: Duration) -> Self {
+        self.keep_alive = idle;
+        self
+    }
     /// Plain HTTP (default) or HTTPS.
     pub fn tls(mut self, mode: TlsMode) -> Self {
         self.tls = mode;
@@ -106,7 +113,7 @@ impl Builder {
     }
     /// Binds 127.0.0.1 on a free port and starts serving.
     pub fn start(self) -> FakeHac {
-        FakeHac::start_with(self.settings, self.tls)
+        FakeHac::start_with(self.settings, self.tls, self.keep_alive)
     }
 }
 
@@ -114,6 +121,7 @@ struct Shared {
     state: Mutex<hac::State>,
     stop: AtomicBool,
     certs: Option<ServerCerts>,
+    keep_alive: Duration,
 }
 
 impl Shared {
@@ -141,6 +149,7 @@ impl FakeHac {
         Builder {
             settings: Settings::default(),
             tls: TlsMode::Off,
+            keep_alive: Duration::from_secs(10),
         }
     }
 
@@ -149,7 +158,7 @@ impl FakeHac {
         Self::builder().start()
     }
 
-    fn start_with(settings: Settings, tls_mode: TlsMode) -> FakeHac {
+    fn start_with(settings: Settings, tls_mode: TlsMode, keep_alive: Duration) -> FakeHac {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let certs = (tls_mode != TlsMode::Off).then(|| tls::make(tls_mode));
@@ -157,6 +166,7 @@ impl FakeHac {
             state: Mutex::new(hac::State::new(settings)),
             stop: AtomicBool::new(false),
             certs,
+            keep_alive,
         });
         let accept_shared = shared.clone();
         std::thread::Builder::new()
@@ -286,7 +296,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 }
 
 fn serve_connection(tcp: TcpStream, shared: Arc<Shared>) {
-    let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = tcp.set_read_timeout(Some(shared.keep_alive));
     let _ = tcp.set_nodelay(true);
     match shared.certs.as_ref().map(|c| c.config.clone()) {
         None => serve_stream(tcp, &shared, false),
