@@ -60,6 +60,8 @@ mod groovy;
 mod html;
 mod impex;
 mod manager;
+#[cfg(test)]
+mod robustness;
 mod row_de;
 mod session;
 mod store;

@@ -1,0 +1,139 @@
+//! Every parser on thousands of mangled fixtures: none may panic, whatever the server
+//! sends. (Deterministic: a fixed-seed generator, so a failure reproduces.)
+
+use std::time::Duration;
+
+use crate::transport::HttpResponse;
+
+const FIXTURES: &[&str] = &[
+    include_str!("../fixtures/login.html"),
+    include_str!("../fixtures/login_awkward.html"),
+    include_str!("../fixtures/login_error.html"),
+    include_str!("../fixtures/dashboard.html"),
+    include_str!("../fixtures/impex_import_error.html"),
+    include_str!("../fixtures/impex_import_success.html"),
+    include_str!("../fixtures/groovy_stacktrace.json"),
+    include_str!("../fixtures/groovy_success.json"),
+    include_str!("../fixtures/flexsearch_nulls.json"),
+    include_str!("../fixtures/flexsearch_exception.json"),
+    include_str!("../fixtures/update_data.json"),
+    include_str!("../fixtures/pending_patches.json"),
+    include_str!("../fixtures/update_log_errors.json"),
+    include_str!("../fixtures/update_execute.json"),
+];
+
+/// xorshift64*: small, deterministic, good enough to scatter mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    const NASTY: &[&[u8]] = &[
+        b"<",
+        b">",
+        b"\"",
+        b"'",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"null",
+        b"&amp;",
+        b"&#0;",
+        b"\\",
+        b"<!--",
+        b"<script>",
+        b"\xff\xfe",
+        b"\x00",
+        b"-1",
+        b"1e999",
+        b"<input name=_csrf>",
+    ];
+    let mut out = input.to_vec();
+    for _ in 0..=rng.below(8) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(4) {
+            0 if !out.is_empty() => {
+                let i = at.min(out.len() - 1);
+                out[i] = rng.next() as u8;
+            }
+            1 => {
+                let piece = NASTY[rng.below(NASTY.len())];
+                out.splice(at..at, piece.iter().copied());
+            }
+            2 => out.truncate(at),
+            _ => {
+                let end = (at + rng.below(64)).min(out.len());
+                out.drain(at..end);
+            }
+        }
+    }
+    out
+}
+
+fn response(body: String) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        location: None,
+        set_cookies: Vec::new(),
+        body,
+    }
+}
+
+#[test]
+fn parsers_never_panic_on_mangled_input() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for fixture in FIXTURES {
+        for _ in 0..300 {
+            let body = String::from_utf8_lossy(&mutate(&mut rng, fixture.as_bytes())).into_owned();
+            let _ = crate::html::PageInfo::parse(&body);
+            let _ = crate::html::impex_markers(&body);
+            let _ = crate::html::to_text(&body);
+            let resp = response(body);
+            let _ = crate::core::classify(&resp);
+            let _ = crate::groovy::parse(&resp, Duration::ZERO);
+            if let Ok(r) = crate::flexsearch::parse(&resp) {
+                let _ = r.rows().map(|row| row.get("code")).count();
+                let _ = r.deserialize::<(Option<u64>, Option<String>)>();
+            }
+            let _ = crate::impex::parse("/x", &resp);
+            let _ = crate::update::parse_data(&resp);
+            let _ = crate::update::parse_patches(&resp);
+            let _ = crate::update::parse_outcome(&resp);
+            let _ = crate::update::parse_log(&resp);
+        }
+    }
+}
+
+#[test]
+fn flexsearch_odd_but_valid_shapes() {
+    let odd = r#"{"headers":["a"],"resultList":[[1, true, {"x":1}, null]],"resultCount":"7","executionTime":-5,"exception":{"cause":"deep"}}"#;
+    let r = crate::flexsearch::parse(&response(odd.into())).unwrap();
+    assert_eq!(
+        r.rows[0],
+        [
+            Some("1".into()),
+            Some("true".into()),
+            Some("{\"x\":1}".into()),
+            None
+        ]
+    );
+    assert_eq!(r.count, 7);
+    assert_eq!(r.execution_time, Duration::ZERO);
+    assert_eq!(r.exception.as_deref(), Some("deep"));
+    let huge = r#"{"resultCount": 1e300, "executionTime": 1e300}"#;
+    let r = crate::flexsearch::parse(&response(huge.into())).unwrap();
+    assert!(r.execution_time > Duration::ZERO);
+    let empty = crate::flexsearch::parse(&response("{}".into())).unwrap();
+    assert!(empty.is_success() && empty.rows.is_empty());
+}
