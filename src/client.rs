@@ -85,10 +85,15 @@ impl HacClient {
         SessionManager::from_config(&self.core.config)
     }
 
-    /// Sends one request in the client's session and records every `Set-Cookie`.
+    /// Sends a page request in the client's session.
     async fn send(&self, mut req: HttpRequest) -> Result<HttpResponse> {
-        let sent_at = self.core.generation();
-        self.core.attach_cookies(&mut req);
+        let sent_at = self.core.attach_cookies(&mut req);
+        self.send_built(req, sent_at).await
+    }
+
+    /// Sends a request that already carries the cookies of session generation `sent_at`,
+    /// and records every `Set-Cookie` of the answer.
+    async fn send_built(&self, req: HttpRequest, sent_at: u64) -> Result<HttpResponse> {
         let url = req.url.clone();
         let resp = self.transport.exchange(req).await?;
         self.core.store_cookies(sent_at, &url, &resp);
@@ -293,10 +298,9 @@ impl HacClient {
             fresh = true;
         }
         loop {
-            let seen = self.core.generation();
-            let req = self.core.build(call)?;
+            let (req, seen) = self.core.build(call)?;
             let path = req.path();
-            let resp = self.send(req).await?;
+            let resp = self.send_built(req, seen).await?;
             match classify(&resp) {
                 Liveness::Alive => {
                     self.core.touch();
@@ -345,7 +349,7 @@ impl HacClient {
         let result = if had {
             let call = Call::post_form("/j_spring_security_logout", Vec::new(), false);
             match self.core.build(&call) {
-                Ok(req) => self.send(req).await.map(|_| ()),
+                Ok((req, sent_at)) => self.send_built(req, sent_at).await.map(|_| ()),
                 Err(e) => Err(e),
             }
         } else {

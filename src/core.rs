@@ -183,10 +183,14 @@ impl Core {
         Ok(out)
     }
 
-    pub fn attach_cookies(&self, req: &mut HttpRequest) {
-        if let Some(v) = self.lock().jar.header_for(&req.url) {
+    /// Adds the session's `Cookie` header; returns the session generation it belongs to
+    /// (read under the same lock, so cookies and generation always match).
+    pub fn attach_cookies(&self, req: &mut HttpRequest) -> u64 {
+        let st = self.lock();
+        if let Some(v) = st.jar.header_for(&req.url) {
             req.headers.push(("Cookie".into(), v));
         }
+        self.generation()
     }
 
     /// Records the response's cookies, unless a login has replaced the session since the
@@ -223,20 +227,28 @@ impl Core {
         })
     }
 
-    /// The HTTP request for a console call, with the session's CSRF token.
-    pub fn build(&self, call: &Call) -> Result<HttpRequest> {
-        let (ctx, token, header) = {
+    /// The HTTP request for a console call, with the session's cookies and CSRF token,
+    /// and the session generation they belong to (all read under one lock).
+    pub fn build(&self, call: &Call) -> Result<(HttpRequest, u64)> {
+        let (url, token, header, cookie, generation) = {
             let st = self.lock();
+            let ctx = st.ctx.clone().unwrap_or_default();
+            let url = self.url(&ctx, call.path, call.query.as_deref())?;
+            let cookie = st.jar.header_for(&url);
             (
-                st.ctx.clone().unwrap_or_default(),
+                url,
                 st.csrf.clone(),
                 st.csrf_header
                     .clone()
                     .unwrap_or_else(|| DEFAULT_CSRF_HEADER.into()),
+                cookie,
+                self.generation(),
             )
         };
-        let url = self.url(&ctx, call.path, call.query.as_deref())?;
-        let mut headers: Vec<(String, String)> = Vec::with_capacity(6);
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(7);
+        if let Some(c) = cookie {
+            headers.push(("Cookie".into(), c));
+        }
         if call.json {
             headers.push(("X-Requested-With".into(), "XMLHttpRequest".into()));
             headers.push(("Accept".into(), "application/json".into()));
@@ -271,13 +283,14 @@ impl Core {
         } else {
             self.config.timeout
         });
-        Ok(HttpRequest {
+        let req = HttpRequest {
             method: call.method,
             url,
             headers,
             body,
             timeout,
-        })
+        };
+        Ok((req, generation))
     }
 
     /// The jar a login runs in: a copy of the client's, without the session id. Other
@@ -304,8 +317,9 @@ impl Core {
             let now = now_ms();
             st.created_ms = now;
             st.last_used_ms = now;
+            // Under the lock, so that `store_cookies` sees jar and generation change together.
+            self.generation.fetch_add(1, Ordering::AcqRel);
         }
-        self.generation.fetch_add(1, Ordering::AcqRel);
         self.save(true);
     }
 
