@@ -103,9 +103,10 @@ const FORMAT: &str = "hac-client-session";
 ///
 /// ```
 /// use hac_client::FileStore;
-/// let dir = std::env::temp_dir().join("hac-client-doc-store");
+/// let dir = std::env::temp_dir().join(format!("hac-client-doc-{}", std::process::id()));
 /// let store = FileStore::new(&dir)?;
 /// assert_eq!(store.dir(), dir.as_path());
+/// # std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), hac_client::Error>(())
 /// ```
 pub struct FileStore {
