@@ -138,13 +138,7 @@ fn bare_hostname_localhost_keeps_cookies() {
 #[test]
 fn wrong_password_redirect_variant() {
     let hac = FakeHac::start();
-    let c = HacClient::new(
-        common::config(&hac)
-            .credentials(BasicCredentials::new("admin", "wrong-password-123"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::client_as(&hac, "admin", "wrong-password-123");
     let e = c.execute_groovy("return 1", false).unwrap_err();
     assert!(
         matches!(&e, Error::BadCredentials { username } if username == "admin"),
@@ -163,13 +157,7 @@ fn wrong_password_login_page_variant() {
     let hac = FakeHac::builder()
         .bad_login_answer(BadLoginAnswer::LoginPage)
         .start();
-    let c = HacClient::new(
-        common::config(&hac)
-            .credentials(BasicCredentials::new("admin", "nope"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::client_as(&hac, "admin", "nope");
     let e = c.login().unwrap_err();
     assert!(matches!(e, Error::BadCredentials { .. }), "{e:?}");
 }
@@ -258,13 +246,7 @@ fn unexpected_login_status_and_landing_problems() {
 #[test]
 fn restricted_user_gets_forbidden_not_a_loop() {
     let hac = FakeHac::builder().restricted_user("viewer", "pw").start();
-    let c = HacClient::new(
-        common::config(&hac)
-            .credentials(BasicCredentials::new("viewer", "pw"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::client_as(&hac, "viewer", "pw");
     // Fresh login, then 403: no second login.
     let e = c.execute_groovy("return 1", false).unwrap_err();
     assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");

@@ -27,24 +27,13 @@ fn no_error_contains_the_password_or_session_secrets() {
     let mut errors = Vec::new();
     // Wrong password.
     let hac = FakeHac::start();
-    let c = HacClient::new(
-        common::config(&hac)
-            .credentials(BasicCredentials::new("admin", SECRET))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::client_as(&hac, "admin", SECRET);
     errors.push(c.login().unwrap_err());
     // Connect, TLS.
     let tls = FakeHac::builder().tls(TlsMode::SelfSigned).start();
-    let c = HacClient::new(
-        HacConfig::builder(tls.url())
-            .credentials(BasicCredentials::new("admin", SECRET))
-            .session_persistence(false)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::build(
+        common::config_for(tls.url()).credentials(BasicCredentials::new("admin", SECRET)),
+    );
     errors.push(c.login().unwrap_err());
     drop(tls);
     // HTTP status on the login POST echoing the body.
@@ -53,13 +42,7 @@ fn no_error_contains_the_password_or_session_secrets() {
         "/j_spring_security_check",
         fake_hac::Response::new(500, "text/plain", "failure"),
     );
-    let c = HacClient::new(
-        common::config(&hac)
-            .credentials(BasicCredentials::new("admin", SECRET))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::client_as(&hac, "admin", SECRET);
     errors.push(c.login().unwrap_err());
     // A session id or token must not appear either.
     let hac = FakeHac::start();

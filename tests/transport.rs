@@ -5,14 +5,11 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use fake_hac::{ADMIN, FakeHac, TlsMode};
-use hac_client::{BasicCredentials, Error, HacClient, HacConfig, HacConfigBuilder};
+use fake_hac::{FakeHac, TlsMode};
+use hac_client::{Error, HacClient, HacConfigBuilder};
 
 fn https_config(hac: &FakeHac) -> HacConfigBuilder {
-    HacConfig::builder(hac.url())
-        .credentials(BasicCredentials::new(ADMIN.0, ADMIN.1))
-        .session_persistence(false)
-        .timeout(Duration::from_secs(10))
+    common::config(hac).timeout(Duration::from_secs(10))
 }
 
 #[test]
@@ -23,14 +20,7 @@ fn connection_refused() {
         .local_addr()
         .unwrap()
         .port();
-    let c = HacClient::new(
-        HacConfig::builder(format!("http://127.0.0.1:{port}"))
-            .credentials(BasicCredentials::new("admin", "nimda"))
-            .session_persistence(false)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::build(common::config_for(format!("http://127.0.0.1:{port}")));
     let e = c.execute_groovy("return 1", false).unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
@@ -38,15 +28,9 @@ fn connection_refused() {
 
 #[test]
 fn unknown_host() {
-    let c = HacClient::new(
-        HacConfig::builder("http://no-such-host.invalid:9001")
-            .credentials(BasicCredentials::new("admin", "nimda"))
-            .session_persistence(false)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::build(
+        common::config_for("http://no-such-host.invalid:9001").timeout(Duration::from_secs(10)),
+    );
     let e = c.login().unwrap_err();
     assert!(
         matches!(e, Error::Connect { .. } | Error::Timeout { .. }),
@@ -170,15 +154,10 @@ fn tls_danger_accept_invalid_certs() {
 #[test]
 fn plain_http_client_against_https_server_fails_cleanly() {
     let hac = FakeHac::builder().tls(TlsMode::SelfSigned).start();
-    let c = HacClient::new(
-        HacConfig::builder(hac.url().replace("https://", "http://"))
-            .credentials(BasicCredentials::new("admin", "nimda"))
-            .session_persistence(false)
-            .timeout(Duration::from_secs(3))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let c = common::build(
+        common::config_for(hac.url().replace("https://", "http://"))
+            .timeout(Duration::from_secs(3)),
+    );
     let e = c.login().unwrap_err();
     assert!(
         matches!(
