@@ -20,7 +20,7 @@ use crate::groovy::{self, GroovyResult};
 use crate::html::PageInfo;
 use crate::impex::{self, ImpexImport, ImpexResult};
 use crate::manager::SessionManager;
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::transport::{HttpRequest, HttpResponse, safe_path};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
 
 /// A client of one HAC server as one user. Share it between threads by reference or in
@@ -151,11 +151,11 @@ impl HacClient {
                 if info.is_login_page {
                     return Ok(Ok(LoginPage {
                         info,
-                        path: final_url.path().to_owned(),
+                        path: safe_path(&final_url),
                     }));
                 }
             }
-            last = format!("{} (HTTP {})", url.path(), resp.status);
+            last = format!("{} (HTTP {})", safe_path(&url), resp.status);
         }
         Ok(Err(last))
     }
@@ -256,7 +256,7 @@ impl HacClient {
             status => {
                 return Err(Error::HttpStatus {
                     status,
-                    path: post_url.path().to_owned(),
+                    path: safe_path(&post_url),
                     excerpt: excerpt(&resp.body),
                 });
             }

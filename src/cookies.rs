@@ -39,7 +39,11 @@ impl CookieJar {
             match RawCookie::parse(raw.clone()) {
                 Ok(cookie) => {
                     if self.store.insert_raw(&cookie, url).is_err() {
-                        log::debug!("cookie {:?} rejected for {}", cookie.name(), url.path());
+                        log::debug!(
+                            "cookie {:?} rejected for {}",
+                            cookie.name(),
+                            crate::transport::safe_path(url)
+                        );
                     }
                 }
                 Err(_) => log::debug!("unparseable Set-Cookie ignored"),

@@ -42,10 +42,17 @@ impl HttpRequest {
         }
     }
 
-    /// The path for error messages: never the query or any credentials.
+    /// The path for error messages (see [`safe_path`]).
     pub fn path(&self) -> String {
-        self.url.path().to_owned()
+        safe_path(&self.url)
     }
+}
+
+/// A URL's path fit for errors and logs: never the query, credentials, or a servlet
+/// `;jsessionid=` path parameter (URL rewriting puts the session id there).
+pub(crate) fn safe_path(url: &url::Url) -> String {
+    let path = url.path();
+    path.split(';').next().unwrap_or(path).to_owned()
 }
 
 /// The parts of a response the client uses.
@@ -224,6 +231,18 @@ impl Exchanger {
 
     pub fn run(&self, req: &HttpRequest) -> Result<HttpResponse> {
         exchange(&self.agent, req, self.limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_path_hides_query_and_session_id() {
+        let url = url::Url::parse("http://h/hac/;jsessionid=ABC123?_=1&x=y").unwrap();
+        let req = HttpRequest::get(url, Duration::from_secs(1));
+        assert_eq!(req.path(), "/hac/");
     }
 }
 
