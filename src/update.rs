@@ -245,23 +245,11 @@ impl UpdateRequest {
     }
 
     pub(crate) fn body(&self) -> Value {
+        // HAC derives this map from `allParameters` (plus `initmethod`); the UI sends it too.
         let mut as_strings: BTreeMap<String, Vec<String>> = self.parameters.clone();
         if self.update_running_system {
             as_strings.insert("initmethod".into(), vec!["update".into()]);
         }
-        as_strings.insert(
-            "localizetypes".into(),
-            vec![self.localize_types.to_string()],
-        );
-        as_strings.insert("clearhmc".into(), vec![self.clear_hmc.to_string()]);
-        as_strings.insert(
-            "essential".into(),
-            vec![self.create_essential_data.to_string()],
-        );
-        as_strings.insert(
-            "sampledata".into(),
-            vec![self.create_project_data.to_string()],
-        );
         json!({
             "dropTables": self.drop_tables,
             "clearHMC": self.clear_hmc,
@@ -387,4 +375,69 @@ pub(crate) fn log_call() -> Call {
     let mut call = Call::get_json(LOG_PATH);
     call.query = Some(format!("_={millis}"));
     call
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_option_reaches_the_body() {
+        let body = UpdateRequest::new()
+            .drop_tables(true)
+            .clear_hmc(true)
+            .create_essential_data(false)
+            .create_project_data(true)
+            .localize_types(false)
+            .parameter("p", ["a", "b"])
+            .patch("cat", "h1")
+            .patch("cat", "h2")
+            .body();
+        assert_eq!(body["dropTables"], true);
+        assert_eq!(body["clearHMC"], true);
+        assert_eq!(body["createEssentialData"], false);
+        assert_eq!(body["createProjectData"], true);
+        assert_eq!(body["localizeTypes"], false);
+        assert_eq!(body["initMethod"], "UPDATE");
+        assert_eq!(body["allParameters"]["p"], json!(["a", "b"]));
+        assert_eq!(body["patches"]["cat"], json!(["h1", "h2"]));
+        assert_eq!(
+            body["parametersAsStringMap"],
+            json!({"p": ["a", "b"], "initmethod": ["update"]})
+        );
+        let no_schema = UpdateRequest::new().update_running_system(false).body();
+        assert_eq!(no_schema["initMethod"], Value::Null);
+        assert_eq!(no_schema["parametersAsStringMap"], json!({}));
+    }
+
+    #[test]
+    fn log_readings() {
+        let running = UpdateLog::from_html("<div>Updating system...</div>".into());
+        assert!(!running.finished && !running.has_errors);
+        let done = UpdateLog::from_html("Finished updating system<br/>".into());
+        assert!(done.finished && !done.has_errors);
+        let init = UpdateLog::from_html("<b>FINISHED initialization</b>".into());
+        assert!(init.finished);
+        let failed = UpdateLog::from_html("Exception in thread<br/>Finished updating".into());
+        assert!(failed.finished && failed.has_errors);
+        assert_eq!(UpdateLog::from_html(String::new()).text, "");
+    }
+
+    #[test]
+    fn patches_and_current_selection() {
+        let patches: PendingPatches =
+            serde_json::from_str(include_str!("../fixtures/pending_patches.json")).unwrap();
+        assert_eq!(patches.len(), 2);
+        assert!(!patches.is_empty());
+        assert_eq!(patches.0["electronicsstore"][0].extra["rerunnable"], false);
+        let data: UpdateData =
+            serde_json::from_str(include_str!("../fixtures/update_data.json")).unwrap();
+        let req = UpdateRequest::from_current(&data, &patches);
+        let body = req.body();
+        assert_eq!(
+            body["allParameters"]["solrfacetsearch_sites"],
+            json!(["electronics"])
+        );
+        assert_eq!(body["patches"], json!({"electronicsstore": ["a1b2c3d4"]}));
+    }
 }
