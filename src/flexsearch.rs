@@ -98,6 +98,22 @@ impl FlexibleSearch {
 }
 
 /// The result of a query. Cells are text or `None` for SQL `NULL`.
+///
+/// ```
+/// # use hac_client::FlexSearchResult;
+/// fn print_table(r: &FlexSearchResult) {
+///     if let Some(e) = &r.exception {
+///         eprintln!("query failed: {e}");
+///         return;
+///     }
+///     println!("{}", r.headers.join("\t"));
+///     for row in r.rows() {
+///         let cells: Vec<&str> = row.cells().iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
+///         println!("{}", cells.join("\t"));
+///     }
+/// }
+/// # let _ = print_table;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FlexSearchResult {
@@ -116,6 +132,14 @@ pub struct FlexSearchResult {
 }
 
 /// One row, with cells addressable by column name.
+///
+/// ```
+/// # use hac_client::FlexSearchResult;
+/// fn codes(r: &FlexSearchResult) -> Vec<String> {
+///     r.rows().filter_map(|row| row.get("code")).map(str::to_owned).collect()
+/// }
+/// # let _ = codes;
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
     headers: &'a [String],

@@ -123,6 +123,18 @@ impl ImpexImport {
 }
 
 /// What HAC said about an import or validation.
+///
+/// ```
+/// # use hac_client::ImpexResult;
+/// fn report(r: &ImpexResult) -> Result<(), String> {
+///     if r.success {
+///         Ok(())
+///     } else {
+///         Err(format!("{}\n{}", r.summary, r.details.join("\n")))
+///     }
+/// }
+/// # let _ = report;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ImpexResult {

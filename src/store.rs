@@ -15,7 +15,21 @@ use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession};
 /// Persistence of sessions. Implementations must be safe to share between threads.
 ///
 /// `load` must never hand back a session for another key; a store that finds something
-/// unusable (corrupt, tampered, foreign) removes it and answers `Ok(None)`.
+/// unusable (corrupt, tampered, foreign) removes it and answers `Ok(None)`. The calls are
+/// synchronous and short (one small file), also from the async client.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hac_client::{BasicCredentials, HacConfig, MemoryStore, SessionStore};
+/// let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new());
+/// let config = HacConfig::builder("http://localhost:9001")
+///     .credentials(BasicCredentials::new("admin", "nimda"))
+///     .session_store_arc(store.clone())
+///     .build()?;
+/// assert!(store.list()?.is_empty());
+/// # let _ = config;
+/// # Ok::<(), hac_client::Error>(())
+/// ```
 pub trait SessionStore: Send + Sync {
     /// The session for `key`, if one is stored and valid.
     fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>>;

@@ -289,6 +289,18 @@ pub struct UpdateOutcome {
 }
 
 /// A reading of the update log.
+///
+/// ```
+/// # use hac_client::UpdateLog;
+/// fn verdict(log: &UpdateLog) -> &'static str {
+///     match (log.finished, log.has_errors) {
+///         (false, _) => "running",
+///         (true, false) => "done",
+///         (true, true) => "done with errors",
+///     }
+/// }
+/// # let _ = verdict;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateLog {
