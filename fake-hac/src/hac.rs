@@ -52,7 +52,8 @@ pub enum LoginPageVariant {
 pub struct Settings {
     /// `/hac` or `""` (root, SAP Commerce 2211 JDK21).
     pub context_path: String,
-    /// Old versions: the login page is `{ctx}/login.jsp` and `{ctx}/login` is 404.
+    /// Old versions: the login page is `{ctx}/login.jsp`; `{ctx}/login` is then an
+    /// ordinary protected path (redirecting to `login.jsp`).
     pub login_jsp: bool,
     /// Set a CCv2 `ROUTE` cookie and lose the session when it is not sent back.
     pub route_cookie: bool,
