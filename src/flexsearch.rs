@@ -212,7 +212,7 @@ struct Wire {
     #[serde(default)]
     headers: Vec<String>,
     #[serde(default)]
-    result_list: Vec<Vec<Value>>,
+    result_list: Vec<Vec<WireCell>>,
     #[serde(default)]
     result_count: Option<Value>,
     #[serde(default)]
@@ -221,6 +221,62 @@ struct Wire {
     exception: Value,
     #[serde(default)]
     query: Option<String>,
+}
+
+/// One cell as HAC sends it: text, `null`, or (rarely) another JSON value, which is kept
+/// as its JSON text. Read straight into `Option<String>`: no `serde_json::Value` tree in
+/// between, which for a result of tens of MB would cost several times its size.
+struct WireCell(Option<String>);
+
+impl<'de> Deserialize<'de> for WireCell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct CellVisitor;
+        impl<'de> serde::de::Visitor<'de> for CellVisitor {
+            type Value = WireCell;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a cell: string, null or any JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(v)))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(None))
+            }
+            fn visit_none<E>(self) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(None))
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<WireCell, E> {
+                Ok(WireCell(Some(Value::from(v).to_string())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> std::result::Result<WireCell, A::Error> {
+                let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(WireCell(Some(v.to_string())))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<WireCell, A::Error> {
+                let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(WireCell(Some(v.to_string())))
+            }
+        }
+        d.deserialize_any(CellVisitor)
+    }
 }
 
 fn number(v: &Option<Value>) -> Option<f64> {
@@ -254,15 +310,7 @@ pub(crate) fn parse(resp: &HttpResponse) -> Result<FlexSearchResult> {
     let rows: Vec<Vec<Option<String>>> = wire
         .result_list
         .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|cell| match cell {
-                    Value::Null => None,
-                    Value::String(s) => Some(s),
-                    other => Some(other.to_string()),
-                })
-                .collect()
-        })
+        .map(|row| row.into_iter().map(|cell| cell.0).collect())
         .collect();
     let count = number(&wire.result_count)
         .map(|n| n.max(0.0) as u64)
