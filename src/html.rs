@@ -202,24 +202,11 @@ pub(crate) fn to_text(html: &str) -> String {
                     }
                     stack.push(Step::LeaveBlock);
                 }
-                stack.extend(
-                    node.children
-                        .borrow()
-                        .iter()
-                        .rev()
-                        .cloned()
-                        .map(Step::Enter),
-                );
             }
-            _ => stack.extend(
-                node.children
-                    .borrow()
-                    .iter()
-                    .rev()
-                    .cloned()
-                    .map(Step::Enter),
-            ),
+            _ => {}
         }
+        let children = node.children.borrow();
+        stack.extend(children.iter().rev().cloned().map(Step::Enter));
     }
     let mut out = String::new();
     let mut blank = false;

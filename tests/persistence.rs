@@ -351,6 +351,17 @@ fn envelope(dir: &Path, payload: &str, version: u32) -> String {
     .to_string()
 }
 
+/// The stored file `s` with the session's version set to `inner`, re-signed with the
+/// real key inside an envelope of version `outer`.
+fn resigned_with_version(dir: &Path, s: &str, inner: u32, outer: u32) -> String {
+    let v: serde_json::Value = serde_json::from_str(s).unwrap();
+    let payload = v["session"]
+        .as_str()
+        .unwrap()
+        .replace("\"version\":1", &format!("\"version\":{inner}"));
+    envelope(dir, &payload, outer)
+}
+
 #[test]
 fn bad_files_lead_to_fresh_login_and_are_gone() {
     type Mutation = fn(&Path, &Path, String) -> String;
@@ -369,20 +380,10 @@ fn bad_files_lead_to_fresh_login_and_are_gone() {
             s.replace(mac, &format!("{flipped}{}", &mac[1..]))
         }),
         ("unknown future version", |dir, _, s| {
-            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
-            let payload = v["session"]
-                .as_str()
-                .unwrap()
-                .replace("\"version\":1", "\"version\":99");
-            envelope(dir, &payload, 99)
+            resigned_with_version(dir, &s, 99, 99)
         }),
         ("unknown version inside a valid envelope", |dir, _, s| {
-            let v: serde_json::Value = serde_json::from_str(&s).unwrap();
-            let payload = v["session"]
-                .as_str()
-                .unwrap()
-                .replace("\"version\":1", "\"version\":2");
-            envelope(dir, &payload, 1)
+            resigned_with_version(dir, &s, 2, 1)
         }),
         ("wrong shape inside a valid envelope", |dir, _, _| {
             envelope(dir, "{\"hello\":\"world\"}", 1)
