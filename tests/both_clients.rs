@@ -17,14 +17,32 @@ mod async_cases {
     pub mod cases;
 }
 
+#[cfg(feature = "async")]
+fn on_tokio<F: std::future::Future<Output = ()> + Send + 'static>(case: F) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("tokio runtime");
+    // A panic inside the task surfaces as a JoinError; re-raise it so the test fails.
+    if let Err(e) = rt.block_on(rt.spawn(case)) {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod blocking_client {
             $(#[test] fn $name() { super::sync_cases::cases::$name() })*
         }
+        // Runtime-less: a bare `block_on` on the test thread.
         #[cfg(feature = "async")]
         mod async_client {
             $(#[test] fn $name() { futures_lite::future::block_on(super::async_cases::cases::$name()) })*
+        }
+        // Under a multi-threaded tokio runtime, as a spawned task (which also needs `Send`).
+        #[cfg(feature = "async")]
+        mod async_client_on_tokio {
+            $(#[test] fn $name() { super::on_tokio(super::async_cases::cases::$name()) })*
         }
     };
 }
