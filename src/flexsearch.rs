@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::{Call, parse_json};
@@ -114,7 +114,7 @@ impl FlexibleSearch {
 /// }
 /// # let _ = print_table;
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[non_exhaustive]
 pub struct FlexSearchResult {
     /// Column names.
@@ -123,7 +123,11 @@ pub struct FlexSearchResult {
     pub rows: Vec<Vec<Option<String>>>,
     /// `resultCount` as HAC reports it.
     pub count: u64,
-    /// Server-side execution time.
+    /// Server-side execution time (serialized as `execution_time_ms`).
+    #[serde(
+        rename = "execution_time_ms",
+        serialize_with = "crate::json_out::duration_ms"
+    )]
     pub execution_time: Duration,
     /// The error message when the query failed (`exception`), else `None`.
     pub exception: Option<String>,

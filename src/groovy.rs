@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::call::{Call, parse_json};
 use crate::error::Result;
@@ -19,7 +19,7 @@ pub(crate) const PATH: &str = "/console/scripting/execute";
 /// }
 /// # let _ = show;
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct GroovyResult {
     /// What the script printed (`outputText`).
@@ -30,7 +30,8 @@ pub struct GroovyResult {
     pub stacktrace: String,
     /// True when there is no stack trace.
     pub success: bool,
-    /// Round-trip time measured by the client.
+    /// Round-trip time measured by the client (serialized as `elapsed_ms`).
+    #[serde(rename = "elapsed_ms", serialize_with = "crate::json_out::duration_ms")]
     pub elapsed: Duration,
 }
 

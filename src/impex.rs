@@ -135,7 +135,7 @@ impl ImpexImport {
 /// }
 /// # let _ = report;
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImpexResult {
     /// `data-level` was `success`.

@@ -59,6 +59,7 @@ mod flexsearch;
 mod groovy;
 mod html;
 mod impex;
+mod json_out;
 mod manager;
 #[cfg(test)]
 mod robustness;

@@ -11,7 +11,7 @@ pub const SESSION_FORMAT_VERSION: u32 = 1;
 
 /// Identifies a session: the same server, user and environment share one, anything else
 /// never does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SessionKey {
     /// Base URL without trailing slash.
     pub base_url: String,
@@ -134,20 +134,24 @@ impl StoredSession {
 }
 
 /// What [`crate::SessionManager::list`] reports of a stored session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SessionInfo {
     /// Server, user and environment.
     pub key: SessionKey,
     /// Context path.
     pub context_path: String,
-    /// When the login happened.
+    /// When the login happened (serialized as Unix milliseconds).
+    #[serde(serialize_with = "crate::json_out::unix_ms")]
     pub created: SystemTime,
-    /// Last successful use.
+    /// Last successful use (serialized as Unix milliseconds).
+    #[serde(serialize_with = "crate::json_out::unix_ms")]
     pub last_used: SystemTime,
-    /// Time since the last use.
+    /// Time since the last use (serialized as `idle_ms`).
+    #[serde(rename = "idle_ms", serialize_with = "crate::json_out::duration_ms")]
     pub idle: Duration,
-    /// Time since login.
+    /// Time since login (serialized as `age_ms`).
+    #[serde(rename = "age_ms", serialize_with = "crate::json_out::duration_ms")]
     pub age: Duration,
 }
 

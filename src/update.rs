@@ -19,20 +19,20 @@ pub(crate) const EXECUTE_PATH: &str = "/platform/init/execute";
 pub(crate) const LOG_PATH: &str = "/initlog/log";
 
 /// What the update page offers: per extension, its project-data parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct UpdateData {
     /// An initialization or update is running right now.
     #[serde(default)]
     pub is_initializing: bool,
     /// Extensions with project data.
-    #[serde(default, rename = "projectDatas")]
+    #[serde(default, rename(deserialize = "projectDatas"))]
     pub project_data: Vec<ProjectData>,
 }
 
 /// One extension's project data.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ProjectData {
     /// Extension name.
@@ -42,13 +42,13 @@ pub struct ProjectData {
     #[serde(default)]
     pub description: Option<String>,
     /// Parameters.
-    #[serde(default, rename = "parameter")]
+    #[serde(default, rename(deserialize = "parameter"))]
     pub parameters: Vec<UpdateParameter>,
 }
 
 /// One parameter and its choices.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct UpdateParameter {
     /// Parameter name, e.g. `electronicsstore_importSampleData`.
@@ -83,12 +83,12 @@ impl UpdateParameter {
 }
 
 /// Pending patches by category.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(transparent)]
 pub struct PendingPatches(pub BTreeMap<String, Vec<Patch>>);
 
 /// One patch.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Patch {
     /// The patch hash, which identifies it in an update request.

@@ -1,0 +1,336 @@
+//! The command line: global options (each also from an environment variable) and the
+//! commands. There is deliberately no option that takes the password as an argument:
+//! arguments are visible to every user of the machine through `ps`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Talk to the SAP Commerce Administration Console (HAC) from scripts and CI.
+///
+/// The password comes from HAC_PASSWORD, from --password-stdin, or from a prompt on the
+/// terminal, and only when a login is needed: a session cached by an earlier run is
+/// resumed without it.
+///
+/// Exit codes: 0 success, 1 the operation failed on the server, 2 usage error,
+/// 3 authentication failed, 4 connection, TLS or timeout error.
+#[derive(Debug, Parser)]
+#[command(name = "hac", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Server URL, e.g. https://localhost:9002
+    #[arg(long, env = "HAC_URL", global = true)]
+    pub url: Option<String>,
+
+    /// HAC context path ("/hac" or "/" for root); detected when not given
+    #[arg(long, env = "HAC_CONTEXT_PATH", global = true)]
+    pub context_path: Option<String>,
+
+    /// HAC user
+    #[arg(long, env = "HAC_USER", default_value = "admin", global = true)]
+    pub user: String,
+
+    /// Environment tag: sessions of different environments are cached apart
+    #[arg(
+        long = "env",
+        env = "HAC_ENV",
+        default_value = "default",
+        global = true
+    )]
+    pub environment: String,
+
+    /// Timeout per request: 30, 30s, 500ms, 5m (imports and updates get at least 10 minutes)
+    #[arg(long, env = "HAC_TIMEOUT", value_parser = parse_duration, global = true)]
+    pub timeout: Option<Duration>,
+
+    /// Trust this CA certificate (PEM) in addition to the system roots
+    #[arg(long, env = "HAC_CA_CERT", value_name = "FILE", global = true)]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Accept any TLS certificate (dangerous: anyone on the network can read the password)
+    #[arg(long, env = "HAC_INSECURE", global = true)]
+    pub insecure: bool,
+
+    /// Read the password from the first line of standard input
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+
+    /// Neither resume nor store a session: log in on every run
+    #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true)]
+    pub no_session_cache: bool,
+
+    /// Directory for cached sessions (default: the user's cache directory)
+    #[arg(long, env = "HAC_CACHE_DIR", value_name = "DIR", global = true)]
+    pub cache_dir: Option<PathBuf>,
+
+    /// No diagnostics on stderr (errors are still reported)
+    #[arg(short, long, env = "HAC_QUIET", global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a Groovy script (from FILE, or standard input for "-" or no FILE)
+    Groovy {
+        /// Script file, or "-" for standard input
+        file: Option<String>,
+        /// Commit the script's database changes (default: roll back)
+        #[arg(long)]
+        commit: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Run a FlexibleSearch (or, with --sql, SQL) query; "-" reads it from standard input
+    Flexsearch(FlexsearchArgs),
+    /// Import or validate ImpEx
+    #[command(subcommand)]
+    Impex(ImpexCommand),
+    /// Read update data, pending patches and the update log; run a system update
+    #[command(subcommand)]
+    Update(UpdateCommand),
+    /// Log in now and cache the session
+    Login,
+    /// End the session on the server and remove it from the cache
+    Logout,
+    /// Manage cached sessions
+    #[command(subcommand)]
+    Sessions(SessionsCommand),
+}
+
+/// `hac flexsearch`.
+#[derive(Debug, Args)]
+pub struct FlexsearchArgs {
+    /// The query, or "-" for standard input
+    pub query: String,
+    /// The query is SQL, not FlexibleSearch
+    #[arg(long)]
+    pub sql: bool,
+    /// Maximum number of rows
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max: u32,
+    /// Locale for localized attributes, e.g. en
+    #[arg(long, value_name = "L")]
+    pub locale: Option<String>,
+    /// Run the query as this user
+    #[arg(long, value_name = "U")]
+    pub as_user: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// `hac impex ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImpexCommand {
+    /// Import ImpEx
+    Import(ImpexArgs),
+    /// Validate ImpEx without importing it
+    Validate(ImpexArgs),
+}
+
+/// Options of `impex import` and `impex validate`.
+#[derive(Debug, Args)]
+pub struct ImpexArgs {
+    /// ImpEx file, or "-" for standard input
+    pub file: Option<String>,
+    /// Validation mode
+    #[arg(long, value_enum, default_value_t = Validation::Strict)]
+    pub validation: Validation,
+    /// Legacy (Jalo) mode
+    #[arg(long)]
+    pub legacy: bool,
+    /// Allow BeanShell/Groovy code in the ImpEx
+    #[arg(long)]
+    pub code_execution: bool,
+    /// Worker threads on the server
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// `hac update ...`.
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Extensions with project data and their parameters
+    Data {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Patches waiting to be applied
+    Pending {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Run a system update (never an initialization)
+    Run(UpdateRunArgs),
+    /// Show the update log
+    Log {
+        /// Keep reading until the log says the update finished
+        #[arg(long)]
+        follow: bool,
+        #[command(flatten)]
+        follow_opts: FollowOpts,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+}
+
+/// Options of `update run`.
+#[derive(Debug, Args)]
+pub struct UpdateRunArgs {
+    /// Start from what HAC currently selects (parameters and required patches)
+    #[arg(long)]
+    pub current: bool,
+    /// Do not create essential data
+    #[arg(long)]
+    pub no_essential_data: bool,
+    /// Create project data
+    #[arg(long)]
+    pub project_data: bool,
+    /// Do not localize types
+    #[arg(long)]
+    pub no_localize_types: bool,
+    /// Clear the HMC configuration
+    #[arg(long)]
+    pub clear_hmc: bool,
+    /// Drop tables (destroys data)
+    #[arg(long)]
+    pub drop_tables: bool,
+    /// Project-data parameter, repeatable: NAME=VALUE[,VALUE...]
+    #[arg(long = "param", value_name = "NAME=VALUES")]
+    pub params: Vec<String>,
+    /// Patch to apply, repeatable: CATEGORY:HASH
+    #[arg(long = "patch", value_name = "CATEGORY:HASH")]
+    pub patches: Vec<String>,
+    /// After starting, follow the log until the update finishes
+    #[arg(long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub follow_opts: FollowOpts,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// How the update log is followed.
+#[derive(Debug, Args)]
+pub struct FollowOpts {
+    /// Seconds between reads of the log while following
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub interval: Duration,
+    /// Give up following after this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2h")]
+    pub wait_timeout: Duration,
+}
+
+/// `hac sessions ...`.
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// List cached sessions
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Remove every cached session
+    Clear,
+    /// Remove sessions idle or old beyond the limits
+    Prune,
+}
+
+/// Output of commands whose result is not a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Human-readable text
+    Text,
+    /// The library's typed result as one JSON document
+    Json,
+}
+
+/// Output of query results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns with a header
+    Table,
+    /// CSV with a header row (fields quoted as RFC 4180 says); NULL is an empty field
+    Csv,
+    /// The library's typed result as one JSON document
+    Json,
+    /// One JSON object per row, keyed by column name
+    Jsonl,
+}
+
+/// ImpEx validation mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Validation {
+    /// Strict
+    Strict,
+    /// Relaxed
+    Relaxed,
+}
+
+/// Parses `30`, `30s`, `500ms`, `5m`, `2h` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration (examples: 30, 30s, 500ms, 5m)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit {other:?} (use ms, s, m or h)"
+            ));
+        }
+    };
+    if !(seconds.is_finite() && seconds > 0.0 && seconds < 1e9) {
+        return Err(format!("{text:?}: the duration must be greater than zero"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("2h").unwrap(), Duration::from_secs(7200));
+        for bad in ["", "0", "-1", "abc", "5 parsecs", "1e999", "s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

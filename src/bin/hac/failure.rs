@@ -1,0 +1,94 @@
+//! Exit codes, and which failure gets which. Scripts branch on these, so they are part of
+//! the tool's interface and documented in `--help`.
+
+use std::process::ExitCode;
+
+/// The documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// The server ran the operation and it failed (stack trace, query exception, import
+    /// errors, update errors), or any failure that fits no other class.
+    OperationFailed = 1,
+    /// The command line or its input is wrong: unreadable file, empty script, bad option.
+    Usage = 2,
+    /// The server refused the login or the session, or no password was available.
+    Authentication = 3,
+    /// The server could not be reached: connection, TLS, timeout.
+    Connection = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// A usage problem found by the tool itself (clap reports its own with code 2).
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Shorthand for returning a usage error from a command.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(message.into()))
+}
+
+/// The exit code for a library error.
+pub fn classify(error: &hac_client::Error) -> Exit {
+    use hac_client::Error as E;
+    match error {
+        E::Connect { .. }
+        | E::Tls { .. }
+        | E::Timeout { .. }
+        | E::Transport { .. }
+        | E::ContextPathNotFound { .. } => Exit::Connection,
+        E::BadCredentials { .. }
+        | E::LoginFailed { .. }
+        | E::Csrf { .. }
+        | E::SessionRejected { .. }
+        | E::Forbidden { .. }
+        | E::Credentials { .. } => Exit::Authentication,
+        E::Config { .. } => Exit::Usage,
+        _ => Exit::OperationFailed,
+    }
+}
+
+/// The exit code for any error a command returned: the first library or usage error in
+/// its chain decides.
+pub fn exit_for(error: &anyhow::Error) -> Exit {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<hac_client::Error>() {
+            return classify(e);
+        }
+        if cause.downcast_ref::<Usage>().is_some() {
+            return Exit::Usage;
+        }
+    }
+    Exit::OperationFailed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn library_errors_keep_their_class_under_context() {
+        let e: Result<(), hac_client::Error> = Err(hac_client::Error::BadCredentials {
+            username: "admin".into(),
+        });
+        let e = e.context("login").unwrap_err();
+        assert_eq!(exit_for(&e), Exit::Authentication);
+        assert_eq!(exit_for(&usage("empty script")), Exit::Usage);
+        assert_eq!(exit_for(&anyhow::anyhow!("other")), Exit::OperationFailed);
+    }
+}

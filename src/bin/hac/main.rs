@@ -1,0 +1,105 @@
+//! `hac`: the command-line face of hac-client, for shell scripts and CI jobs.
+//!
+//! Results go to stdout, diagnostics to stderr, and the exit code says what kind of
+//! failure happened (see `failure.rs`). Errors are one line, never a panic or backtrace.
+
+mod args;
+mod commands;
+mod connect;
+mod failure;
+mod output;
+mod sessions;
+mod update;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use args::{Cli, Command, ImpexCommand};
+use failure::{Exit, exit_for};
+use output::Out;
+
+fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
+    let cli = Cli::parse();
+    let mut out = Out::new(cli.global.quiet);
+    let result = run(&cli, &mut out);
+    let flushed = out.flush();
+    match result {
+        Ok(code) => match flushed {
+            Ok(()) => code.into(),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success.into(),
+            Err(e) => {
+                eprintln!("hac: writing the result: {e}");
+                Exit::OperationFailed.into()
+            }
+        },
+        Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
+        Err(e) => {
+            // `{:#}` puts the whole context chain on one line: "running the query: cannot
+            // connect to http://...: connection refused".
+            eprintln!("hac: {e:#}");
+            exit_for(&e).into()
+        }
+    }
+}
+
+/// The reader of our output went away (`hac flexsearch ... | head`): not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: &Cli, out: &mut Out) -> Result<Exit> {
+    let g = &cli.global;
+    // `sessions` needs neither a server nor a password.
+    let needs_server = !matches!(cli.command, Command::Sessions(_));
+    // Read first, so that a script given as "-" cannot swallow the password line.
+    let password = if g.password_stdin && needs_server {
+        Some(connect::password_from_stdin()?)
+    } else {
+        None
+    };
+    let stdin_taken = password.is_some();
+    // Inputs are read before connecting, so a bad file fails without a login.
+    let hac = || connect::client(g, password.clone());
+    match &cli.command {
+        Command::Groovy {
+            file,
+            commit,
+            format,
+        } => {
+            let script = commands::read_input(file.as_deref(), "Groovy script", stdin_taken)?;
+            let client = hac()?;
+            commands::groovy(&client, out, &script, *commit, *format)
+        }
+        Command::Flexsearch(args) => {
+            let query = if args.query == "-" {
+                commands::read_input(None, "query", stdin_taken)?
+            } else if args.query.trim().is_empty() {
+                return Err(failure::usage("the query is empty"));
+            } else {
+                args.query.clone()
+            };
+            let client = hac()?;
+            commands::flexsearch(&client, out, args, &query)
+        }
+        Command::Impex(ImpexCommand::Import(args)) => {
+            let script = commands::read_input(args.file.as_deref(), "ImpEx", stdin_taken)?;
+            let client = hac()?;
+            commands::impex(&client, out, args, script, false)
+        }
+        Command::Impex(ImpexCommand::Validate(args)) => {
+            let script = commands::read_input(args.file.as_deref(), "ImpEx", stdin_taken)?;
+            let client = hac()?;
+            commands::impex(&client, out, args, script, true)
+        }
+        Command::Update(cmd) => update::run(&hac()?, out, cmd),
+        Command::Login => sessions::login(&hac()?, out, &g.user),
+        Command::Logout => sessions::logout(&hac()?, out),
+        Command::Sessions(cmd) => sessions::manage(&connect::session_manager(g)?, out, cmd),
+    }
+}

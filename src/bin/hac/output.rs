@@ -1,0 +1,247 @@
+//! Where output goes: results to stdout (buffered, written once), diagnostics to stderr
+//! unless `--quiet`. Query results in table, CSV, JSON or JSON-lines form.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::Result;
+use hac_client::FlexSearchResult;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+/// The two streams of the tool.
+pub struct Out {
+    stdout: io::BufWriter<io::Stdout>,
+    quiet: bool,
+    /// A progress line is on stderr and must be cleared before anything else is printed.
+    progress_shown: bool,
+}
+
+impl Out {
+    pub fn new(quiet: bool) -> Self {
+        Out {
+            stdout: io::BufWriter::new(io::stdout()),
+            quiet,
+            progress_shown: false,
+        }
+    }
+
+    /// The result stream.
+    pub fn stdout(&mut self) -> &mut impl Write {
+        &mut self.stdout
+    }
+
+    /// A diagnostic line on stderr (suppressed by `--quiet`).
+    pub fn note(&mut self, line: impl std::fmt::Display) {
+        if !self.quiet {
+            self.clear_progress();
+            eprintln!("{line}");
+        }
+    }
+
+    /// A failure report on stderr; shown even with `--quiet`, because the exit code alone
+    /// does not say what the server complained about.
+    pub fn problem(&mut self, line: impl std::fmt::Display) {
+        self.clear_progress();
+        eprintln!("{line}");
+    }
+
+    /// A progress line: rewritten in place on a terminal; elsewhere (CI logs) printed as
+    /// an ordinary line, and the caller only calls it when the state changes.
+    pub fn progress(&mut self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        let mut err = io::stderr().lock();
+        if err.is_terminal() {
+            let _ = write!(err, "\r\x1b[2K{line}");
+            let _ = err.flush();
+            self.progress_shown = true;
+        } else {
+            let _ = writeln!(err, "{line}");
+        }
+    }
+
+    pub fn clear_progress(&mut self) {
+        if self.progress_shown {
+            let _ = write!(io::stderr(), "\r\x1b[2K");
+            self.progress_shown = false;
+        }
+    }
+
+    /// Writes a value as one pretty JSON document.
+    pub fn json<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer_pretty(&mut self.stdout, value)?;
+        writeln!(self.stdout)?;
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.clear_progress();
+        self.stdout.flush()
+    }
+}
+
+/// Aligned columns; NULL is shown as `NULL`, control characters as escapes so that one
+/// row stays one line.
+pub fn write_table(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
+    let shown: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| c.as_deref().map_or_else(|| "NULL".to_owned(), one_line))
+                .collect()
+        })
+        .collect();
+    let headers: Vec<String> = r.headers.iter().map(|h| one_line(h)).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &shown {
+        for (i, cell) in row.iter().enumerate() {
+            if i >= widths.len() {
+                widths.push(0);
+            }
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |w: &mut dyn Write, cells: &[String]| -> io::Result<()> {
+        let mut text = String::new();
+        for (i, width) in widths.iter().enumerate() {
+            let cell = cells.get(i).map_or("", String::as_str);
+            if i > 0 {
+                text.push_str(" | ");
+            }
+            text.push_str(cell);
+            if i + 1 < widths.len() {
+                text.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+            }
+        }
+        writeln!(w, "{}", text.trim_end())
+    };
+    line(w, &headers)?;
+    let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
+    writeln!(w, "{}", rule.join("-+-"))?;
+    for row in &shown {
+        line(w, row)?;
+    }
+    Ok(())
+}
+
+fn one_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_owned(),
+            '\r' => "\\r".to_owned(),
+            '\t' => "\\t".to_owned(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
+/// quoted, quotes doubled; NULL is an empty field.
+pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
+    let header: Vec<Option<&str>> = r.headers.iter().map(|h| Some(h.as_str())).collect();
+    csv_record(w, &header)?;
+    for row in &r.rows {
+        let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
+        csv_record(w, &cells)?;
+    }
+    Ok(())
+}
+
+fn csv_record(w: &mut impl Write, cells: &[Option<&str>]) -> io::Result<()> {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        let cell = cell.unwrap_or("");
+        let quote =
+            cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
+        if quote {
+            write!(w, "\"{}\"", cell.replace('"', "\"\""))?;
+        } else {
+            w.write_all(cell.as_bytes())?;
+        }
+    }
+    w.write_all(b"\n")
+}
+
+/// One JSON object per row, keys in column order; NULL is `null`.
+pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<()> {
+    for row in &r.rows {
+        serde_json::to_writer(
+            &mut *w,
+            &RowObject {
+                headers: &r.headers,
+                cells: row,
+            },
+        )?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+struct RowObject<'a> {
+    headers: &'a [String],
+    cells: &'a [Option<String>],
+}
+
+impl Serialize for RowObject<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.headers.len()))?;
+        for (i, h) in self.headers.iter().enumerate() {
+            map.serialize_entry(h, &self.cells.get(i).cloned().flatten())?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result() -> FlexSearchResult {
+        let mut r = FlexSearchResult::default();
+        r.headers = vec!["PK".into(), "name".into()];
+        r.rows = vec![
+            vec![Some("1".into()), Some("a, \"b\"".into())],
+            vec![Some("22".into()), None],
+            vec![Some("3".into()), Some("two\nlines".into())],
+        ];
+        r
+    }
+
+    fn text(f: impl Fn(&mut Vec<u8>)) -> String {
+        let mut v = Vec::new();
+        f(&mut v);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn table() {
+        let t = text(|w| write_table(w, &result()).unwrap());
+        assert_eq!(
+            t,
+            "PK | name\n---+-----------\n1  | a, \"b\"\n22 | NULL\n3  | two\\nlines\n"
+        );
+    }
+
+    #[test]
+    fn csv() {
+        let t = text(|w| write_csv(w, &result()).unwrap());
+        assert_eq!(t, "PK,name\n1,\"a, \"\"b\"\"\"\n22,\n3,\"two\nlines\"\n");
+    }
+
+    #[test]
+    fn jsonl() {
+        let t = text(|w| write_jsonl(w, &result()).unwrap());
+        assert_eq!(
+            t,
+            "{\"PK\":\"1\",\"name\":\"a, \\\"b\\\"\"}\n{\"PK\":\"22\",\"name\":null}\n{\"PK\":\"3\",\"name\":\"two\\nlines\"}\n"
+        );
+    }
+}

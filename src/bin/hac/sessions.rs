@@ -1,0 +1,76 @@
+//! `hac login`, `hac logout` and `hac sessions ...`.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use hac_client::{HacClient, SessionManager};
+
+use crate::args::{SessionsCommand, TextFormat};
+use crate::failure::Exit;
+use crate::output::Out;
+
+pub fn login(hac: &HacClient, out: &mut Out, user: &str) -> Result<Exit> {
+    hac.login().context("logging in")?;
+    let cached = if hac.sessions().is_some() {
+        "; session cached"
+    } else {
+        ""
+    };
+    out.note(format_args!(
+        "logged in to {} as {} (context path {:?}){cached}",
+        hac.config().base_url(),
+        user,
+        hac.context_path().unwrap_or_default(),
+    ));
+    Ok(Exit::Success)
+}
+
+pub fn logout(hac: &HacClient, out: &mut Out) -> Result<Exit> {
+    hac.logout().context("logging out")?;
+    out.note("logged out; cached session removed");
+    Ok(Exit::Success)
+}
+
+pub fn manage(manager: &SessionManager, out: &mut Out, command: &SessionsCommand) -> Result<Exit> {
+    match command {
+        SessionsCommand::List { format } => {
+            let list = manager.list().context("listing cached sessions")?;
+            if *format == TextFormat::Json {
+                out.json(&list)?;
+                return Ok(Exit::Success);
+            }
+            let w = out.stdout();
+            for s in &list {
+                writeln!(
+                    w,
+                    "{}\t{}\t{}\t{}\tidle {}\tage {}",
+                    s.key.base_url,
+                    s.key.username,
+                    s.key.environment,
+                    s.context_path,
+                    short(s.idle),
+                    short(s.age),
+                )?;
+            }
+            out.note(format_args!("{} cached session(s)", list.len()));
+        }
+        SessionsCommand::Clear => {
+            let n = manager.clear().context("clearing cached sessions")?;
+            out.note(format_args!("removed {n} cached session(s)"));
+        }
+        SessionsCommand::Prune => {
+            let n = manager.prune().context("pruning cached sessions")?;
+            out.note(format_args!("removed {n} expired session(s)"));
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn short(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        _ => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+    }
+}

@@ -1,0 +1,248 @@
+//! `hac update ...`: update data, pending patches, running an update, and the log, which
+//! can be followed until the update finishes.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use hac_client::{HacClient, UpdateLog, UpdateRequest};
+
+use crate::args::{FollowOpts, TextFormat, UpdateCommand, UpdateRunArgs};
+use crate::failure::{Exit, usage};
+use crate::output::Out;
+
+pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Exit> {
+    match command {
+        UpdateCommand::Data { format } => {
+            let data = hac.update_data().context("reading the update data")?;
+            if *format == TextFormat::Json {
+                out.json(&data)?;
+                return Ok(Exit::Success);
+            }
+            let w = out.stdout();
+            if data.is_initializing {
+                writeln!(w, "an update or initialization is running")?;
+            }
+            for ext in &data.project_data {
+                writeln!(w, "{}", ext.name)?;
+                for p in &ext.parameters {
+                    let choices: Vec<String> = p
+                        .values
+                        .iter()
+                        .map(|(v, on)| if *on { format!("[{v}]") } else { v.clone() })
+                        .collect();
+                    writeln!(w, "  {} = {}", p.name, choices.join(" "))?;
+                }
+            }
+            Ok(Exit::Success)
+        }
+        UpdateCommand::Pending { format } => {
+            let patches = hac
+                .pending_patches()
+                .context("reading the pending patches")?;
+            if *format == TextFormat::Json {
+                out.json(&patches)?;
+                return Ok(Exit::Success);
+            }
+            let w = out.stdout();
+            for (category, list) in &patches.0 {
+                for p in list {
+                    let name = p.name.as_deref().unwrap_or("");
+                    let required = if p.required { "required" } else { "optional" };
+                    writeln!(w, "{category}\t{}\t{required}\t{name}", p.hash)?;
+                }
+            }
+            out.note(format_args!("{} pending patch(es)", patches.len()));
+            Ok(Exit::Success)
+        }
+        UpdateCommand::Run(args) => run_update(hac, out, args),
+        UpdateCommand::Log {
+            follow,
+            follow_opts,
+            format,
+        } => {
+            let log = if *follow {
+                follow_log(hac, out, follow_opts, *format)?
+            } else {
+                let log = hac.update_log().context("reading the update log")?;
+                match format {
+                    TextFormat::Json => out.json(&log)?,
+                    TextFormat::Text => print_text(out, &log.text)?,
+                }
+                log
+            };
+            Ok(verdict(&log, *follow))
+        }
+    }
+}
+
+fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Exit> {
+    let mut req = if args.current {
+        let data = hac.update_data().context("reading the update data")?;
+        let patches = hac
+            .pending_patches()
+            .context("reading the pending patches")?;
+        UpdateRequest::from_current(&data, &patches)
+    } else {
+        UpdateRequest::new()
+    };
+    req = req
+        .create_essential_data(!args.no_essential_data)
+        .create_project_data(args.project_data)
+        .localize_types(!args.no_localize_types)
+        .clear_hmc(args.clear_hmc)
+        .drop_tables(args.drop_tables);
+    for p in &args.params {
+        let (name, values) = p
+            .split_once('=')
+            .filter(|(n, _)| !n.trim().is_empty())
+            .ok_or_else(|| usage(format!("--param {p:?}: expected NAME=VALUE[,VALUE...]")))?;
+        req = req.parameter(name.trim(), values.split(',').map(str::trim));
+    }
+    for p in &args.patches {
+        let (category, hash) = p
+            .split_once(':')
+            .filter(|(c, h)| !c.trim().is_empty() && !h.trim().is_empty())
+            .ok_or_else(|| usage(format!("--patch {p:?}: expected CATEGORY:HASH")))?;
+        req = req.patch(category.trim(), hash.trim());
+    }
+    if args.drop_tables {
+        out.problem("hac: WARNING: --drop-tables: the update drops tables");
+    }
+    let outcome = hac.execute_update(&req).context("running the update")?;
+    if !args.follow {
+        if args.format == TextFormat::Json {
+            out.json(&outcome)?;
+        } else {
+            print_text(out, &outcome.log_text)?;
+        }
+        if outcome.success {
+            return Ok(Exit::Success);
+        }
+        out.problem("hac: the update failed on the server");
+        return Ok(Exit::OperationFailed);
+    }
+    if !outcome.success {
+        print_text(out, &outcome.log_text)?;
+        out.problem("hac: the update failed on the server");
+        return Ok(Exit::OperationFailed);
+    }
+    let log = follow_log(hac, out, &args.follow_opts, args.format)?;
+    Ok(verdict(&log, true))
+}
+
+/// Reads the log until it says finished, printing what is new as it arrives (text) or the
+/// final log (JSON), with a progress line on stderr.
+fn follow_log(
+    hac: &HacClient,
+    out: &mut Out,
+    opts: &FollowOpts,
+    format: TextFormat,
+) -> Result<UpdateLog> {
+    let started = Instant::now();
+    let mut printed = String::new();
+    let mut last_state = None;
+    loop {
+        let log = hac.update_log().context("reading the update log")?;
+        if format == TextFormat::Text {
+            // While it runs, only complete lines; the rest once it has finished.
+            let shown = if log.finished {
+                log.text.as_str()
+            } else {
+                &log.text[..log.text.rfind('\n').map_or(0, |i| i + 1)]
+            };
+            let new = unseen(&printed, shown);
+            if !new.is_empty() {
+                out.clear_progress();
+                out.stdout().write_all(new.as_bytes())?;
+                out.stdout().flush()?;
+                printed = shown.to_owned();
+            }
+        }
+        let state = if log.finished { "finished" } else { "running" };
+        let elapsed = started.elapsed().as_secs();
+        if log.finished {
+            out.clear_progress();
+            if format == TextFormat::Json {
+                out.json(&log)?;
+            } else if !printed.is_empty() && !printed.ends_with('\n') {
+                writeln!(out.stdout())?;
+            }
+            out.note(format_args!(
+                "update: finished after {elapsed} s{}",
+                if log.has_errors { ", with errors" } else { "" }
+            ));
+            return Ok(log);
+        }
+        // On a terminal the line ticks every read; in a log file only changes are written.
+        if last_state != Some(state) || std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            out.progress(&format!(
+                "update: running, {elapsed} s, {} log lines",
+                log.text.lines().count()
+            ));
+            last_state = Some(state);
+        }
+        if started.elapsed() + opts.interval > opts.wait_timeout {
+            out.clear_progress();
+            return Err(hac_client::Error::Timeout {
+                path: "update log".into(),
+                after: opts.wait_timeout,
+            })
+            .context("following the update log");
+        }
+        std::thread::sleep(opts.interval);
+    }
+}
+
+/// The part of `now` not yet printed. The log grows at the end, but its last line may be
+/// rewritten while it runs ("data for core…" becomes "data for core"), so whole lines are
+/// compared: everything from the first line that differs is new. A log replaced by a new
+/// run shares no lines and is printed whole.
+fn unseen<'a>(printed: &str, now: &'a str) -> &'a str {
+    let mut offset = 0;
+    let mut old = printed.split_inclusive('\n');
+    for line in now.split_inclusive('\n') {
+        // A line counts as seen only when it was printed complete, newline included.
+        if old.next() != Some(line) || !line.ends_with('\n') {
+            break;
+        }
+        offset += line.len();
+    }
+    &now[offset..]
+}
+
+fn print_text(out: &mut Out, text: &str) -> Result<()> {
+    let w = out.stdout();
+    w.write_all(text.as_bytes())?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// A finished log with errors fails the command; a log read once without `--follow` only
+/// fails if it already reports errors.
+fn verdict(log: &UpdateLog, followed: bool) -> Exit {
+    if log.has_errors && (followed || log.finished) {
+        eprintln!("hac: the update log reports errors");
+        Exit::OperationFailed
+    } else {
+        Exit::Success
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unseen;
+
+    #[test]
+    fn only_new_lines_are_printed() {
+        assert_eq!(unseen("", "a\nb\n"), "a\nb\n");
+        assert_eq!(unseen("a\nb\n", "a\nb\nc\n"), "c\n");
+        assert_eq!(unseen("a\nb\n", "a\nb\n"), "");
+        // The last line was rewritten: it is printed again, nothing before it.
+        assert_eq!(unseen("a\nb…\n", "a\nb\nc\n"), "b\nc\n");
+        // A new run.
+        assert_eq!(unseen("x\ny\n", "a\n"), "a\n");
+    }
+}

@@ -1,0 +1,831 @@
+//! The `hac` binary, run as a real process against the fake HAC: output of each command in
+//! each format, the exit code of each failure class, the session cache across runs, and
+//! the password kept out of argv, stdout and stderr.
+#![cfg(feature = "cli")]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use fake_hac::{FakeHac, TlsMode};
+use tempfile::TempDir;
+
+const USER: &str = "ci-user";
+/// Distinctive, so that a leak anywhere in the output is unmistakable.
+const PASSWORD: &str = "Pw-7f3a-CLI-never-shown";
+
+fn fake() -> FakeHac {
+    FakeHac::builder().user(USER, PASSWORD).start()
+}
+
+/// The tool with a clean environment: nothing from the developer's shell leaks in, and a
+/// private session cache.
+fn hac(url: &str, cache: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hac"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("HAC_") {
+            c.env_remove(&k);
+        }
+    }
+    c.env("HAC_URL", url)
+        .env("HAC_USER", USER)
+        .env("HAC_CACHE_DIR", cache)
+        .env("RUST_BACKTRACE", "1") // a backtrace must not show up even when enabled
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs with `stdin` as standard input.
+fn run(cmd: &mut Command, stdin: &str) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn hac");
+    let mut input = child.stdin.take().expect("stdin");
+    // The tool may exit before reading (e.g. a usage error); a broken pipe is fine.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains(PASSWORD), "password in the output:\n{all}");
+    assert!(!all.contains("panicked"), "panic:\n{all}");
+    assert!(!all.contains("stack backtrace"), "backtrace:\n{all}");
+    out
+}
+
+fn with_password(mut cmd: Command) -> Command {
+    cmd.env("HAC_PASSWORD", PASSWORD);
+    cmd
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited, not killed")
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, expected: i32) {
+    assert_eq!(
+        code(o),
+        expected,
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// Each failure is reported as a single line on stderr.
+#[track_caller]
+fn assert_one_error_line(o: &Output, needle: &str) {
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("hac: ")).collect();
+    assert_eq!(lines.len(), 1, "stderr:\n{err}");
+    assert!(
+        lines[0].contains(needle),
+        "{needle:?} not in {:?}",
+        lines[0]
+    );
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn groovy_text_json_and_failure() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+
+    let o = run(
+        with_password(hac(&url, dir.path())).arg("groovy"),
+        "println 'hello'\nreturn 42\n",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "hello\n42\n");
+    assert!(stderr(&o).contains("groovy: done"));
+
+    // From a file, committed, as JSON.
+    let script = dir.path().join("s.groovy");
+    std::fs::write(&script, "println 'x'\nreturn 7").unwrap();
+    let o = run(
+        hac(&url, dir.path())
+            .args(["groovy", "--commit", "--format", "json"])
+            .arg(&script),
+        "",
+    );
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["result"], "7");
+    assert_eq!(v["output"], "x\n(committed)\n");
+    assert_eq!(v["success"], true);
+    assert!(v["elapsed_ms"].as_f64().unwrap() >= 0.0);
+
+    // A script that throws: stack trace on stderr, exit 1.
+    let o = run(
+        hac(&url, dir.path()).args(["groovy", "-"]),
+        "throw new Exception('boom')",
+    );
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("MissingPropertyException"));
+    assert_one_error_line(&o, "Groovy script failed");
+
+    let o = run(
+        hac(&url, dir.path()).args(["groovy", "--format", "json"]),
+        "throw new Exception('boom')",
+    );
+    assert_exit(&o, 1);
+    assert_eq!(json(&o)["success"], false);
+}
+
+#[test]
+fn flexsearch_in_every_format() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let q = "SELECT {pk}, {code} FROM {Product}";
+    let flex = |format: &str| {
+        let mut c = with_password(hac(&url, dir.path()));
+        run(
+            c.args(["flexsearch", q, "--max", "3", "--format", format]),
+            "",
+        )
+    };
+
+    let o = flex("table");
+    assert_exit(&o, 0);
+    let table = stdout(&o);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 5, "{table}");
+    assert!(lines[0].starts_with("PK ") && lines[0].contains("| code"));
+    assert!(lines[1].starts_with("---"));
+    assert!(lines[2].contains("Camera") && lines[2].contains("NULL"));
+    assert!(stderr(&o).contains("3 rows"));
+
+    let o = flex("csv");
+    assert_exit(&o, 0);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("PK,code,name,description\n"), "{csv}");
+    assert!(csv.contains("\"Lens \"\"50mm\"\"\""), "{csv}");
+    assert_eq!(csv.lines().count(), 4);
+
+    let o = flex("json");
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["headers"][1], "code");
+    assert_eq!(v["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(v["rows"][0][3], serde_json::Value::Null);
+    assert!(v["exception"].is_null());
+
+    let o = flex("jsonl");
+    assert_exit(&o, 0);
+    let rows: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["code"], "0001");
+    assert!(rows[1]["name"].is_null());
+
+    // SQL, locale and user reach the server; the query can come from stdin.
+    let o = run(
+        hac(&url, dir.path()).args([
+            "flexsearch",
+            "-",
+            "--sql",
+            "--locale",
+            "de",
+            "--as-user",
+            "anonymous",
+            "--format",
+            "csv",
+        ]),
+        "select * from products",
+    );
+    assert_exit(&o, 0);
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.ends_with("/console/flexsearch/execute"))
+        .unwrap();
+    assert_eq!(
+        sent.form_value("sqlQuery").as_deref(),
+        Some("select * from products")
+    );
+    assert_eq!(sent.form_value("locale").as_deref(), Some("de"));
+    assert_eq!(sent.form_value("user").as_deref(), Some("anonymous"));
+
+    // A query the server rejects: exit 1 with its message, in every format.
+    for format in ["table", "json"] {
+        let o = run(
+            hac(&url, dir.path()).args([
+                "flexsearch",
+                "SELECT {pk} FROM {Prodcut}",
+                "--format",
+                format,
+            ]),
+            "",
+        );
+        assert_exit(&o, 1);
+        assert_one_error_line(&o, "type code 'Prodcut' invalid");
+        if format == "json" {
+            assert_eq!(json(&o)["exception"], "type code 'Prodcut' invalid");
+        }
+    }
+}
+
+#[test]
+fn impex_import_and_validate() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let good = "INSERT_UPDATE Language;isocode[unique=true]\n;de\n";
+    let file = dir.path().join("good.impex");
+    std::fs::write(&file, good).unwrap();
+
+    let o = run(
+        with_password(hac(&url, dir.path()))
+            .args(["impex", "import", "--validation", "relaxed", "--legacy"])
+            .args(["--code-execution", "--threads", "3"])
+            .arg(&file),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Import finished successfully\n");
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.ends_with("/console/impex/import"))
+        .unwrap();
+    assert_eq!(
+        sent.form_value("validationEnum").as_deref(),
+        Some("IMPORT_RELAXED")
+    );
+    assert_eq!(sent.form_value("maxThreads").as_deref(), Some("3"));
+    assert_eq!(sent.form_value("legacyMode").as_deref(), Some("true"));
+    assert_eq!(
+        sent.form_value("enableCodeExecution").as_deref(),
+        Some("true")
+    );
+
+    let o = run(
+        hac(&url, dir.path()).args(["impex", "validate", "--format", "json"]),
+        good,
+    );
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["success"], true);
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.path.ends_with("/console/impex/import/validate"))
+    );
+
+    let bad = "INSERT_UPDATE Product;code[unique=true];colour\n;x;red\n";
+    let o = run(hac(&url, dir.path()).args(["impex", "import", "-"]), bad);
+    assert_exit(&o, 1);
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("Import has encountered problems"));
+    assert!(stderr(&o).contains("unknown attributes"));
+    assert_one_error_line(&o, "ImpEx import failed");
+
+    let o = run(
+        hac(&url, dir.path()).args(["impex", "import", "--format", "json"]),
+        bad,
+    );
+    assert_exit(&o, 1);
+    let v = json(&o);
+    assert_eq!(v["success"], false);
+    assert!(!v["details"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn update_commands() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+
+    let o = run(
+        with_password(hac(&url, dir.path())).args(["update", "data"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("electronicsstore_importSampleData = [no] yes"));
+    let o = run(
+        hac(&url, dir.path()).args(["update", "data", "--format", "json"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["project_data"][0]["name"], "electronicsstore");
+    assert_eq!(v["is_initializing"], false);
+
+    let o = run(hac(&url, dir.path()).args(["update", "pending"]), "");
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("electronicsstore\ta1b2c3d4\trequired"));
+    let o = run(
+        hac(&url, dir.path()).args(["update", "pending", "--format", "json"]),
+        "",
+    );
+    assert_eq!(json(&o)["electronicsstore"][0]["hash"], "a1b2c3d4");
+
+    // Before any update the log is empty.
+    let o = run(hac(&url, dir.path()).args(["update", "log"]), "");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "");
+
+    // Run from the current selection and follow the log to the end.
+    let o = run(
+        hac(&url, dir.path()).args([
+            "update",
+            "run",
+            "--current",
+            "--project-data",
+            "--param",
+            "solrfacetsearch_sites=electronics,apparel-uk",
+            "--patch",
+            "core:ffee0011",
+            "--follow",
+            "--interval",
+            "50ms",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    assert!(text.contains("Finished updating system"), "{text}");
+    assert_eq!(
+        text.matches("Starting update of extension").count(),
+        1,
+        "{text}"
+    );
+    let err = stderr(&o);
+    assert!(err.contains("update: running"), "{err}");
+    assert!(err.contains("update: finished"), "{err}");
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.ends_with("/platform/init/execute"))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(body["createProjectData"], true);
+    assert_eq!(
+        body["allParameters"]["solrfacetsearch_sites"],
+        serde_json::json!(["electronics", "apparel-uk"])
+    );
+    assert_eq!(body["patches"]["core"], serde_json::json!(["ffee0011"]));
+    assert_eq!(
+        body["patches"]["electronicsstore"],
+        serde_json::json!(["a1b2c3d4"])
+    );
+
+    let o = run(
+        hac(&url, dir.path()).args(["update", "log", "--format", "json"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["finished"], true);
+
+    // An update whose log ends with errors fails the command.
+    let o = run(
+        hac(&url, dir.path()).args([
+            "update",
+            "run",
+            "--param",
+            "x=broken",
+            "--follow",
+            "--interval",
+            "50ms",
+        ]),
+        "",
+    );
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("with errors"));
+    let o = run(
+        hac(&url, dir.path()).args(["update", "log", "--follow", "--interval", "50ms"]),
+        "",
+    );
+    assert_exit(&o, 1);
+
+    // Bad update options are usage errors.
+    for bad in [["--param", "novalue"], ["--patch", "nohash"]] {
+        let o = run(hac(&url, dir.path()).args(["update", "run"]).args(bad), "");
+        assert_exit(&o, 2);
+    }
+}
+
+#[test]
+fn session_cache_is_reused_across_runs() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+
+    let o = run(
+        with_password(hac(&url, dir.path())).arg("groovy"),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    // The second run has no password at all: it can only succeed by resuming.
+    let o = run(hac(&url, dir.path()).arg("groovy"), "return 2");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "2\n");
+    assert_eq!(fake.stats().logins, 1);
+
+    // Another environment tag is another session.
+    let o = run(
+        hac(&url, dir.path()).args(["--env", "staging", "groovy"]),
+        "return 3",
+    );
+    assert_exit(&o, 3);
+
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert_exit(&o, 0);
+    let list = stdout(&o);
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(list.contains(&url) && list.contains(USER) && list.contains("/hac"));
+    let o = run(
+        hac(&url, dir.path()).args(["sessions", "list", "--format", "json"]),
+        "",
+    );
+    let v = json(&o);
+    assert_eq!(v[0]["key"]["username"], USER);
+    assert!(v[0]["last_used"].as_u64().unwrap() > 1_600_000_000_000);
+
+    // The session file holds no password.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(PASSWORD));
+    }
+
+    // `--no-session-cache` neither uses nor needs the cache.
+    let o = run(
+        with_password(hac(&url, dir.path())).args(["--no-session-cache", "groovy"]),
+        "return 4",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(fake.stats().logins, 2);
+
+    // The session died on the server: the next run logs in again.
+    fake.expire_sessions();
+    let o = run(
+        with_password(hac(&url, dir.path())).arg("groovy"),
+        "return 5",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(fake.stats().logins, 3);
+
+    // logout ends it and removes the file; prune and clear report counts.
+    let o = run(hac(&url, dir.path()).arg("logout"), "");
+    assert_exit(&o, 0);
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert_eq!(stdout(&o), "");
+    let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("logged in to"));
+    let o = run(hac(&url, dir.path()).args(["sessions", "prune"]), "");
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("removed 0"));
+    let o = run(hac(&url, dir.path()).args(["sessions", "clear"]), "");
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("removed 1"));
+}
+
+#[test]
+fn password_sources() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let script = dir.path().join("s.groovy");
+    std::fs::write(&script, "return 9").unwrap();
+
+    // --password-stdin: first line of stdin, newline stripped.
+    let o = run(
+        hac(&url, dir.path())
+            .args(["--no-session-cache", "--password-stdin", "groovy"])
+            .arg(&script),
+        &format!("{PASSWORD}\r\n"),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "9\n");
+
+    // Script and password cannot share stdin.
+    let o = run(
+        hac(&url, dir.path()).args(["--no-session-cache", "--password-stdin", "groovy", "-"]),
+        &format!("{PASSWORD}\nreturn 1\n"),
+    );
+    assert_exit(&o, 2);
+    let o = run(
+        hac(&url, dir.path())
+            .args(["--no-session-cache", "--password-stdin", "groovy"])
+            .arg(&script),
+        "",
+    );
+    assert_exit(&o, 2);
+
+    // There is no option that takes the password as an argument.
+    for attempt in [
+        vec!["--password", PASSWORD, "groovy"],
+        vec!["-p", PASSWORD, "groovy"],
+    ] {
+        let o = run(hac(&url, dir.path()).args(attempt), "return 1");
+        assert_exit(&o, 2);
+    }
+
+    // No password anywhere and no terminal to ask on: authentication failure, one line.
+    let o = run(
+        hac(&url, dir.path()).args(["--no-session-cache", "groovy"]),
+        "return 1",
+    );
+    assert_exit(&o, 3);
+    assert_one_error_line(&o, "no password");
+}
+
+#[test]
+fn exit_codes_for_each_failure_class() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let d = dir.path();
+
+    // 2: usage.
+    let usage: Vec<(Command, &str)> = vec![
+        (
+            hac(&url, d)
+                .arg("groovy")
+                .arg(d.join("missing.groovy"))
+                .to_owned_cmd(),
+            "cannot read",
+        ),
+        (hac(&url, d).arg("groovy").to_owned_cmd(), "empty"),
+        (
+            hac(&url, d).args(["impex", "import", "-"]).to_owned_cmd(),
+            "empty",
+        ),
+        (
+            hac(&url, d).args(["flexsearch", " "]).to_owned_cmd(),
+            "empty",
+        ),
+        (
+            hac(&url, d)
+                .args(["--url", "ftp://x", "login"])
+                .to_owned_cmd(),
+            "http",
+        ),
+        (
+            hac(&url, d)
+                .args(["--ca-cert", "/nonexistent.pem", "login"])
+                .to_owned_cmd(),
+            "--ca-cert",
+        ),
+        (
+            hac(&url, d)
+                .args(["--timeout", "soon", "login"])
+                .to_owned_cmd(),
+            "duration",
+        ),
+        (
+            hac(&url, d)
+                .args(["flexsearch", "x", "--format", "xml"])
+                .to_owned_cmd(),
+            "xml",
+        ),
+        (
+            hac(&url, d)
+                .args(["impex", "import", "--threads", "0"])
+                .to_owned_cmd(),
+            "threads",
+        ),
+        (hac(&url, d).arg("frobnicate").to_owned_cmd(), "frobnicate"),
+    ];
+    for (mut cmd, needle) in usage {
+        let shown = format!("{:?}", cmd.get_args().collect::<Vec<_>>());
+        let o = run(&mut cmd, "   \n");
+        assert_eq!(code(&o), 2, "{shown}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{shown}: {}", stderr(&o));
+    }
+    let mut no_url = hac(&url, d);
+    let o = run(no_url.env_remove("HAC_URL").arg("login"), "");
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "HAC_URL");
+
+    // 3: authentication.
+    let mut wrong = hac(&url, d);
+    wrong.env("HAC_PASSWORD", "not-the-password");
+    let o = run(wrong.args(["--no-session-cache", "groovy"]), "return 1");
+    assert_exit(&o, 3);
+    assert_one_error_line(&o, "bad user name or password");
+
+    // 4: connection refused, timeout.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let o = run(
+        with_password(hac(&format!("http://127.0.0.1:{closed}"), d)).arg("login"),
+        "",
+    );
+    assert_exit(&o, 4);
+    assert_one_error_line(&o, "cannot connect");
+
+    fake.set_delay(Duration::from_secs(3));
+    let o = run(
+        with_password(hac(&url, d)).args(["--timeout", "300ms", "--no-session-cache", "login"]),
+        "",
+    );
+    fake.set_delay(Duration::ZERO);
+    assert_exit(&o, 4);
+    assert_one_error_line(&o, "no answer within");
+}
+
+#[test]
+fn tls_trust_options() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .tls(TlsMode::CaSigned)
+        .start();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &fake.certs().unwrap().ca_pem).unwrap();
+
+    // Not trusted by default: exit 4 with the TLS reason.
+    let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
+    assert_exit(&o, 4);
+    assert_one_error_line(&o, "TLS");
+
+    let o = run(
+        with_password(hac(&url, dir.path()))
+            .arg("--ca-cert")
+            .arg(&ca)
+            .arg("groovy"),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+
+    // --insecure works, and says so loudly even with --quiet.
+    let o = run(
+        with_password(hac(&url, dir.path())).args([
+            "--insecure",
+            "--quiet",
+            "--env",
+            "x",
+            "groovy",
+        ]),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("WARNING: --insecure"));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn root_context_path_and_quiet() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .context_path("")
+        .start();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    // Detected...
+    let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("context path \"\""), "{}", stderr(&o));
+    // ...or given; --quiet leaves stderr empty on success.
+    let o = run(
+        with_password(hac(&url, dir.path())).args([
+            "--context-path",
+            "/",
+            "--env",
+            "other",
+            "-q",
+            "flexsearch",
+            "SELECT {pk} FROM {Product}",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stderr(&o), "");
+    assert!(stdout(&o).starts_with("PK"));
+}
+
+#[test]
+fn help_and_version() {
+    let o = run(
+        hac("http://unused", Path::new("/nonexistent")).arg("--help"),
+        "",
+    );
+    assert_exit(&o, 0);
+    let help = stdout(&o);
+    for needle in [
+        "groovy",
+        "flexsearch",
+        "impex",
+        "update",
+        "sessions",
+        "Exit codes",
+        "HAC_PASSWORD",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from --help");
+    }
+    let o = run(
+        hac("http://unused", Path::new("/nonexistent")).arg("--version"),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).starts_with("hac "));
+}
+
+/// `Command` builder methods return `&mut Command`; this takes the configured command out.
+trait ToOwnedCmd {
+    fn to_owned_cmd(&mut self) -> Command;
+}
+
+impl ToOwnedCmd for Command {
+    fn to_owned_cmd(&mut self) -> Command {
+        let mut c = Command::new(self.get_program());
+        c.args(self.get_args());
+        for (k, v) in self.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c
+    }
+}
+
+/// With a terminal (a pty from util-linux `script`) and no other source, the tool prompts,
+/// and the typed password is not echoed.
+#[test]
+fn prompts_on_a_terminal_without_echo() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let line = format!("{} --no-session-cache login", env!("CARGO_BIN_EXE_hac"));
+    let cmd = hac(&fake.url(), dir.path());
+    let mut script = Command::new("script");
+    script.args(["-qec", &line, "/dev/null"]);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    script
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = script.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // Collect the terminal output on a thread, so that we can wait for the prompt.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    // Type only once the prompt is shown: echo is off from then on. Typed earlier, the
+    // terminal would echo it, which is what this test must catch, not cause.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !String::from_utf8_lossy(&seen.lock().unwrap()).contains("HAC password for") {
+        assert!(std::time::Instant::now() < deadline, "no prompt");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // rpassword turns echo off just after printing the prompt.
+    std::thread::sleep(Duration::from_millis(200));
+    stdin.write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let all = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+    assert!(status.success(), "{all}");
+    assert!(all.contains(&format!("HAC password for {USER}")), "{all}");
+    assert!(all.contains("logged in to"), "{all}");
+    assert!(!all.contains(PASSWORD), "password echoed:\n{all}");
+    assert_eq!(fake.stats().logins, 1);
+}
