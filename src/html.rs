@@ -1,36 +1,14 @@
-//! Reading HAC's HTML with a real parser (html5ever): CSRF tokens, the login form, login
-//! errors, ImpEx result markers, and HTML logs turned into text.
+//! Reading HAC's HTML with a real parser (html5ever): ImpEx result markers and HTML logs
+//! turned into text (tree-based), and the page facts of `page_info` (tokenizer-based).
 //!
 //! The DOM is `Rc`-based and not `Send`, so every function parses and extracts in one go
 //! and returns owned data.
 
 use html5ever::tendril::TendrilSink;
-use html5ever::{ParseOpts, local_name, parse_document};
+use html5ever::{ParseOpts, parse_document};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
-/// What the client needs to know about any HAC page.
-#[derive(Default, Clone, PartialEq, Eq)]
-pub(crate) struct PageInfo {
-    /// `<meta name="_csrf" content>` or, failing that, `<input name="_csrf" value>`.
-    pub csrf: Option<String>,
-    /// `<meta name="_csrf_header" content>`.
-    pub csrf_header: Option<String>,
-    /// The page carries the login form.
-    pub is_login_page: bool,
-    /// Text of `#loginErrors`, when not empty.
-    pub login_error: Option<String>,
-}
-
-impl std::fmt::Debug for PageInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageInfo")
-            .field("csrf", &self.csrf.as_ref().map(|_| "<redacted>"))
-            .field("csrf_header", &self.csrf_header)
-            .field("is_login_page", &self.is_login_page)
-            .field("login_error", &self.login_error)
-            .finish()
-    }
-}
+pub(crate) use crate::page_info::PageInfo;
 
 fn parse(html: &str) -> RcDom {
     parse_document(RcDom::default(), ParseOpts::default()).one(html)
@@ -57,10 +35,6 @@ fn attr(node: &Handle, name: &str) -> Option<String> {
     }
 }
 
-fn is_element(node: &Handle, tag: html5ever::LocalName) -> bool {
-    matches!(&node.data, NodeData::Element { name, .. } if name.local == tag)
-}
-
 fn text_content(node: &Handle, out: &mut String) {
     walk(node, &mut |n| {
         if let NodeData::Text { contents } = &n.data {
@@ -76,55 +50,14 @@ pub(crate) fn may_be_login_page(body: &str) -> bool {
         && (body.contains("j_spring_security_check") || body.contains("j_username"))
 }
 
-impl PageInfo {
-    /// Parses a page.
-    pub fn parse(html: &str) -> PageInfo {
-        let dom = parse(html);
-        let mut info = PageInfo::default();
-        let mut input_token = None;
-        walk(&dom.document, &mut |node| {
-            if is_element(node, local_name!("meta")) {
-                match attr(node, "name").as_deref() {
-                    Some("_csrf") if info.csrf.is_none() => info.csrf = attr(node, "content"),
-                    Some("_csrf_header") => info.csrf_header = attr(node, "content"),
-                    _ => {}
-                }
-            } else if is_element(node, local_name!("input")) {
-                match attr(node, "name").as_deref() {
-                    Some("_csrf") if input_token.is_none() => input_token = attr(node, "value"),
-                    Some("j_username") => info.is_login_page = true,
-                    _ => {}
-                }
-            } else if is_element(node, local_name!("form")) {
-                if attr(node, "action").is_some_and(|a| a.contains("j_spring_security_check")) {
-                    info.is_login_page = true;
-                }
-            } else if attr(node, "id").as_deref() == Some("loginErrors") {
-                let mut text = String::new();
-                text_content(node, &mut text);
-                let text = collapse(&text);
-                if !text.is_empty() {
-                    info.login_error = Some(text);
-                }
-            }
-        });
-        if info.csrf.as_deref().is_none_or(str::is_empty) {
-            info.csrf = input_token;
-        }
-        info.csrf = info.csrf.filter(|t| !t.trim().is_empty());
-        info.csrf_header = info.csrf_header.filter(|h| is_header_name(h));
-        info
-    }
-}
-
 /// A token in the sense of RFC 9110 field names; anything else is ignored.
-fn is_header_name(s: &str) -> bool {
+pub(crate) fn is_header_name(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

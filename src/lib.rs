@@ -49,6 +49,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod bench_support;
 mod call;
 mod config;
 mod cookies;
@@ -61,6 +63,8 @@ mod html;
 mod impex;
 mod json_out;
 mod manager;
+mod page_info;
+mod resolver;
 #[cfg(test)]
 mod robustness;
 mod row_de;

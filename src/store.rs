@@ -111,7 +111,7 @@ const FORMAT: &str = "hac-client-session";
 /// blake3 MAC whose key lives in `session.key` beside them.
 ///
 /// * directory created `0700`, files `0600` (Unix);
-/// * written atomically: temp file in the same directory, fsync, rename;
+/// * written atomically: temp file in the same directory, then rename;
 /// * files that fail the MAC, belong to another key, have the wrong shape or an unknown
 ///   version are removed on sight and never used.
 ///
@@ -126,6 +126,8 @@ const FORMAT: &str = "hac-client-session";
 pub struct FileStore {
     dir: PathBuf,
     key: [u8; 32],
+    /// Off only through [`FileStore::without_mac_for_benchmarks`].
+    authenticate: bool,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -157,7 +159,11 @@ impl FileStore {
         let dir = dir.into();
         ensure_private_dir(&dir)?;
         let key = load_or_create_key(&dir)?;
-        Ok(FileStore { dir, key })
+        Ok(FileStore {
+            dir,
+            key,
+            authenticate: true,
+        })
     }
 
     /// A store in `dir` with a MAC key supplied by the caller (from a secrets manager,
@@ -165,7 +171,25 @@ impl FileStore {
     pub fn with_key(dir: impl Into<PathBuf>, key: [u8; 32]) -> Result<Self> {
         let dir = dir.into();
         ensure_private_dir(&dir)?;
-        Ok(FileStore { dir, key })
+        Ok(FileStore {
+            dir,
+            key,
+            authenticate: true,
+        })
+    }
+
+    /// A store that neither writes nor checks the MAC, so that the benches can show what
+    /// the MAC costs. Not for use: anything that can write the directory can plant a
+    /// session. Its files are rejected by normal stores.
+    #[doc(hidden)]
+    pub fn without_mac_for_benchmarks(dir: impl Into<PathBuf>) -> Result<Self> {
+        let dir = dir.into();
+        ensure_private_dir(&dir)?;
+        Ok(FileStore {
+            dir,
+            key: [0; 32],
+            authenticate: false,
+        })
     }
 
     /// The directory.
@@ -206,12 +230,14 @@ impl FileStore {
         if env.format != FORMAT || env.version != SESSION_FORMAT_VERSION {
             return Ok(None);
         }
-        // Constant-time comparison: blake3::Hash's PartialEq is.
-        let Ok(sent) = blake3::Hash::from_hex(env.mac.as_bytes()) else {
-            return Ok(None);
-        };
-        if sent != blake3::keyed_hash(&self.key, env.session.as_bytes()) {
-            return Ok(None);
+        if self.authenticate {
+            // Constant-time comparison: blake3::Hash's PartialEq is.
+            let Ok(sent) = blake3::Hash::from_hex(env.mac.as_bytes()) else {
+                return Ok(None);
+            };
+            if sent != blake3::keyed_hash(&self.key, env.session.as_bytes()) {
+                return Ok(None);
+            }
         }
         let Ok(session) = serde_json::from_str::<StoredSession>(&env.session) else {
             return Ok(None);
@@ -269,10 +295,14 @@ impl SessionStore for FileStore {
         let env = Envelope {
             format: FORMAT.into(),
             version: SESSION_FORMAT_VERSION,
-            mac: self.mac(&payload),
+            mac: if self.authenticate {
+                self.mac(&payload)
+            } else {
+                String::new()
+            },
             session: payload,
         };
-        let bytes = serde_json::to_vec_pretty(&env)
+        let bytes = serde_json::to_vec(&env)
             .map_err(|e| Error::persistence(None, format!("cannot encode session: {e}")))?;
         ensure_private_dir(&self.dir)?;
         write_atomic(&self.path_for(&session.key()), &bytes)
@@ -350,21 +380,21 @@ fn create_private(path: &Path) -> io::Result<fs::File> {
     o.open(path)
 }
 
-/// Writes `bytes` to `dest` so that readers see the old file or the new one, never a mix.
+/// Replaces `dest` atomically: temp file in the same directory, then rename, so a reader
+/// sees the old file or the new one, never a mix.
+///
+/// No fsync: this is a cache. After a crash the file may be old, empty or missing; an old
+/// one is a session the server may have ended (the client logs in again), and an empty or
+/// torn one fails the MAC and is removed. Either way the price is one login, while an fsync
+/// would cost more than everything else a save does, on every save. The key file, which
+/// every session depends on, is the one thing synced (see `load_or_create_key`).
 pub(crate) fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temp_path(dest);
     let result = (|| -> io::Result<()> {
         let mut f = create_private(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, dest)?;
-        #[cfg(unix)]
-        if let Some(parent) = dest.parent() {
-            // Make the rename itself durable.
-            let _ = fs::File::open(parent).and_then(|d| d.sync_all());
-        }
-        Ok(())
+        fs::rename(&tmp, dest)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

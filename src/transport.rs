@@ -82,14 +82,18 @@ pub(crate) fn agent(config: &HacConfig) -> Agent {
         all.extend(tls.extra_roots.iter().cloned());
         builder = builder.root_certs(RootCerts::new_with_certs(&all));
     }
-    Agent::config_builder()
+    let agent_config = Agent::config_builder()
         .tls_config(builder.build())
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(config.timeout))
         .user_agent(config.user_agent.as_str())
-        .build()
-        .new_agent()
+        .build();
+    Agent::with_parts(
+        agent_config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::resolver::CachingResolver::default(),
+    )
 }
 
 /// Runs one exchange and reads the whole body (up to `limit` bytes).
