@@ -209,7 +209,7 @@ fn bench_resume(c: &mut Criterion) {
             )
             .unwrap();
             let r = client.flexible_search(FlexibleSearch::new(QUERY)).unwrap();
-            assert_eq!(r.rows.len(), 3);
+            assert_eq!(r.len(), 3);
             black_box(r)
         })
     });

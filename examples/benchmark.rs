@@ -72,7 +72,7 @@ fn main() -> Result<()> {
     let big = time(5, || {
         let r = client
             .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_count(50_000))?;
-        assert_eq!(r.rows.len(), 50_000);
+        assert_eq!(r.len(), 50_000);
         Ok(())
     })?;
 

@@ -66,7 +66,7 @@ fn main() -> Result<()> {
     let result = hac.flexible_search(
         FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(5),
     )?;
-    println!("flexsearch: {} of {} rows", result.rows.len(), result.count);
+    println!("flexsearch: {} of {} rows", result.len(), result.count);
     for row in result.rows() {
         println!(
             "  {:<16} {:<8} {}",

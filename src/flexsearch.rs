@@ -2,13 +2,16 @@
 
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::call::{Call, parse_json};
 use crate::error::{Error, Result};
 use crate::row_de::RowDeserializer;
+use crate::table::{Cells, Table};
 use crate::transport::HttpResponse;
 
 pub(crate) const PATH: &str = "/console/flexsearch/execute";
@@ -108,7 +111,7 @@ impl FlexibleSearch {
 ///     }
 ///     println!("{}", r.headers.join("\t"));
 ///     for row in r.rows() {
-///         let cells: Vec<&str> = row.cells().iter().map(|c| c.as_deref().unwrap_or("NULL")).collect();
+///         let cells: Vec<&str> = row.cells().map(|c| c.unwrap_or("NULL")).collect();
 ///         println!("{}", cells.join("\t"));
 ///     }
 /// }
@@ -119,8 +122,10 @@ impl FlexibleSearch {
 pub struct FlexSearchResult {
     /// Column names.
     pub headers: Vec<String>,
-    /// Rows of cells.
-    pub rows: Vec<Vec<Option<String>>>,
+    /// The cells, compactly (see [`FlexSearchResult::rows`]); serialized as an array of
+    /// rows, each an array of strings and `null`s.
+    #[serde(serialize_with = "serialize_table")]
+    rows: Table,
     /// `resultCount` as HAC reports it.
     pub count: u64,
     /// Server-side execution time (serialized as `execution_time_ms`).
@@ -147,7 +152,7 @@ pub struct FlexSearchResult {
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
     headers: &'a [String],
-    cells: &'a [Option<String>],
+    cells: Cells<'a>,
 }
 
 impl<'a> Row<'a> {
@@ -159,11 +164,23 @@ impl<'a> Row<'a> {
     }
     /// The cell at `index`.
     pub fn get_index(&self, index: usize) -> Option<&'a str> {
-        self.cells.get(index)?.as_deref()
+        self.cells.get(index).flatten()
     }
-    /// All cells.
-    pub fn cells(&self) -> &'a [Option<String>] {
-        self.cells
+    /// All cells in column order, `None` for `NULL`.
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = Option<&'a str>> + 'a {
+        self.cells.iter()
+    }
+    /// The column names.
+    pub fn headers(&self) -> &'a [String] {
+        self.headers
+    }
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+    /// True for a row without cells.
+    pub fn is_empty(&self) -> bool {
+        self.cells.len() == 0
     }
     /// Deserializes the row into `T`: a struct by column name, a tuple by position. Text
     /// cells become numbers or booleans where `T` asks for them; `NULL` fits `Option`.
@@ -189,9 +206,50 @@ impl FlexSearchResult {
     pub fn column(&self, name: &str) -> Option<usize> {
         column_index(&self.headers, name)
     }
+    /// A result built from rows of cells (`None` for `NULL`), e.g. to test code that
+    /// consumes results.
+    ///
+    /// ```
+    /// use hac_client::FlexSearchResult;
+    /// let r = FlexSearchResult::from_rows(
+    ///     vec!["code".into(), "name".into()],
+    ///     vec![vec![Some("A1".into()), None]],
+    /// );
+    /// assert_eq!(r.len(), 1);
+    /// assert_eq!(r.row(0).unwrap().get("code"), Some("A1"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the cells hold more than 2 GiB of text.
+    pub fn from_rows(headers: Vec<String>, rows: Vec<Vec<Option<String>>>) -> Self {
+        let mut table = Table::from_rows(rows).expect("under 2 GiB of cell text");
+        table.shrink_to_fit();
+        FlexSearchResult {
+            count: table.len() as u64,
+            headers,
+            rows: table,
+            ..Default::default()
+        }
+    }
+    /// Number of rows received (`count` is what HAC says matched, which may be more).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    /// True when no rows were received.
+    pub fn is_empty(&self) -> bool {
+        self.rows.len() == 0
+    }
+    /// Row `index`, if there is one.
+    pub fn row(&self, index: usize) -> Option<Row<'_>> {
+        (index < self.rows.len()).then(|| Row {
+            headers: &self.headers,
+            cells: self.rows.row(index),
+        })
+    }
     /// The rows with column access.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
-        self.rows.iter().map(|cells| Row {
+        self.rows.rows().map(|cells| Row {
             headers: &self.headers,
             cells,
         })
@@ -210,77 +268,164 @@ impl FlexSearchResult {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// HAC's answer. Deserialized by hand so that `resultList` streams straight into a
+/// [`Table`]: no `serde_json::Value` tree and no `String` per cell in between, which for a
+/// result of tens of MB would cost several times its size.
+#[derive(Default)]
 struct Wire {
-    #[serde(default)]
     headers: Vec<String>,
-    #[serde(default)]
-    result_list: Vec<Vec<WireCell>>,
-    #[serde(default)]
+    result_list: Table,
     result_count: Option<Value>,
-    #[serde(default)]
     execution_time: Option<Value>,
-    #[serde(default)]
     exception: Value,
-    #[serde(default)]
     query: Option<String>,
 }
 
-/// One cell as HAC sends it: text, `null`, or (rarely) another JSON value, which is kept
-/// as its JSON text. Read straight into `Option<String>`: no `serde_json::Value` tree in
-/// between, which for a result of tens of MB would cost several times its size.
-struct WireCell(Option<String>);
-
-impl<'de> Deserialize<'de> for WireCell {
+impl<'de> Deserialize<'de> for Wire {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct CellVisitor;
-        impl<'de> serde::de::Visitor<'de> for CellVisitor {
-            type Value = WireCell;
+        struct WireVisitor;
+        impl<'de> Visitor<'de> for WireVisitor {
+            type Value = Wire;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a cell: string, null or any JSON value")
+                f.write_str("a FlexibleSearch result object")
             }
-            fn visit_str<E>(self, v: &str) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(v)))
-            }
-            fn visit_unit<E>(self) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(None))
-            }
-            fn visit_none<E>(self) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(None))
-            }
-            fn visit_bool<E>(self, v: bool) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(v.to_string())))
-            }
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(v.to_string())))
-            }
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(v.to_string())))
-            }
-            fn visit_f64<E>(self, v: f64) -> std::result::Result<WireCell, E> {
-                Ok(WireCell(Some(Value::from(v).to_string())))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            fn visit_map<A: MapAccess<'de>>(
                 self,
-                seq: A,
-            ) -> std::result::Result<WireCell, A::Error> {
-                let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(WireCell(Some(v.to_string())))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> std::result::Result<WireCell, A::Error> {
-                let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(WireCell(Some(v.to_string())))
+                mut map: A,
+            ) -> std::result::Result<Wire, A::Error> {
+                let mut w = Wire::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "headers" => w.headers = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                        "resultList" => map.next_value_seed(RowsSeed(&mut w.result_list))?,
+                        "resultCount" => w.result_count = map.next_value()?,
+                        "executionTime" => w.execution_time = map.next_value()?,
+                        "exception" => w.exception = map.next_value()?,
+                        "query" => w.query = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                w.result_list.shrink_to_fit();
+                Ok(w)
             }
         }
-        d.deserialize_any(CellVisitor)
+        d.deserialize_map(WireVisitor)
     }
+}
+
+/// `resultList`: an array of rows (or `null`), appended to the table.
+struct RowsSeed<'t>(&'t mut Table);
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(RowSeed(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One row: an array of cells.
+struct RowSeed<'t>(&'t mut Table);
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a row: an array of cells")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(CellSeed(&mut *self.0))?.is_some() {}
+        self.0.end_row().map_err(de::Error::custom)
+    }
+}
+
+/// One cell as HAC sends it: text, `null`, or (rarely) another JSON value, which is kept
+/// as its JSON text.
+struct CellSeed<'t>(&'t mut Table);
+
+impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl CellSeed<'_> {
+    fn push<E: de::Error>(self, cell: Option<&str>) -> std::result::Result<(), E> {
+        self.0.push_cell(cell).map_err(E::custom)
+    }
+}
+
+impl<'de> Visitor<'de> for CellSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a cell: string, null or any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
+        self.push(Some(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.push(None)
+    }
+    fn visit_none<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.push(None)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<(), E> {
+        self.push(Some(if v { "true" } else { "false" }))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<(), E> {
+        self.push(Some(&v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<(), E> {
+        self.push(Some(&v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<(), E> {
+        self.push(Some(&Value::from(v).to_string()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        self.push(Some(&v.to_string()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<(), A::Error> {
+        let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        self.push(Some(&v.to_string()))
+    }
+}
+
+fn serialize_table<S: serde::Serializer>(t: &Table, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    struct RowOut<'a>(Cells<'a>);
+    impl Serialize for RowOut<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter())
+        }
+    }
+    let mut seq = s.serialize_seq(Some(t.len()))?;
+    for row in t.rows() {
+        seq.serialize_element(&RowOut(row))?;
+    }
+    seq.end()
 }
 
 fn number(v: &Option<Value>) -> Option<f64> {
@@ -311,11 +456,7 @@ pub(crate) fn parse(resp: &HttpResponse) -> Result<FlexSearchResult> {
         "FlexibleSearch JSON (headers, resultList, resultCount)",
         resp,
     )?;
-    let rows: Vec<Vec<Option<String>>> = wire
-        .result_list
-        .into_iter()
-        .map(|row| row.into_iter().map(|cell| cell.0).collect())
-        .collect();
+    let rows = wire.result_list;
     let count = number(&wire.result_count)
         .map(|n| n.max(0.0) as u64)
         .unwrap_or(rows.len() as u64);

@@ -70,6 +70,7 @@ mod robustness;
 mod row_de;
 mod session;
 mod store;
+mod table;
 mod transport;
 mod update;
 
@@ -122,7 +123,7 @@ pub mod blocking {
 ///         .build()?,
 /// )?;
 /// let r = hac.flexible_search("SELECT {pk} FROM {Language}").await?;
-/// println!("{} rows", r.rows.len());
+/// println!("{} rows", r.len());
 /// # Ok(()) }
 /// ```
 #[cfg(feature = "async")]

@@ -6,14 +6,16 @@ use serde::de::value::{Error, StrDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
+use crate::table::Cells;
+
 pub(crate) struct RowDeserializer<'a> {
     headers: &'a [String],
-    cells: &'a [Option<String>],
+    cells: Cells<'a>,
     pos: usize,
 }
 
 impl<'a> RowDeserializer<'a> {
-    pub fn new(headers: &'a [String], cells: &'a [Option<String>]) -> Self {
+    pub fn new(headers: &'a [String], cells: Cells<'a>) -> Self {
         RowDeserializer {
             headers,
             cells,
@@ -73,7 +75,7 @@ impl<'de> MapAccess<'de> for RowDeserializer<'_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let cell = self.cells.get(self.pos).and_then(|c| c.as_deref());
+        let cell = self.cells.get(self.pos).flatten();
         self.pos += 1;
         seed.deserialize(Cell(cell))
     }
@@ -86,10 +88,9 @@ impl<'de> SeqAccess<'de> for RowDeserializer<'_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        if self.pos >= self.cells.len() {
+        let Some(cell) = self.cells.get(self.pos) else {
             return Ok(None);
-        }
-        let cell = self.cells[self.pos].as_deref();
+        };
         self.pos += 1;
         seed.deserialize(Cell(cell)).map(Some)
     }
@@ -212,6 +213,10 @@ mod tests {
         online: bool,
     }
 
+    fn table(cells: Vec<Option<String>>) -> crate::table::Table {
+        crate::table::Table::from_rows([cells]).unwrap()
+    }
+
     #[test]
     fn struct_by_name_with_nulls_and_numbers() {
         let headers = vec![
@@ -230,7 +235,8 @@ mod tests {
             s("true"),
             s("ignored"),
         ];
-        let p = Product::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
+        let t = table(cells);
+        let p = Product::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
         assert_eq!(
             p,
             Product {
@@ -246,14 +252,16 @@ mod tests {
     #[test]
     fn tuple_by_position_and_errors() {
         let headers = vec!["a".into(), "b".into()];
-        let cells = vec![s("1"), None];
+        let cells = table(vec![s("1"), None]);
         let t: (u8, Option<String>) =
-            Deserialize::deserialize(RowDeserializer::new(&headers, &cells)).unwrap();
+            Deserialize::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap();
         assert_eq!(t, (1, None));
-        let e = <(u8, String)>::deserialize(RowDeserializer::new(&headers, &cells)).unwrap_err();
+        let e =
+            <(u8, String)>::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap_err();
         assert!(e.to_string().contains("NULL"), "{e}");
-        let cells = vec![s("x"), s("y")];
-        let e = <(u8, String)>::deserialize(RowDeserializer::new(&headers, &cells)).unwrap_err();
+        let cells = table(vec![s("x"), s("y")]);
+        let e =
+            <(u8, String)>::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap_err();
         assert!(e.to_string().contains("not a valid u8"), "{e}");
     }
 }

@@ -27,7 +27,7 @@ fn async_operations_and_relogin() {
             .flexible_search("SELECT {pk} FROM {Product}")
             .await
             .unwrap();
-        assert_eq!(q.rows.len(), 3);
+        assert_eq!(q.len(), 3);
         let i = c
             .import_impex("INSERT Language;isocode\n;de")
             .await

@@ -66,7 +66,7 @@ fn flexsearch_nulls_rows_by_name_and_serde() {
     assert_eq!(r.headers, ["PK", "code", "name", "description"]);
     assert_eq!(r.count, 3);
     assert_eq!(r.execution_time, Duration::from_millis(17));
-    assert_eq!(r.rows[0][3], None);
+    assert_eq!(r.row(0).unwrap().cells().nth(3), Some(None));
     let second = r.rows().nth(1).unwrap();
     assert_eq!(second.get("CODE"), Some("0002"));
     assert_eq!(second.get("name"), None);
@@ -102,7 +102,7 @@ fn flexsearch_max_count_sql_and_exception() {
     let r = c
         .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_count(1))
         .unwrap();
-    assert_eq!(r.rows.len(), 1);
+    assert_eq!(r.len(), 1);
     let r = c
         .flexible_search(FlexibleSearch::sql("select p_code from products"))
         .unwrap();
@@ -116,7 +116,7 @@ fn flexsearch_max_count_sql_and_exception() {
     let r = c.flexible_search("SELECT {pk} FROM {Prodcut}").unwrap();
     assert!(!r.is_success());
     assert_eq!(r.exception.as_deref(), Some("type code 'Prodcut' invalid"));
-    assert!(r.rows.is_empty());
+    assert!(r.is_empty());
 }
 
 #[test]
@@ -126,9 +126,9 @@ fn flexsearch_big_result() {
     let r = c
         .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_count(50_000))
         .unwrap();
-    assert_eq!(r.rows.len(), 50_000);
-    assert_eq!(r.rows[7][2], None);
-    assert_eq!(r.rows[8][2].as_deref(), Some("Product name 8"));
+    assert_eq!(r.len(), 50_000);
+    assert_eq!(r.row(7).unwrap().get_index(2), None);
+    assert_eq!(r.row(8).unwrap().get_index(2), Some("Product name 8"));
 }
 
 #[test]

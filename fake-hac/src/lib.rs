@@ -350,3 +350,28 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
     let resp = hac::handle(&mut st, &cx);
     hac::add_route(&st, &cx, resp)
 }
+
+/// A FlexibleSearch answer as HAC sends it: `rows` rows of five text columns, every
+/// seventh `description` NULL, one escaped character in some names.
+pub fn flexsearch_body(rows: usize) -> String {
+    let mut s = String::with_capacity(rows * 120 + 200);
+    s.push_str(r#"{"exception":null,"headers":["PK","code","name","description","catalogVersion"],"resultList":["#);
+    for i in 0..rows {
+        if i > 0 {
+            s.push(',');
+        }
+        let description = if i % 7 == 0 {
+            "null".to_owned()
+        } else {
+            format!("\"Description of product {i}\"")
+        };
+        s.push_str(&format!(
+            r#"["{}","code-{i:06}","Product \"{i}\"",{description},"Online"]"#,
+            8796093054977u64 + i as u64
+        ));
+    }
+    s.push_str(&format!(
+        r#"],"resultCount":{rows},"executionTime":42,"query":"SELECT {{pk}} FROM {{Product}}"}}"#
+    ));
+    s
+}

@@ -42,7 +42,7 @@ pub async fn every_operation() {
         .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_count(2))
         .await
         .unwrap();
-    assert_eq!(q.rows.len(), 2);
+    assert_eq!(q.len(), 2);
     let q = c.flexible_search("SELECT {pk} FROM {Nope}").await.unwrap();
     assert!(q.exception.is_some());
     let i = c

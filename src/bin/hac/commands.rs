@@ -111,15 +111,15 @@ pub fn flexsearch(
         TableFormat::Json => out.json(&r)?,
         TableFormat::Jsonl => output::write_jsonl(out.stdout(), &r)?,
     }
-    let more = if r.count > r.rows.len() as u64 {
+    let more = if r.count > r.len() as u64 {
         format!(" of {}", r.count)
     } else {
         String::new()
     };
     out.note(format_args!(
         "{} row{}{more} in {:.0} ms",
-        r.rows.len(),
-        if r.rows.len() == 1 { "" } else { "s" },
+        r.len(),
+        if r.len() == 1 { "" } else { "s" },
         r.execution_time.as_secs_f64() * 1000.0
     ));
     Ok(Exit::Success)

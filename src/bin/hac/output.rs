@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
-use hac_client::FlexSearchResult;
+use hac_client::{FlexSearchResult, Row};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -85,11 +85,10 @@ impl Out {
 /// row stays one line.
 pub fn write_table(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
     let shown: Vec<Vec<String>> = r
-        .rows
-        .iter()
+        .rows()
         .map(|row| {
-            row.iter()
-                .map(|c| c.as_deref().map_or_else(|| "NULL".to_owned(), one_line))
+            row.cells()
+                .map(|c| c.map_or_else(|| "NULL".to_owned(), one_line))
                 .collect()
         })
         .collect();
@@ -146,8 +145,8 @@ fn one_line(s: &str) -> String {
 pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
     let header: Vec<Option<&str>> = r.headers.iter().map(|h| Some(h.as_str())).collect();
     csv_record(w, &header)?;
-    for row in &r.rows {
-        let cells: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
+    for row in r.rows() {
+        let cells: Vec<Option<&str>> = row.cells().collect();
         csv_record(w, &cells)?;
     }
     Ok(())
@@ -172,29 +171,21 @@ fn csv_record(w: &mut impl Write, cells: &[Option<&str>]) -> io::Result<()> {
 
 /// One JSON object per row, keys in column order; NULL is `null`.
 pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<()> {
-    for row in &r.rows {
-        serde_json::to_writer(
-            &mut *w,
-            &RowObject {
-                headers: &r.headers,
-                cells: row,
-            },
-        )?;
+    for row in r.rows() {
+        serde_json::to_writer(&mut *w, &RowObject(row))?;
         w.write_all(b"\n")?;
     }
     Ok(())
 }
 
-struct RowObject<'a> {
-    headers: &'a [String],
-    cells: &'a [Option<String>],
-}
+struct RowObject<'a>(Row<'a>);
 
 impl Serialize for RowObject<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.headers.len()))?;
-        for (i, h) in self.headers.iter().enumerate() {
-            map.serialize_entry(h, &self.cells.get(i).cloned().flatten())?;
+        let headers = self.0.headers();
+        let mut map = s.serialize_map(Some(headers.len()))?;
+        for (i, h) in headers.iter().enumerate() {
+            map.serialize_entry(h, &self.0.get_index(i))?;
         }
         map.end()
     }
@@ -205,14 +196,14 @@ mod tests {
     use super::*;
 
     fn result() -> FlexSearchResult {
-        let mut r = FlexSearchResult::default();
-        r.headers = vec!["PK".into(), "name".into()];
-        r.rows = vec![
-            vec![Some("1".into()), Some("a, \"b\"".into())],
-            vec![Some("22".into()), None],
-            vec![Some("3".into()), Some("two\nlines".into())],
-        ];
-        r
+        FlexSearchResult::from_rows(
+            vec!["PK".into(), "name".into()],
+            vec![
+                vec![Some("1".into()), Some("a, \"b\"".into())],
+                vec![Some("22".into()), None],
+                vec![Some("3".into()), Some("two\nlines".into())],
+            ],
+        )
     }
 
     fn text(f: impl Fn(&mut Vec<u8>)) -> String {
