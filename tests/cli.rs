@@ -400,6 +400,21 @@ fn update_commands() {
     assert_exit(&o, 0);
     assert_eq!(json(&o)["finished"], true);
 
+    // Without --follow, `update run` prints HAC's immediate answer.
+    let o = run(
+        hac(&url, dir.path()).args(["update", "run", "--format", "json"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v["success"], true);
+    assert!(
+        v["log_text"]
+            .as_str()
+            .unwrap()
+            .contains("Update of type system done")
+    );
+
     // An update whose log ends with errors fails the command.
     let o = run(
         hac(&url, dir.path()).args([
@@ -828,4 +843,32 @@ fn prompts_on_a_terminal_without_echo() {
     assert!(all.contains("logged in to"), "{all}");
     assert!(!all.contains(PASSWORD), "password echoed:\n{all}");
     assert_eq!(fake.stats().logins, 1);
+}
+
+/// `hac flexsearch ... | head`: the reader going away is not a failure.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    for format in ["table", "csv", "json", "jsonl"] {
+        let mut cmd = with_password(hac(&fake.url(), dir.path()));
+        cmd.args([
+            "flexsearch",
+            "SELECT {pk} FROM {Generated}",
+            "--max",
+            "100000",
+        ])
+        .args(["--format", format])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        // Far more than a pipe buffer is still to come.
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("hac:"), "{format}: {}", stderr(&out));
+    }
 }
