@@ -6,15 +6,6 @@ use crate::html::PageInfo;
 use crate::transport::HttpResponse;
 use crate::{FlexSearchResult, ImpexResult};
 
-fn response(body: String) -> HttpResponse {
-    HttpResponse {
-        status: 200,
-        location: None,
-        set_cookies: Vec::new(),
-        body,
-    }
-}
-
 /// The CSRF token of a page, as the client reads it after login.
 pub fn csrf_token(html: &str) -> Option<String> {
     PageInfo::parse(html).csrf
@@ -22,10 +13,10 @@ pub fn csrf_token(html: &str) -> Option<String> {
 
 /// A FlexibleSearch answer body into the typed result.
 pub fn flexsearch(body: String) -> Result<FlexSearchResult> {
-    crate::flexsearch::parse(&response(body))
+    crate::flexsearch::parse(&HttpResponse::ok(body))
 }
 
 /// An ImpEx result page into the typed result.
 pub fn impex(body: String) -> Result<ImpexResult> {
-    crate::impex::parse("/console/impex/import", &response(body))
+    crate::impex::parse("/console/impex/import", &HttpResponse::ok(body))
 }

@@ -82,12 +82,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 }
 
 fn response(body: String) -> HttpResponse {
-    HttpResponse {
-        status: 200,
-        location: None,
-        set_cookies: Vec::new(),
-        body,
-    }
+    HttpResponse::ok(body)
 }
 
 #[test]

@@ -64,6 +64,18 @@ pub(crate) struct HttpResponse {
     pub body: String,
 }
 
+impl HttpResponse {
+    /// A 200 answer with `body` and nothing else: what the parsers see in tests and benches.
+    pub(crate) fn ok(body: String) -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            location: None,
+            set_cookies: Vec::new(),
+            body,
+        }
+    }
+}
+
 /// Builds the agent from the configuration.
 pub(crate) fn agent(config: &HacConfig) -> Agent {
     let tls = &config.tls;

@@ -99,6 +99,16 @@ fn assert_one_error_line(o: &Output, needle: &str) {
     );
 }
 
+/// The last request the fake received for a path ending in `suffix`.
+#[track_caller]
+fn last_request(fake: &FakeHac, suffix: &str) -> fake_hac::Request {
+    fake.requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no request to {suffix}"))
+}
+
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("stdout is JSON")
 }
@@ -215,12 +225,7 @@ fn flexsearch_in_every_format() {
         "select * from products",
     );
     assert_exit(&o, 0);
-    let sent = fake
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.path.ends_with("/console/flexsearch/execute"))
-        .unwrap();
+    let sent = last_request(&fake, "/console/flexsearch/execute");
     assert_eq!(
         sent.form_value("sqlQuery").as_deref(),
         Some("select * from products")
@@ -265,12 +270,7 @@ fn impex_import_and_validate() {
     );
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "Import finished successfully\n");
-    let sent = fake
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.path.ends_with("/console/impex/import"))
-        .unwrap();
+    let sent = last_request(&fake, "/console/impex/import");
     assert_eq!(
         sent.form_value("validationEnum").as_deref(),
         Some("IMPORT_RELAXED")
@@ -375,12 +375,7 @@ fn update_commands() {
     let err = stderr(&o);
     assert!(err.contains("update: running"), "{err}");
     assert!(err.contains("update: finished"), "{err}");
-    let sent = fake
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.path.ends_with("/platform/init/execute"))
-        .unwrap();
+    let sent = last_request(&fake, "/platform/init/execute");
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
     assert_eq!(body["createProjectData"], true);
     assert_eq!(
