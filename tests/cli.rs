@@ -700,6 +700,20 @@ fn tls_trust_options() {
     assert_exit(&o, 0);
     assert!(stderr(&o).contains("WARNING: --insecure"));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+
+    // The same from the environment, where 1/0, yes/no and true/false all work.
+    for (value, insecure) in [("1", true), ("yes", true), ("0", false), ("false", false)] {
+        let mut c = with_password(hac(&url, dir.path()));
+        c.env("HAC_INSECURE", value).env("HAC_QUIET", "1");
+        let o = run(c.args(["--env", "y", "groovy"]), "return 1");
+        assert_exit(&o, if insecure { 0 } else { 4 });
+        assert_eq!(
+            stderr(&o).contains("WARNING: --insecure"),
+            insecure,
+            "{value}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Talk to the SAP Commerce Administration Console (HAC) from scripts and CI.
@@ -39,16 +40,11 @@ pub struct Global {
     #[arg(long, env = "HAC_USER", default_value = "admin", global = true)]
     pub user: String,
 
-    /// Environment tag: sessions of different environments are cached apart
-    #[arg(
-        long = "env",
-        env = "HAC_ENV",
-        default_value = "default",
-        global = true
-    )]
-    pub environment: String,
+    /// Environment tag: sessions of different environments are cached apart [default: local]
+    #[arg(long = "env", env = "HAC_ENV", global = true)]
+    pub environment: Option<String>,
 
-    /// Timeout per request: 30, 30s, 500ms, 5m (imports and updates get at least 10 minutes)
+    /// Timeout per request: 30, 30s, 500ms, 5m (imports and updates get at least 30 minutes)
     #[arg(long, env = "HAC_TIMEOUT", value_parser = parse_duration, global = true)]
     pub timeout: Option<Duration>,
 
@@ -57,7 +53,7 @@ pub struct Global {
     pub ca_cert: Option<PathBuf>,
 
     /// Accept any TLS certificate (dangerous: anyone on the network can read the password)
-    #[arg(long, env = "HAC_INSECURE", global = true)]
+    #[arg(long, env = "HAC_INSECURE", global = true, value_parser = BoolishValueParser::new())]
     pub insecure: bool,
 
     /// Read the password from the first line of standard input
@@ -65,7 +61,7 @@ pub struct Global {
     pub password_stdin: bool,
 
     /// Neither resume nor store a session: log in on every run
-    #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true)]
+    #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true, value_parser = BoolishValueParser::new())]
     pub no_session_cache: bool,
 
     /// Directory for cached sessions (default: the user's cache directory)
@@ -73,7 +69,7 @@ pub struct Global {
     pub cache_dir: Option<PathBuf>,
 
     /// No diagnostics on stderr (errors are still reported)
-    #[arg(short, long, env = "HAC_QUIET", global = true)]
+    #[arg(short, long, env = "HAC_QUIET", global = true, value_parser = BoolishValueParser::new())]
     pub quiet: bool,
 }
 

@@ -87,8 +87,10 @@ pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient
     };
     let mut b = HacConfig::builder(url)
         .credentials(credentials)
-        .environment(global.environment.clone())
         .user_agent(concat!("hac-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(env) = &global.environment {
+        b = b.environment(env.clone());
+    }
     if let Some(ctx) = &global.context_path {
         b = b.context_path(ctx.clone());
     }
