@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use url::Url;
 use zeroize::Zeroizing;
@@ -84,7 +84,18 @@ struct State {
     restore_attempted: bool,
     created_ms: u64,
     last_used_ms: u64,
-    last_saved: Option<Instant>,
+    /// `last_used_ms` as the store has it (from the last save or the restore), or `None`
+    /// when nothing is stored. The throttle compares against this, not against when this
+    /// process last saved: a short-lived process (one CLI call) that resumed a session
+    /// must still record its use, or the session would look idle and be dropped although
+    /// it is in use every minute.
+    stored_last_used_ms: Option<u64>,
+}
+
+/// Whether the use at `now_ms` should be written: at most once per `SAVE_INTERVAL` of
+/// wall-clock time, and again whenever the clock went backwards.
+fn save_due(stored_ms: Option<u64>, now_ms: u64) -> bool {
+    stored_ms.is_none_or(|t| now_ms < t || now_ms - t >= SAVE_INTERVAL.as_millis() as u64)
 }
 
 pub(crate) struct Core {
@@ -405,7 +416,7 @@ impl Core {
         st.csrf_header = Some(stored.csrf_header).filter(|h| !h.is_empty());
         st.created_ms = stored.created_ms;
         st.last_used_ms = stored.last_used_ms;
-        st.last_saved = Some(Instant::now());
+        st.stored_last_used_ms = Some(stored.last_used_ms);
         st.logged_in = true;
         self.generation.fetch_add(1, Ordering::AcqRel);
         log::debug!("resumed stored session for {}", key.username);
@@ -417,7 +428,7 @@ impl Core {
         let due = {
             let mut st = self.lock();
             st.last_used_ms = now_ms();
-            st.last_saved.is_none_or(|t| t.elapsed() >= SAVE_INTERVAL)
+            save_due(st.stored_last_used_ms, st.last_used_ms)
         };
         if due {
             self.save(false);
@@ -436,10 +447,10 @@ impl Core {
             if !st.logged_in {
                 return;
             }
-            if !force && st.last_saved.is_some_and(|t| t.elapsed() < SAVE_INTERVAL) {
+            if !force && !save_due(st.stored_last_used_ms, st.last_used_ms) {
                 return;
             }
-            st.last_saved = Some(Instant::now());
+            st.stored_last_used_ms = Some(st.last_used_ms);
             StoredSession {
                 version: SESSION_FORMAT_VERSION,
                 base_url: self.config.base_url().to_owned(),

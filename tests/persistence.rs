@@ -646,6 +646,48 @@ fn last_used_is_written_at_most_once_a_second() {
     assert!(store.load(&key).unwrap().unwrap().last_used_ms > first);
 }
 
+/// A script runs `hac` every minute: each run is a new process that resumes the session and
+/// makes one call. Each must record its use, or the stored session would look idle after
+/// 30 minutes and be dropped while it is in use.
+#[test]
+fn a_resumed_short_lived_client_records_its_use() {
+    let hac = FakeHac::start();
+    let store = Arc::new(Counting {
+        inner: MemoryStore::new(),
+        saves: AtomicUsize::new(0),
+    });
+    let client = || {
+        HacClient::new(
+            common::config(&hac)
+                .session_store_arc(store.clone())
+                .build()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    client().login().unwrap();
+    let key = SessionKey::new(hac.url(), "admin", "local");
+    let at_login = store.load(&key).unwrap().unwrap().last_used_ms;
+    std::thread::sleep(Duration::from_millis(1100));
+    let saves = store.saves.load(Ordering::SeqCst);
+    let run = client();
+    // The write happens after the first call, so no earlier than this.
+    let before_calls = std::time::Instant::now();
+    for _ in 0..3 {
+        run.execute_groovy("return 1", false).unwrap();
+    }
+    // One write for the three calls, right away: not only after a second in this process.
+    assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
+    assert!(store.load(&key).unwrap().unwrap().last_used_ms >= at_login + 1000);
+    assert_eq!(hac.stats().logins, 1);
+    // Another run within the second does not write again (checked only if the machine
+    // was quick enough for "within the second" to hold).
+    client().execute_groovy("return 1", false).unwrap();
+    if before_calls.elapsed() < Duration::from_millis(900) {
+        assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
+    }
+}
+
 #[test]
 fn persistence_off_writes_nothing() {
     let hac = FakeHac::start();
