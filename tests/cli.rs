@@ -686,6 +686,31 @@ fn tls_trust_options() {
     );
     assert_exit(&o, 0);
 
+    // Every option from the environment instead of flags.
+    let logins = fake.stats().logins;
+    for _ in 0..2 {
+        let mut c = with_password(hac(&url, dir.path()));
+        c.env("HAC_CA_CERT", &ca)
+            .env("HAC_ENV", "from-env")
+            .env("HAC_TIMEOUT", "20s")
+            .env("HAC_CONTEXT_PATH", "/hac")
+            .env("HAC_NO_SESSION_CACHE", "true");
+        let o = run(c.arg("groovy"), "return 1");
+        assert_exit(&o, 0);
+    }
+    assert_eq!(
+        fake.stats().logins,
+        logins + 2,
+        "no session cache: two logins"
+    );
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert!(!stdout(&o).contains("from-env"), "{}", stdout(&o));
+    let mut c = with_password(hac(&url, dir.path()));
+    c.env("HAC_CA_CERT", &ca).env("HAC_ENV", "from-env");
+    assert_exit(&run(c.arg("login"), ""), 0);
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert!(stdout(&o).contains("from-env"), "{}", stdout(&o));
+
     // --insecure works, and says so loudly even with --quiet.
     let o = run(
         with_password(hac(&url, dir.path())).args([
