@@ -501,8 +501,16 @@ fn session_cache_is_reused_across_runs() {
     // logout ends it and removes the file; prune and clear report counts.
     let o = run(hac(&url, dir.path()).arg("logout"), "");
     assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("cached session removed"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
     assert_eq!(stdout(&o), "");
+    let o = run(hac(&url, dir.path()).arg("logout"), "");
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("nothing to log out"), "{}", stderr(&o));
     let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
     assert_exit(&o, 0);
     assert!(stderr(&o).contains("logged in to"));

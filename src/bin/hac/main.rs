@@ -103,7 +103,7 @@ fn run(cli: &Cli, out: &mut Out) -> Result<Exit> {
         }
         Command::Update(cmd) => update::run(&hac()?, out, cmd),
         Command::Login => sessions::login(&hac()?, out, &g.user),
-        Command::Logout => sessions::logout(&hac()?, out),
+        Command::Logout => sessions::logout(&hac()?, out, &g.user),
         Command::Sessions(cmd) => sessions::manage(&connect::session_manager(g)?, out, cmd),
     }
 }

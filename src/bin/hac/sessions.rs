@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use hac_client::{HacClient, SessionManager};
+use hac_client::{HacClient, SessionKey, SessionManager};
 
 use crate::args::{SessionsCommand, TextFormat};
 use crate::failure::Exit;
@@ -25,9 +25,22 @@ pub fn login(hac: &HacClient, out: &mut Out, user: &str) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-pub fn logout(hac: &HacClient, out: &mut Out) -> Result<Exit> {
+pub fn logout(hac: &HacClient, out: &mut Out, user: &str) -> Result<Exit> {
+    let config = hac.config();
+    let key = SessionKey::new(config.base_url(), user, config.environment());
+    let cached = hac
+        .sessions()
+        .and_then(|m| m.list().ok())
+        .is_some_and(|list| list.iter().any(|s| s.key == key));
     hac.logout().context("logging out")?;
-    out.note("logged out; cached session removed");
+    if cached {
+        out.note("logged out; cached session removed");
+    } else {
+        out.note(format_args!(
+            "no cached session for {} as {user}; nothing to log out",
+            config.base_url()
+        ));
+    }
     Ok(Exit::Success)
 }
 
