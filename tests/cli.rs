@@ -914,3 +914,66 @@ fn a_closed_stdout_is_not_an_error() {
         assert!(!stderr(&out).contains("hac:"), "{format}: {}", stderr(&out));
     }
 }
+
+/// The library's warnings reach stderr (and `-v` shows more), but never a session id or
+/// CSRF token, and `--quiet` silences them.
+#[test]
+fn library_diagnostics_on_stderr() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+
+    let o = run(
+        with_password(hac(&url, dir.path())).args(["-vv", "groovy"]),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("hac: info: logged in to"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(hac(&url, dir.path()).args(["-vv", "groovy"]), "return 1");
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.contains("hac: debug: resumed stored session"), "{err}");
+    let sent = last_request(&fake, "/console/scripting/execute");
+    let token = sent.header("X-CSRF-TOKEN").expect("token sent");
+    let cookies = sent.header("Cookie").expect("cookies sent");
+    let session_id = cookies
+        .split(';')
+        .find_map(|c| c.trim().strip_prefix("JSESSIONID="))
+        .expect("session cookie");
+    assert!(!err.contains(token) && !err.contains(session_id), "{err}");
+
+    // A damaged session file: a warning, a fresh login, success.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(&path, "garbage").unwrap();
+        }
+    }
+    let o = run(
+        with_password(hac(&url, dir.path())).arg("groovy"),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("hac: warning: removed unusable session file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fake.stats().logins, 2);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(&path, "garbage").unwrap();
+        }
+    }
+    let o = run(
+        with_password(hac(&url, dir.path())).args(["--quiet", "groovy"]),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stderr(&o), "");
+}

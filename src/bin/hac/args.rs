@@ -71,6 +71,10 @@ pub struct Global {
     /// No diagnostics on stderr (errors are still reported)
     #[arg(short, long, env = "HAC_QUIET", global = true, value_parser = BoolishValueParser::new())]
     pub quiet: bool,
+
+    /// More diagnostics on stderr: -v logins and re-logins, -vv session details
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 /// The commands.

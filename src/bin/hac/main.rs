@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod connect;
+mod diagnostics;
 mod failure;
 mod output;
 mod sessions;
@@ -23,6 +24,7 @@ use output::Out;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
     let cli = Cli::parse();
+    diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);
     let result = run(&cli, &mut out);
     let flushed = out.flush();
