@@ -18,5 +18,5 @@ pub fn flexsearch(body: String) -> Result<FlexSearchResult> {
 
 /// An ImpEx result page into the typed result.
 pub fn impex(body: String) -> Result<ImpexResult> {
-    crate::impex::parse("/console/impex/import", &HttpResponse::ok(body))
+    crate::impex::parse(&HttpResponse::ok(body))
 }

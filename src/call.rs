@@ -63,14 +63,14 @@ impl Call {
     }
 }
 
-/// Checks for 200 and hands back the body.
-pub(crate) fn expect_ok(path: &str, resp: &HttpResponse) -> Result<()> {
+/// Checks for 200.
+pub(crate) fn expect_ok(resp: &HttpResponse) -> Result<()> {
     if resp.status == 200 {
         Ok(())
     } else {
         Err(Error::HttpStatus {
             status: resp.status,
-            path: path.to_owned(),
+            path: resp.path.clone(),
             excerpt: excerpt(&resp.body),
         })
     }
@@ -78,14 +78,13 @@ pub(crate) fn expect_ok(path: &str, resp: &HttpResponse) -> Result<()> {
 
 /// Parses a JSON body into `T`, with a typed error naming what was expected.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
-    path: &str,
     expected: &str,
     resp: &HttpResponse,
 ) -> Result<T> {
-    expect_ok(path, resp)?;
+    expect_ok(resp)?;
     serde_json::from_str(&resp.body).map_err(|e| {
         Error::invalid(
-            path,
+            &resp.path,
             expected,
             format!("{e} (body starts: {})", excerpt_short(&resp.body)),
         )

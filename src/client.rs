@@ -380,21 +380,21 @@ impl HacClient {
     pub async fn import_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
         let call = import.into().call(false);
         let resp = self.call(&call).await?;
-        impex::parse(impex::IMPORT_PATH, &resp)
+        impex::parse(&resp)
     }
 
     /// Validates an ImpEx script without importing it.
     pub async fn validate_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
         let call = import.into().call(true);
         let resp = self.call(&call).await?;
-        impex::parse(impex::VALIDATE_PATH, &resp)
+        impex::parse(&resp)
     }
 
     /// What a system update would offer: opens the update page (which makes HAC
     /// prepare the patch data), then reads the project data.
     pub async fn update_data(&self) -> Result<UpdateData> {
         let page = self.call(&Call::get_html(update::PAGE_PATH)).await?;
-        expect_ok(update::PAGE_PATH, &page)?;
+        expect_ok(&page)?;
         self.core.update_csrf(&PageInfo::parse(&page.body));
         let resp = self.call(&Call::get_json(update::DATA_PATH)).await?;
         update::parse_data(&resp)

@@ -480,6 +480,7 @@ mod tests {
 
     fn resp(status: u16, location: Option<&str>, body: &str) -> HttpResponse {
         HttpResponse {
+            path: "/test".into(),
             status,
             location: location.map(str::to_owned),
             set_cookies: vec![],

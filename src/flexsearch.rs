@@ -452,7 +452,6 @@ fn exception_message(v: Value) -> Option<String> {
 
 pub(crate) fn parse(resp: &HttpResponse) -> Result<FlexSearchResult> {
     let wire: Wire = parse_json(
-        PATH,
         "FlexibleSearch JSON (headers, resultList, resultCount)",
         resp,
     )?;

@@ -60,7 +60,6 @@ pub(crate) fn call(script: &str, commit: bool) -> Call {
 
 pub(crate) fn parse(resp: &HttpResponse, elapsed: Duration) -> Result<GroovyResult> {
     let wire: Wire = parse_json(
-        PATH,
         "Groovy console JSON (outputText, executionResult, stacktraceText)",
         resp,
     )?;

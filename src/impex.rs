@@ -148,11 +148,11 @@ pub struct ImpexResult {
     pub details: Vec<String>,
 }
 
-pub(crate) fn parse(path: &str, resp: &HttpResponse) -> Result<ImpexResult> {
-    expect_ok(path, resp)?;
+pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexResult> {
+    expect_ok(resp)?;
     let markers = html::impex_markers(&resp.body).ok_or_else(|| {
         Error::invalid(
-            path,
+            &resp.path,
             "ImpEx result page with <span id=\"impexResult\">",
             "no result marker in the page",
         )

@@ -103,7 +103,7 @@ fn parsers_never_panic_on_mangled_input() {
                 }
                 let _ = r.deserialize::<(Option<u64>, Option<String>)>();
             }
-            let _ = crate::impex::parse("/x", &resp);
+            let _ = crate::impex::parse(&resp);
             let _ = crate::update::parse_data(&resp);
             let _ = crate::update::parse_patches(&resp);
             let _ = crate::update::parse_outcome(&resp);

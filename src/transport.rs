@@ -58,6 +58,8 @@ pub(crate) fn safe_path(url: &url::Url) -> String {
 /// The parts of a response the client uses.
 #[derive(Debug)]
 pub(crate) struct HttpResponse {
+    /// The request's path (context path included, no query or `;jsessionid`), for errors.
+    pub path: String,
     pub status: u16,
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
@@ -68,6 +70,7 @@ impl HttpResponse {
     /// A 200 answer with `body` and nothing else: what the parsers see in tests and benches.
     pub(crate) fn ok(body: String) -> HttpResponse {
         HttpResponse {
+            path: "/test".into(),
             status: 200,
             location: None,
             set_cookies: Vec::new(),
@@ -151,6 +154,7 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
         .read_to_string()
         .map_err(|e| map_error(e, req))?;
     Ok(HttpResponse {
+        path: safe_path(&req.url),
         status,
         location,
         set_cookies,

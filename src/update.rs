@@ -349,23 +349,15 @@ struct LogWire {
 }
 
 pub(crate) fn parse_data(resp: &HttpResponse) -> Result<UpdateData> {
-    parse_json(
-        DATA_PATH,
-        "update data JSON (isInitializing, projectDatas)",
-        resp,
-    )
+    parse_json("update data JSON (isInitializing, projectDatas)", resp)
 }
 
 pub(crate) fn parse_patches(resp: &HttpResponse) -> Result<PendingPatches> {
-    parse_json(
-        PATCHES_PATH,
-        "pending patches JSON ({category: [patch]})",
-        resp,
-    )
+    parse_json("pending patches JSON ({category: [patch]})", resp)
 }
 
 pub(crate) fn parse_outcome(resp: &HttpResponse) -> Result<UpdateOutcome> {
-    let w: ExecuteWire = parse_json(EXECUTE_PATH, "update JSON (success, log)", resp)?;
+    let w: ExecuteWire = parse_json("update JSON (success, log)", resp)?;
     let log_html = w.log.unwrap_or_default();
     Ok(UpdateOutcome {
         success: w.success,
@@ -375,7 +367,7 @@ pub(crate) fn parse_outcome(resp: &HttpResponse) -> Result<UpdateOutcome> {
 }
 
 pub(crate) fn parse_log(resp: &HttpResponse) -> Result<UpdateLog> {
-    let w: LogWire = parse_json(LOG_PATH, "update log JSON (log)", resp)?;
+    let w: LogWire = parse_json("update log JSON (log)", resp)?;
     Ok(UpdateLog::from_html(w.log.unwrap_or_default()))
 }
 

@@ -354,7 +354,8 @@ fn garbage_json_and_html_are_invalid_response() {
         };
         let e = result.unwrap_err();
         assert!(matches!(e, Error::InvalidResponse { .. }), "{path}: {e:?}");
-        assert!(e.to_string().contains(path), "{e}");
+        // The full request path, context path included, as transport errors have it.
+        assert!(e.to_string().contains(&format!("/hac{path}")), "{e}");
     }
     assert_eq!(hac.stats().logins, 1);
 }
