@@ -14,7 +14,7 @@ mod update;
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 
 use args::{Cli, Command, ImpexCommand};
@@ -27,16 +27,11 @@ fn main() -> ExitCode {
     diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);
     let result = run(&cli, &mut out);
+    // Flushed even after a failure: a JSON result may precede the error.
     let flushed = out.flush();
+    let result = result.and_then(|code| flushed.context("writing the result").map(|()| code));
     match result {
-        Ok(code) => match flushed {
-            Ok(()) => code.into(),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success.into(),
-            Err(e) => {
-                eprintln!("hac: writing the result: {e}");
-                Exit::OperationFailed.into()
-            }
-        },
+        Ok(code) => code.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
             // `{:#}` puts the whole context chain on one line: "running the query: cannot
