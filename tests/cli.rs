@@ -22,7 +22,12 @@ fn fake() -> FakeHac {
 /// The tool with a clean environment: nothing from the developer's shell leaks in, and a
 /// private session cache.
 fn hac(url: &str, cache: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hac"));
+    with_clean_env(env!("CARGO_BIN_EXE_hac"), url, cache)
+}
+
+/// `program` with the environment `hac` gets (for a wrapper that runs `hac` itself).
+fn with_clean_env(program: &str, url: &str, cache: &Path) -> Command {
+    let mut c = Command::new(program);
     for (k, _) in std::env::vars_os() {
         if k.to_string_lossy().starts_with("HAC_") {
             c.env_remove(&k);
@@ -107,6 +112,16 @@ fn last_request(fake: &FakeHac, suffix: &str) -> fake_hac::Request {
         .rev()
         .find(|r| r.path.ends_with(suffix))
         .unwrap_or_else(|| panic!("no request to {suffix}"))
+}
+
+/// Overwrites every session file in `cache` with garbage.
+fn damage_session_files(cache: &Path) {
+    for entry in std::fs::read_dir(cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(&path, "garbage").unwrap();
+        }
+    }
 }
 
 fn json(o: &Output) -> serde_json::Value {
@@ -580,60 +595,24 @@ fn exit_codes_for_each_failure_class() {
     let d = dir.path();
 
     // 2: usage.
-    let usage: Vec<(Command, &str)> = vec![
-        (
-            hac(&url, d)
-                .arg("groovy")
-                .arg(d.join("missing.groovy"))
-                .to_owned_cmd(),
-            "cannot read",
-        ),
-        (hac(&url, d).arg("groovy").to_owned_cmd(), "empty"),
-        (
-            hac(&url, d).args(["impex", "import", "-"]).to_owned_cmd(),
-            "empty",
-        ),
-        (
-            hac(&url, d).args(["flexsearch", " "]).to_owned_cmd(),
-            "empty",
-        ),
-        (
-            hac(&url, d)
-                .args(["--url", "ftp://x", "login"])
-                .to_owned_cmd(),
-            "http",
-        ),
-        (
-            hac(&url, d)
-                .args(["--ca-cert", "/nonexistent.pem", "login"])
-                .to_owned_cmd(),
-            "--ca-cert",
-        ),
-        (
-            hac(&url, d)
-                .args(["--timeout", "soon", "login"])
-                .to_owned_cmd(),
-            "duration",
-        ),
-        (
-            hac(&url, d)
-                .args(["flexsearch", "x", "--format", "xml"])
-                .to_owned_cmd(),
-            "xml",
-        ),
-        (
-            hac(&url, d)
-                .args(["impex", "import", "--threads", "0"])
-                .to_owned_cmd(),
-            "threads",
-        ),
-        (hac(&url, d).arg("frobnicate").to_owned_cmd(), "frobnicate"),
+    let missing = d.join("missing.groovy");
+    let missing = missing.to_str().expect("UTF-8 temp path");
+    let usage: [(&[&str], &str); 10] = [
+        (&["groovy", missing], "cannot read"),
+        (&["groovy"], "empty"),
+        (&["impex", "import", "-"], "empty"),
+        (&["flexsearch", " "], "empty"),
+        (&["--url", "ftp://x", "login"], "http"),
+        (&["--ca-cert", "/nonexistent.pem", "login"], "--ca-cert"),
+        (&["--timeout", "soon", "login"], "duration"),
+        (&["flexsearch", "x", "--format", "xml"], "xml"),
+        (&["impex", "import", "--threads", "0"], "threads"),
+        (&["frobnicate"], "frobnicate"),
     ];
-    for (mut cmd, needle) in usage {
-        let shown = format!("{:?}", cmd.get_args().collect::<Vec<_>>());
-        let o = run(&mut cmd, "   \n");
-        assert_eq!(code(&o), 2, "{shown}: {}", stderr(&o));
-        assert!(stderr(&o).contains(needle), "{shown}: {}", stderr(&o));
+    for (args, needle) in usage {
+        let o = run(hac(&url, d).args(args), "   \n");
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
     let mut no_url = hac(&url, d);
     let o = run(no_url.env_remove("HAC_URL").arg("login"), "");
@@ -806,25 +785,6 @@ fn help_and_version() {
     assert!(stdout(&o).starts_with("hac "));
 }
 
-/// `Command` builder methods return `&mut Command`; this takes the configured command out.
-trait ToOwnedCmd {
-    fn to_owned_cmd(&mut self) -> Command;
-}
-
-impl ToOwnedCmd for Command {
-    fn to_owned_cmd(&mut self) -> Command {
-        let mut c = Command::new(self.get_program());
-        c.args(self.get_args());
-        for (k, v) in self.get_envs() {
-            match v {
-                Some(v) => c.env(k, v),
-                None => c.env_remove(k),
-            };
-        }
-        c
-    }
-}
-
 /// With a terminal (a pty from util-linux `script`) and no other source, the tool prompts,
 /// and the typed password is not echoed.
 #[test]
@@ -836,15 +796,8 @@ fn prompts_on_a_terminal_without_echo() {
     let fake = fake();
     let dir = TempDir::new().unwrap();
     let line = format!("{} --no-session-cache login", env!("CARGO_BIN_EXE_hac"));
-    let cmd = hac(&fake.url(), dir.path());
-    let mut script = Command::new("script");
+    let mut script = with_clean_env("script", &fake.url(), dir.path());
     script.args(["-qec", &line, "/dev/null"]);
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => script.env(k, v),
-            None => script.env_remove(k),
-        };
-    }
     script
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -947,12 +900,7 @@ fn library_diagnostics_on_stderr() {
     assert!(!err.contains(token) && !err.contains(session_id), "{err}");
 
     // A damaged session file: a warning, a fresh login, success.
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            std::fs::write(&path, "garbage").unwrap();
-        }
-    }
+    damage_session_files(dir.path());
     let o = run(
         with_password(hac(&url, dir.path())).arg("groovy"),
         "return 1",
@@ -964,12 +912,7 @@ fn library_diagnostics_on_stderr() {
         stderr(&o)
     );
     assert_eq!(fake.stats().logins, 2);
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            std::fs::write(&path, "garbage").unwrap();
-        }
-    }
+    damage_session_files(dir.path());
     let o = run(
         with_password(hac(&url, dir.path())).args(["--quiet", "groovy"]),
         "return 1",
