@@ -10,22 +10,21 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hac_client::bench_support;
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .replace("{{CSRF}}", "6a1c1b0e-4a7e-4a0f-9f0e-1f2b3c4d5e6f")
-        .replace("{{CTX}}", "/hac")
-}
+use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
+
+/// A masked token as 2211.38 puts it on pages.
+const TOKEN: &str = "x8KJm2b0QyY7cVdQ3nJrS1WpU9aZtE4fHg6LkXoN2iBqRvD5wCs8Tj0Ye7Mu1Pl3Fh9Gd4Ka6Zx2Nc5Vb8Qm0Rt3Wy7Ue1Io4";
 
 fn bench_parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
     g.measurement_time(Duration::from_secs(3));
-    for (name, file) in [
-        ("csrf_login_page", "login.html"),
-        ("csrf_dashboard_270k", "dashboard_large.html"),
+    for (name, page) in [
+        (
+            "csrf_login_page",
+            pages::login(LoginPageVariant::Standard, "/hac", TOKEN, None),
+        ),
+        ("csrf_dashboard_270k", pages::home_large("/hac", TOKEN)),
     ] {
-        let page = fixture(file);
         g.throughput(Throughput::Bytes(page.len() as u64));
         g.bench_function(name, |b| {
             b.iter(|| black_box(bench_support::csrf_token(black_box(&page)).expect("token")))
@@ -50,10 +49,28 @@ fn bench_parse(c: &mut Criterion) {
         });
     }
     g.sample_size(100);
-    for file in ["impex_import_success.html", "impex_import_error.html"] {
-        let page = fixture(file);
+    for (name, success) in [
+        ("impex_import_success", true),
+        ("impex_import_error", false),
+    ] {
+        let outcome = ImpexOutcome::Import {
+            success,
+            text: if success {
+                String::new()
+            } else {
+                "INSERT_UPDATE Product;code[unique=true]\n,,,,line 2 at main script: cannot resolve value 'x';x\n".into()
+            },
+        };
+        let page = pages::impex_import(
+            "/hac",
+            TOKEN,
+            "admin",
+            "INSERT_UPDATE Product;code[unique=true]\n;x",
+            "1",
+            &outcome,
+        );
         g.throughput(Throughput::Bytes(page.len() as u64));
-        g.bench_function(file.trim_end_matches(".html"), |b| {
+        g.bench_function(name, |b| {
             b.iter(|| black_box(bench_support::impex(page.clone()).unwrap()))
         });
     }

@@ -100,7 +100,7 @@ fn raw_login(agent: &Agent, base: &str) -> String {
 }
 
 fn bench_login(c: &mut Criterion) {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let base = hac.url();
     let mut g = c.benchmark_group("login");
     g.sample_size(100).measurement_time(Duration::from_secs(4));
@@ -145,7 +145,10 @@ fn fs_floor(dir: &Path, session: &StoredSession) -> StoredSession {
 }
 
 fn bench_cache(c: &mut Criterion) {
-    let hac = FakeHac::builder().route_cookie(true).start();
+    let hac = FakeHac::builder()
+        .context_path("/hac")
+        .route_cookie(true)
+        .start();
     let (session, _) = real_session(&hac);
     let key = session.key();
     let dir = tempfile::tempdir().unwrap();
@@ -177,7 +180,10 @@ fn bench_cache(c: &mut Criterion) {
 }
 
 fn bench_resume(c: &mut Criterion) {
-    let hac = FakeHac::builder().route_cookie(true).start();
+    let hac = FakeHac::builder()
+        .context_path("/hac")
+        .route_cookie(true)
+        .start();
     let (session, store) = real_session(&hac);
     let store: Arc<dyn SessionStore> = store;
     let url = format!("{}/hac/console/flexsearch/execute", hac.url());
@@ -191,7 +197,6 @@ fn bench_resume(c: &mut Criterion) {
         .append_pair("flexibleSearchQuery", QUERY)
         .append_pair("sqlQuery", "")
         .append_pair("maxCount", "200")
-        .append_pair("user", "admin")
         .append_pair("locale", "en")
         .append_pair("commit", "false")
         .finish();
@@ -209,7 +214,7 @@ fn bench_resume(c: &mut Criterion) {
             )
             .unwrap();
             let r = client.flexible_search(FlexibleSearch::new(QUERY)).unwrap();
-            assert_eq!(r.len(), 3);
+            assert_eq!(r.len(), 6);
             black_box(r)
         })
     });

@@ -19,7 +19,10 @@ fn main() -> Result<()> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
-    let hac = FakeHac::builder().route_cookie(true).start();
+    let hac = FakeHac::builder()
+        .context_path("/hac")
+        .route_cookie(true)
+        .start();
     let dir = std::env::temp_dir().join(format!("hac-benchmark-{}", std::process::id()));
     let config = |persist: bool| -> Result<HacConfig> {
         let b = HacConfig::builder(hac.url())
@@ -35,7 +38,7 @@ fn main() -> Result<()> {
     // 1. A new process-like client each time, no persistence: login + call.
     hac.reset_stats();
     let fresh = time(n, || {
-        HacClient::new(config(false)?)?.execute_groovy("return 1", false)?;
+        HacClient::new(config(false)?)?.execute_groovy("return 1")?;
         Ok(())
     })?;
     let fresh_requests = hac.stats().requests as f64 / n as f64;
@@ -44,7 +47,7 @@ fn main() -> Result<()> {
     HacClient::new(config(true)?)?.login()?;
     hac.reset_stats();
     let resumed = time(n, || {
-        HacClient::new(config(true)?)?.execute_groovy("return 1", false)?;
+        HacClient::new(config(true)?)?.execute_groovy("return 1")?;
         Ok(())
     })?;
     let resumed_requests = hac.stats().requests as f64 / n as f64;
@@ -54,7 +57,7 @@ fn main() -> Result<()> {
     let client = HacClient::new(config(false)?)?;
     client.login()?;
     let warm = time(n, || {
-        client.execute_groovy("return 1", false)?;
+        client.execute_groovy("return 1")?;
         Ok(())
     })?;
 

@@ -37,7 +37,7 @@ fn main() -> Result<()> {
     let hac = HacClient::new(
         HacConfig::builder(url)
             .credentials(BasicCredentials::new(fake_hac::ADMIN.0, fake_hac::ADMIN.1))
-            .context_path("/hac")
+            .context_path("")
             .session_persistence(false)
             .build()?,
     )?;

@@ -34,7 +34,11 @@ fn main() -> Result<()> {
         }
         Err(_) => {
             let hac = fake_hac::FakeHac::start();
-            println!("started the fake HAC at {}/hac", hac.url());
+            println!(
+                "started the fake HAC (SAP Commerce {}) at {}",
+                hac.profile(),
+                hac.url()
+            );
             // A private session directory so that demo runs do not fill the user's cache.
             let dir = std::env::temp_dir().join(format!("hac-quickstart-{}", std::process::id()));
             let config = HacConfig::builder(hac.url())
@@ -57,7 +61,7 @@ fn main() -> Result<()> {
         hac.context_path().unwrap_or_default()
     );
 
-    let groovy = hac.execute_groovy("println 'hello from groovy'\nreturn 42", false)?;
+    let groovy = hac.execute_groovy("println 'hello from groovy'\nreturn 42")?;
     println!(
         "groovy: output {:?}, result {:?}, success {}",
         groovy.output, groovy.result, groovy.success

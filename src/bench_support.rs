@@ -13,10 +13,10 @@ pub fn csrf_token(html: &str) -> Option<String> {
 
 /// A FlexibleSearch answer body into the typed result.
 pub fn flexsearch(body: String) -> Result<FlexSearchResult> {
-    crate::flexsearch::parse(&HttpResponse::ok(body))
+    crate::flexsearch::parse(&HttpResponse::ok(body), crate::RowLimit::Unlimited)
 }
 
 /// An ImpEx result page into the typed result.
 pub fn impex(body: String) -> Result<ImpexResult> {
-    crate::impex::parse(&HttpResponse::ok(body))
+    crate::impex::parse(&HttpResponse::ok(body), false)
 }

@@ -1,17 +1,95 @@
 //! A console call described without doing any I/O: what to send, and how to read what
 //! comes back. The client turns it into an HTTP request with cookies and CSRF.
 
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result, excerpt};
 use crate::transport::{HttpResponse, Method};
 
+/// Tomcat's `maxPostSize` as SAP Commerce configures it: a form body larger than this is
+/// not parsed at all, so HAC sees none of its parameters (Groovy answers 400, ImpEx
+/// "Script content should not be empty").
+pub(crate) const MAX_FORM_BYTES: u64 = 6 * 1024 * 1024;
+
+/// A form value: owned, or shared with the caller's request (a script is never copied
+/// just to be sent).
+#[derive(Debug, Clone)]
+pub(crate) enum Text {
+    Owned(String),
+    Shared(Arc<String>),
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Owned(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Owned(s.to_owned())
+    }
+}
+
+impl From<&Arc<String>> for Text {
+    fn from(s: &Arc<String>) -> Self {
+        Text::Shared(s.clone())
+    }
+}
+
+/// The content of a multipart file part.
+#[derive(Debug, Clone)]
+pub(crate) enum FileContent {
+    /// Text in memory, shared with the caller's request.
+    Text(Arc<String>),
+    /// A file, streamed from disk; `len` is its size when the call was built.
+    File { path: PathBuf, len: u64 },
+}
+
+impl FileContent {
+    pub fn len(&self) -> u64 {
+        match self {
+            FileContent::Text(t) => t.len() as u64,
+            FileContent::File { len, .. } => *len,
+        }
+    }
+}
+
 /// What a call sends.
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
     None,
-    Form(Vec<(&'static str, String)>),
+    Form(Vec<(&'static str, Text)>),
     Json(String),
+    /// `multipart/form-data`: text fields, then one file part.
+    Multipart {
+        fields: Vec<(&'static str, Text)>,
+        file_field: &'static str,
+        file_name: String,
+        content: FileContent,
+    },
+}
+
+/// Whether a call may go out without a logged-in session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Session {
+    /// Log in first when there is no session (every console).
+    Required,
+    /// Send with whatever session there is: the endpoint needs none (`/initlog/log`).
+    Optional,
 }
 
 /// One console request, relative to the context path.
@@ -28,6 +106,7 @@ pub(crate) struct Call {
     pub long: bool,
     /// Explicit timeout for this call.
     pub timeout: Option<Duration>,
+    pub session: Session,
 }
 
 impl Call {
@@ -40,17 +119,11 @@ impl Call {
             json: true,
             long: false,
             timeout: None,
+            session: Session::Required,
         }
     }
 
-    pub fn get_html(path: &'static str) -> Call {
-        Call {
-            json: false,
-            ..Call::get_json(path)
-        }
-    }
-
-    pub fn post_form(path: &'static str, fields: Vec<(&'static str, String)>, json: bool) -> Call {
+    pub fn post_form(path: &'static str, fields: Vec<(&'static str, Text)>, json: bool) -> Call {
         Call {
             method: Method::Post,
             path,
@@ -59,8 +132,30 @@ impl Call {
             json,
             long: false,
             timeout: None,
+            session: Session::Required,
         }
     }
+}
+
+/// Bytes that `application/x-www-form-urlencoded` turns `s` into: unreserved characters
+/// and the space (`+`) stay one byte, every other byte becomes `%XX`.
+pub(crate) fn encoded_len(s: &str) -> u64 {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' | b' ' => 1,
+            _ => 3,
+        })
+        .sum()
+}
+
+/// The length of the form body of `fields`, plus room for the `_csrf` field added later.
+pub(crate) fn form_len(fields: &[(&'static str, Text)]) -> u64 {
+    const CSRF_FIELD: u64 = "&_csrf=".len() as u64 + 3 * 128;
+    fields
+        .iter()
+        .map(|(k, v)| encoded_len(k) + 1 + encoded_len(v) + 1)
+        .sum::<u64>()
+        + CSRF_FIELD
 }
 
 /// Checks for 200.
@@ -96,5 +191,20 @@ fn excerpt_short(body: &str) -> String {
     match e.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &e[..i]),
         None => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_length_matches_the_encoder() {
+        for s in ["", "plain", "a b+c&d=e", "ümlaut €", "x\n;y", "*-._~"] {
+            let real = url::form_urlencoded::byte_serialize(s.as_bytes())
+                .map(str::len)
+                .sum::<usize>() as u64;
+            assert_eq!(encoded_len(s), real, "{s:?}");
+        }
     }
 }

@@ -1,8 +1,8 @@
 // This file is compiled twice: as `crate::blocking` (every `async`/`.await` stripped by
 // `maybe_async::must_be_sync`) and as `crate::nonblocking` (left async by
-// `must_be_async`). Keep it to orchestration: every decision lives in `crate::core`, every
-// type outside this file, so both clients share them. `.await` must not sit inside a
-// macro call (maybe-async cannot strip it there).
+// `must_be_async`). Keep it to orchestration: every decision lives in `crate::core`,
+// `crate::answers` and the console modules, every type outside this file, so both clients
+// share them. `.await` must not sit inside a macro call (maybe-async cannot strip it there).
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -10,16 +10,18 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use super::{Transport, maybe};
-use crate::call::{Call, expect_ok};
+use crate::answers::{Liveness, LoginAnswer, classify, is_redirect, login_answer};
+use crate::call::{Call, Session};
 use crate::config::HacConfig;
 use crate::cookies::CookieJar;
-use crate::core::{Core, Liveness, MAX_HOPS, classify, form_body, is_login_location, is_redirect};
+use crate::core::{Core, MAX_HOPS, form_body};
 use crate::error::{Error, Result, excerpt};
 use crate::flexsearch::{self, FlexSearchResult, FlexibleSearch};
-use crate::groovy::{self, GroovyResult};
+use crate::groovy::{self, GroovyResult, GroovyScript};
 use crate::html::PageInfo;
 use crate::impex::{self, ImpexImport, ImpexResult};
 use crate::manager::SessionManager;
+use crate::redirects::is_channel_upgrade;
 use crate::transport::{HttpRequest, HttpResponse, safe_path};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
 
@@ -37,7 +39,7 @@ pub struct HacClient {
 impl fmt::Debug for HacClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HacClient")
-            .field("base_url", &self.core.config.base_url())
+            .field("base_url", &self.core.base())
             .field("context_path", &self.core.context())
             .field("environment", &self.core.config.environment)
             .field("logged_in", &self.core.is_logged_in())
@@ -51,7 +53,7 @@ const LOGIN_WAIT: Duration = Duration::from_millis(5);
 /// Where a login page was found.
 struct LoginPage {
     info: PageInfo,
-    path: String,
+    url: Url,
 }
 
 #[maybe(AFIT)]
@@ -73,6 +75,12 @@ impl HacClient {
     /// first login when it is to be detected.
     pub fn context_path(&self) -> Option<String> {
         self.core.context()
+    }
+
+    /// The base URL requests go to: the configured one, or its HTTPS form after the server
+    /// redirected plain HTTP there.
+    pub fn base_url(&self) -> String {
+        self.core.base()
     }
 
     /// True when the client holds a session it believes to be valid.
@@ -111,7 +119,8 @@ impl HacClient {
         Ok(resp)
     }
 
-    /// GET, following redirects by hand so that every hop's cookies are kept.
+    /// GET, following redirects by hand (same origin, or the move to HTTPS) so that every
+    /// hop's cookies are kept.
     async fn get_following(&self, jar: &mut CookieJar, start: Url) -> Result<(HttpResponse, Url)> {
         let mut url = start;
         let mut hops = 0;
@@ -121,7 +130,7 @@ impl HacClient {
                 .await?;
             match resp.location.as_deref() {
                 Some(loc) if is_redirect(resp.status) && hops < MAX_HOPS => {
-                    url = self.core.resolve(&url, loc)?;
+                    url = self.core.follow(&url, loc)?;
                     hops += 1;
                 }
                 _ => return Ok((resp, url)),
@@ -137,21 +146,21 @@ impl HacClient {
         jar: &mut CookieJar,
         ctx: &str,
     ) -> Result<std::result::Result<LoginPage, String>> {
-        let prefix = format!(
-            "{}{ctx}/",
-            self.core.url("", "", None)?.path().trim_end_matches('/')
-        );
         let mut last = String::new();
         for page in ["/login", "/login.jsp"] {
             let url = self.core.url(ctx, page, None)?;
             let (resp, final_url) = self.get_following(jar, url.clone()).await?;
+            let prefix = format!(
+                "{}/",
+                self.core.url(ctx, "", None)?.path().trim_end_matches('/')
+            );
             let inside = final_url.path().starts_with(&prefix);
             if resp.status == 200 && inside {
                 let info = PageInfo::parse(&resp.body);
                 if info.is_login_page {
                     return Ok(Ok(LoginPage {
                         info,
-                        path: safe_path(&final_url),
+                        url: final_url,
                     }));
                 }
             }
@@ -160,14 +169,20 @@ impl HacClient {
         Ok(Err(last))
     }
 
-    /// Finds the context path: `/hac` first, then root.
+    /// Finds the context path: `/hac` first, then root. The login form's action names
+    /// the real one (`{ctx}/j_spring_security_check`), which wins over the probe: a proxy
+    /// may show the login page at any URL.
     async fn detect_login_page(&self, jar: &mut CookieJar) -> Result<(String, LoginPage)> {
         let mut tried = Vec::new();
-        for ctx in ["/hac", ""] {
-            match self.find_login_page(jar, ctx).await? {
+        for probe in ["/hac", ""] {
+            match self.find_login_page(jar, probe).await? {
                 Ok(page) => {
-                    log::debug!("HAC context path detected: {:?}", ctx);
-                    return Ok((ctx.to_owned(), page));
+                    let ctx = self
+                        .core
+                        .context_from_action(&page.url, page.info.login_action.as_deref())
+                        .unwrap_or_else(|| probe.to_owned());
+                    log::debug!("HAC context path detected: {ctx:?}");
+                    return Ok((ctx, page));
                 }
                 Err(what) => tried.push(what),
             }
@@ -176,7 +191,7 @@ impl HacClient {
     }
 
     /// Logs in now: login page, form POST with the CSRF token, the redirect after it, and
-    /// the fresh token from the page behind it. Replaces any session the client had.
+    /// the fresh token from a page behind it. Replaces any session the client had.
     pub async fn login(&self) -> Result<()> {
         self.login_unless_renewed(None).await
     }
@@ -205,86 +220,95 @@ impl HacClient {
         let mut jar = self.core.login_jar();
         let username = self.core.username()?;
         let configured = self.core.config.context_path.clone();
-        let (ctx, page) = match configured {
-            Some(ctx) => match self.find_login_page(&mut jar, &ctx).await? {
-                Ok(page) => (ctx, page),
-                Err(what) => {
-                    return Err(Error::LoginFailed {
-                        reason: format!("no login form at {what}; is the context path right?"),
-                    });
-                }
-            },
-            None => self.detect_login_page(&mut jar).await?,
+        // A context path detected earlier is tried first, detection again only if it fails.
+        let known = configured.clone().or_else(|| self.core.context());
+        let found = match &known {
+            Some(ctx) => self.find_login_page(&mut jar, ctx).await?,
+            None => Err(String::new()),
+        };
+        let (ctx, page) = match (found, known, configured) {
+            (Ok(page), Some(ctx), _) => (ctx, page),
+            (Err(what), Some(_), Some(_)) => {
+                return Err(Error::LoginFailed {
+                    reason: format!("no login form at {what}; is the context path right?"),
+                });
+            }
+            _ => self.detect_login_page(&mut jar).await?,
         };
         let token = page.info.csrf.clone().ok_or_else(|| Error::Csrf {
-            reason: format!("the login page {} has no _csrf token", page.path),
+            reason: format!("the login page {} has no _csrf token", safe_path(&page.url)),
         })?;
+        let action = self
+            .core
+            .login_action(&ctx, &page.url, page.info.login_action.as_deref())?;
         let password = self.core.config.credentials.password()?;
+        self.core.warn_if_filtered_password(password.expose());
         let body = form_body(&[
             ("j_username", username.as_str()),
             ("j_password", password.expose()),
             ("_csrf", token.as_str()),
         ]);
         drop(password);
-        let req = self.core.login_request(&ctx, body)?;
-        let post_url = req.url.clone();
+        let req = self.core.login_request(action.clone(), body);
         let resp = self.send_in(&mut jar, req).await?;
-        let landing = match resp.status {
-            s if is_redirect(s) => {
-                let Some(loc) = resp.location.clone() else {
-                    return Err(Error::LoginFailed {
-                        reason: format!("HTTP {s} without a Location after the login form"),
-                    });
-                };
-                if is_login_location(&loc) {
-                    return Err(Error::BadCredentials { username });
-                }
-                let target = self.core.resolve(&post_url, &loc)?;
-                self.get_following(&mut jar, target).await?.0
-            }
-            200 => {
-                if PageInfo::parse(&resp.body).is_login_page {
-                    return Err(Error::BadCredentials { username });
-                }
-                resp
-            }
-            403 => {
+        let location = match login_answer(&resp) {
+            LoginAnswer::LoggedIn { location } => location,
+            LoginAnswer::BadCredentials => return Err(Error::BadCredentials { username }),
+            LoginAnswer::TokenRefused { status } => {
                 return Err(Error::Csrf {
-                    reason: "the server rejected the login form's CSRF token (403)".into(),
+                    reason: format!(
+                        "the server refused the login form's CSRF token (HTTP {status})"
+                    ),
                 });
             }
-            status => {
+            LoginAnswer::NoLocation { status } => {
+                return Err(Error::LoginFailed {
+                    reason: format!("HTTP {status} without a Location after the login form"),
+                });
+            }
+            LoginAnswer::Unexpected { status } => {
                 return Err(Error::HttpStatus {
                     status,
-                    path: safe_path(&post_url),
+                    path: safe_path(&action),
                     excerpt: excerpt(&resp.body),
                 });
             }
         };
-        if landing.status != 200 {
-            return Err(Error::LoginFailed {
-                reason: format!("the page after login answered HTTP {}", landing.status),
-            });
+        // The token changed with the session: read it from the page HAC sends us to (the
+        // saved request or the home page), else from the home page.
+        let mut info = match location {
+            Some(loc) => {
+                let landing = self.core.follow(&action, &loc)?;
+                let (page, _) = self.get_following(&mut jar, landing).await?;
+                (page.status == 200).then(|| PageInfo::parse(&page.body))
+            }
+            None => Some(PageInfo::parse(&resp.body)),
+        };
+        if info
+            .as_ref()
+            .is_none_or(|i| i.csrf.is_none() || i.is_login_page)
+        {
+            let home = self.core.url(&ctx, "/", None)?;
+            let (page, _) = self.get_following(&mut jar, home).await?;
+            if page.status != 200 {
+                return Err(Error::LoginFailed {
+                    reason: format!("the home page answered HTTP {} after login", page.status),
+                });
+            }
+            info = Some(PageInfo::parse(&page.body));
         }
-        let mut info = PageInfo::parse(&landing.body);
+        let info = info.expect("set above");
         if info.is_login_page {
             return Err(Error::LoginFailed {
                 reason: "still on the login page after a successful-looking login".into(),
             });
         }
-        if info.csrf.is_none() {
-            // Landed somewhere without a token (a saved request): the dashboard has one.
-            let dashboard = self.core.url(&ctx, "/", None)?;
-            let (dash, _) = self.get_following(&mut jar, dashboard).await?;
-            info = PageInfo::parse(&dash.body);
-        }
-        // Spring issues a new token at login; the login page's one is dead now.
         let token = info.csrf.ok_or_else(|| Error::Csrf {
             reason: "no CSRF token on the page after login".into(),
         })?;
         let header = info.csrf_header.or(page.info.csrf_header);
         self.core.finish_login(jar, &ctx, token, header);
-        log::info!("logged in to {} as {username}", self.core.config.base_url());
+        log::info!("logged in to {} as {username}", self.core.base());
         Ok(())
     }
 
@@ -293,31 +317,55 @@ impl HacClient {
     async fn call(&self, call: &Call) -> Result<HttpResponse> {
         let mut fresh = false;
         let seen = self.core.generation();
-        if !self.core.ensure_session()? {
+        let session_needed = call.session == Session::Required || self.core.context().is_none();
+        if !self.core.ensure_session()? && session_needed {
             self.login_unless_renewed(Some(seen)).await?;
             fresh = true;
         }
+        let mut upgraded = false;
         loop {
             let (req, seen) = self.core.build(call)?;
             let path = req.path();
-            let resp = self.send_built(req, seen).await?;
-            match classify(&resp) {
+            let url = req.url.clone();
+            let resp = self.transport.exchange(req).await?;
+            let liveness = classify(&resp);
+            if liveness == Liveness::Alive {
+                // A "logged out" answer may set a new anonymous session; other callers must
+                // not send that with the old token while the re-login runs.
+                self.core.store_cookies(seen, &url, &resp);
+            }
+            if !upgraded && is_channel_upgrade(&url, resp.status, resp.location.as_deref()) {
+                // The server only speaks HTTPS and processed nothing: the same call there.
+                self.core
+                    .follow(&url, resp.location.as_deref().unwrap_or_default())?;
+                upgraded = true;
+                continue;
+            }
+            match liveness {
                 Liveness::Alive => {
                     self.core.touch();
                     return Ok(resp);
                 }
                 _ if !fresh => {
                     // Spring rejected the call before any controller ran: retrying is safe.
-                    log::info!("session not accepted at {path}; logging in again");
+                    log::info!(
+                        "session not accepted at {path} (HTTP {}); logging in again",
+                        resp.status
+                    );
                     self.core.forget(seen);
                     self.login_unless_renewed(Some(seen)).await?;
                     fresh = true;
                 }
-                Liveness::Dead => {
+                Liveness::LoggedOut => {
                     self.core.discard();
                     return Err(Error::SessionRejected { path });
                 }
-                Liveness::Forbidden => return Err(Error::Forbidden { path }),
+                Liveness::Refused => {
+                    return Err(Error::Forbidden {
+                        path,
+                        status: resp.status,
+                    });
+                }
             }
         }
     }
@@ -329,9 +377,14 @@ impl HacClient {
             return Ok(false);
         }
         let ctx = self.core.context().unwrap_or_default();
-        let resp = self
-            .send(self.core.page_request(self.core.url(&ctx, "/", None)?))
-            .await?;
+        let mut url = self.core.url(&ctx, "/", None)?;
+        let mut resp = self.send(self.core.page_request(url.clone())).await?;
+        if is_channel_upgrade(&url, resp.status, resp.location.as_deref()) {
+            url = self
+                .core
+                .follow(&url, resp.location.as_deref().unwrap_or_default())?;
+            resp = self.send(self.core.page_request(url)).await?;
+        }
         let alive = resp.status == 200 && classify(&resp) == Liveness::Alive;
         if alive {
             self.core.update_csrf(&PageInfo::parse(&resp.body));
@@ -342,8 +395,9 @@ impl HacClient {
         Ok(alive)
     }
 
-    /// Ends the session on the server and removes it from the store. The local session
-    /// is gone even if the server cannot be reached.
+    /// Ends the session on the server (a POST with the CSRF token, as HAC requires) and
+    /// removes it from the store. The local session is gone even if the server cannot be
+    /// reached.
     pub async fn logout(&self) -> Result<()> {
         let had = self.core.ensure_session().unwrap_or(false);
         let result = if had {
@@ -359,43 +413,44 @@ impl HacClient {
         result
     }
 
-    /// Runs a Groovy script; `commit` makes its database changes stick.
-    pub async fn execute_groovy(&self, script: &str, commit: bool) -> Result<GroovyResult> {
+    /// Runs a script in the scripting console (a `&str` is Groovy that rolls back).
+    pub async fn execute_groovy(&self, script: impl Into<GroovyScript>) -> Result<GroovyResult> {
+        let script = script.into();
+        self.core.warn_if_filtered("Groovy script", script.text());
+        let call = script.call()?;
         let started = Instant::now();
-        let resp = self.call(&groovy::call(script, commit)).await?;
-        groovy::parse(&resp, started.elapsed())
+        let resp = self.call(&call).await?;
+        groovy::parse(&resp, &script, started.elapsed())
     }
 
-    /// Runs a FlexibleSearch or SQL query (a `&str` is a FlexibleSearch with defaults).
+    /// Runs a FlexibleSearch or SQL query (a `&str` is a FlexibleSearch with HAC's
+    /// defaults: at most 200 rows).
     pub async fn flexible_search(
         &self,
         query: impl Into<FlexibleSearch>,
     ) -> Result<FlexSearchResult> {
-        let call = query.into().call();
-        let resp = self.call(&call).await?;
-        flexsearch::parse(&resp)
+        let query = query.into();
+        let resp = self.call(&query.call()).await?;
+        flexsearch::parse(&resp, query.limit())
     }
 
     /// Imports an ImpEx script (a `&str` imports with defaults). Uses the long timeout.
     pub async fn import_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
-        let call = import.into().call(false);
+        let call = import.into().call(false)?;
         let resp = self.call(&call).await?;
-        impex::parse(&resp)
+        impex::parse(&resp, false)
     }
 
     /// Validates an ImpEx script without importing it.
     pub async fn validate_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
-        let call = import.into().call(true);
+        let call = import.into().call(true)?;
         let resp = self.call(&call).await?;
-        impex::parse(&resp)
+        impex::parse(&resp, true)
     }
 
-    /// What a system update would offer: opens the update page (which makes HAC
-    /// prepare the patch data), then reads the project data.
+    /// What a system update would offer: extensions with project data and their
+    /// parameters.
     pub async fn update_data(&self) -> Result<UpdateData> {
-        let page = self.call(&Call::get_html(update::PAGE_PATH)).await?;
-        expect_ok(&page)?;
-        self.core.update_csrf(&PageInfo::parse(&page.body));
         let resp = self.call(&Call::get_json(update::DATA_PATH)).await?;
         update::parse_data(&resp)
     }
@@ -412,7 +467,8 @@ impl HacClient {
         update::parse_outcome(&resp)
     }
 
-    /// Reads the update/initialization log once.
+    /// Reads the update/initialization log once. It needs no session: a log followed
+    /// through an update that ends the session keeps working without logging in.
     pub async fn update_log(&self) -> Result<UpdateLog> {
         let resp = self.call(&update::log_call()).await?;
         update::parse_log(&resp)

@@ -16,8 +16,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_LONG_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Default limit of a response body (FlexibleSearch results can be tens of MB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
-/// HAC's own session idle timeout; stored sessions idle longer are not resumed.
-pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+/// Stored sessions idle longer than this are not resumed: a little under HAC's own idle
+/// timeout of 120 minutes (`web.xml`), so that a session resumed from the store is very
+/// likely still alive on the server.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(110 * 60);
 /// Stored sessions older than this are not resumed, however active.
 pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(12 * 60 * 60);
 
@@ -162,8 +164,9 @@ impl HacConfigBuilder {
         self
     }
 
-    /// The HAC context path: `/hac` on most versions, `""` or `/` for root (SAP Commerce
-    /// 2211 JDK21). When not set, the client tries `/hac` and then root.
+    /// The HAC context path: `""` or `/` for root (HAC's own default in every version),
+    /// `/hac` where a project sets `hac.webroot=/hac` (common), or any other path. When not
+    /// set, the client tries `/hac` and then root.
     pub fn context_path(mut self, path: impl Into<String>) -> Self {
         self.context_path = Some(path.into());
         self
@@ -244,7 +247,8 @@ impl HacConfigBuilder {
         self
     }
 
-    /// Stored sessions idle longer than this are not resumed (30 min, HAC's default).
+    /// Stored sessions idle longer than this are not resumed (110 min; HAC itself ends
+    /// sessions after 120 min idle).
     pub fn session_idle_limit(mut self, limit: Duration) -> Self {
         self.session_idle_limit = limit;
         self

@@ -14,8 +14,10 @@ use crate::config::HacConfig;
 use crate::cookies::{CookieJar, JSESSIONID};
 use crate::error::{Error, Result};
 use crate::html;
+use crate::multipart;
+use crate::redirects::{Hop, next_hop};
 use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession, now_ms};
-use crate::transport::{HttpRequest, HttpResponse, Method};
+use crate::transport::{HttpRequest, HttpResponse, Method, RequestBody};
 
 /// Spring Security's default CSRF header.
 pub(crate) const DEFAULT_CSRF_HEADER: &str = "X-CSRF-TOKEN";
@@ -26,42 +28,14 @@ pub(crate) const MAX_HOPS: usize = 5;
 /// The stored session's last-used time is written at most this often.
 const SAVE_INTERVAL: Duration = Duration::from_secs(1);
 
-/// What a console response says about the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Liveness {
-    /// The session was accepted (whatever the status).
-    Alive,
-    /// Not authenticated: redirect to login, login page, 401.
-    Dead,
-    /// 403: a dead session's CSRF token, or a real permission problem.
-    Forbidden,
-}
-
-pub(crate) fn is_redirect(status: u16) -> bool {
-    matches!(status, 301 | 302 | 303 | 307 | 308)
-}
-
-/// A `Location` that points at the login page (`/login`, `/login.jsp`, `?login_error`).
-pub(crate) fn is_login_location(location: &str) -> bool {
-    let path = location.split(['?', '#']).next().unwrap_or("");
-    path.ends_with("/login") || path.ends_with("/login.jsp") || location.contains("login_error")
-}
-
-pub(crate) fn classify(resp: &HttpResponse) -> Liveness {
-    match resp.status {
-        401 => Liveness::Dead,
-        403 => Liveness::Forbidden,
-        s if is_redirect(s) => match &resp.location {
-            Some(loc) if is_login_location(loc) => Liveness::Dead,
-            _ => Liveness::Alive,
-        },
-        200 if html::may_be_login_page(&resp.body)
-            && html::PageInfo::parse(&resp.body).is_login_page =>
-        {
-            Liveness::Dead
-        }
-        _ => Liveness::Alive,
+/// `base + ctx + path (+ ?query)`.
+fn join_url(base: &Url, ctx: &str, path: &str, query: Option<&str>) -> Result<Url> {
+    let mut s = format!("{}{ctx}{path}", base.as_str().trim_end_matches('/'));
+    if let Some(q) = query {
+        s.push('?');
+        s.push_str(q);
     }
+    Url::parse(&s).map_err(|e| Error::config(format!("cannot build URL for {path}: {e}")))
 }
 
 /// `application/x-www-form-urlencoded` body, in memory that is wiped on drop.
@@ -73,8 +47,10 @@ pub(crate) fn form_body(fields: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(ser.finish().into_bytes())
 }
 
-#[derive(Default)]
 struct State {
+    /// The base URL requests go to: the configured one, or its HTTPS form once the server
+    /// has redirected there.
+    base: Url,
     jar: CookieJar,
     /// Resolved context path (configured or detected).
     ctx: Option<String>,
@@ -101,6 +77,8 @@ fn save_due(stored_ms: Option<u64>, now_ms: u64) -> bool {
 pub(crate) struct Core {
     pub config: HacConfig,
     state: Mutex<State>,
+    /// The move to HTTPS has been reported.
+    upgrade_reported: AtomicBool,
     /// Held by the one caller that is logging in; others wait for it (see `LoginTicket`).
     login_gate: AtomicBool,
     /// Bumped by every completed login, so a caller that saw a dead session can tell
@@ -122,12 +100,21 @@ impl Drop for LoginTicket<'_> {
 impl Core {
     pub fn new(config: HacConfig) -> Core {
         let state = State {
+            base: config.base_url.clone(),
+            jar: CookieJar::default(),
             ctx: config.context_path.clone(),
-            ..State::default()
+            csrf: None,
+            csrf_header: None,
+            logged_in: false,
+            restore_attempted: false,
+            created_ms: 0,
+            last_used_ms: 0,
+            stored_last_used_ms: None,
         };
         Core {
             config,
             state: Mutex::new(state),
+            upgrade_reported: AtomicBool::new(false),
             login_gate: AtomicBool::new(false),
             generation: AtomicU64::new(0),
         }
@@ -172,26 +159,56 @@ impl Core {
         ))
     }
 
-    /// `base + ctx + path (+ ?query)`.
-    pub fn url(&self, ctx: &str, path: &str, query: Option<&str>) -> Result<Url> {
-        let mut s = format!("{}{ctx}{path}", self.config.base_url());
-        if let Some(q) = query {
-            s.push('?');
-            s.push_str(q);
-        }
-        Url::parse(&s).map_err(|e| Error::config(format!("cannot build URL for {path}: {e}")))
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base(&self) -> String {
+        self.lock().base.as_str().trim_end_matches('/').to_owned()
     }
 
-    /// Resolves a `Location` against `current`, keeping our own scheme, host and port:
-    /// proxies in front of HAC often put the wrong ones into absolute redirects.
-    pub fn resolve(&self, current: &Url, location: &str) -> Result<Url> {
-        let joined = current.join(location).map_err(|e| {
-            Error::invalid(current.path(), "a valid redirect Location", e.to_string())
-        })?;
-        let mut out = self.config.base_url.clone();
-        out.set_path(joined.path());
-        out.set_query(joined.query());
-        Ok(out)
+    /// `base + ctx + path (+ ?query)`.
+    pub fn url(&self, ctx: &str, path: &str, query: Option<&str>) -> Result<Url> {
+        let base = self.lock().base.clone();
+        join_url(&base, ctx, path, query)
+    }
+
+    /// Where a redirect from `current` to `location` leads, moving to HTTPS when the
+    /// server sends a plain-HTTP request there; an error for another origin.
+    pub fn follow(&self, current: &Url, location: &str) -> Result<Url> {
+        let path = crate::transport::safe_path(current);
+        match next_hop(current, location) {
+            Err(e) => Err(Error::invalid(
+                &path,
+                "a valid redirect Location",
+                e.to_string(),
+            )),
+            Ok(Hop::Follow(url)) => Ok(url),
+            Ok(Hop::Upgrade(url)) => {
+                self.upgrade(&url);
+                Ok(url)
+            }
+            Ok(Hop::Refuse { target }) => Err(Error::ForeignRedirect { path, target }),
+        }
+    }
+
+    /// Moves every further request to the HTTPS origin of `to` (the server's channel
+    /// redirect), and says so once.
+    pub fn upgrade(&self, to: &Url) {
+        let origin = to.origin().ascii_serialization();
+        let mut st = self.lock();
+        let Ok(mut base) = Url::parse(&origin) else {
+            return;
+        };
+        base.set_path(self.config.base_url.path());
+        if st.base == base {
+            return;
+        }
+        st.base = base;
+        drop(st);
+        if !self.upgrade_reported.swap(true, Ordering::Relaxed) {
+            log::warn!(
+                "{} redirects to HTTPS; continuing at {origin} (use that URL to skip the redirect)",
+                self.config.base_url()
+            );
+        }
     }
 
     /// Adds the session's `Cookie` header; returns the session generation it belongs to
@@ -224,18 +241,64 @@ impl Core {
         req
     }
 
-    /// The login form POST. The body holds the password and is wiped after sending.
-    pub fn login_request(&self, ctx: &str, body: Zeroizing<Vec<u8>>) -> Result<HttpRequest> {
-        Ok(HttpRequest {
+    /// Where the login form posts to: its `action`, resolved against the login page, if
+    /// it stays on the same origin; else HAC's fixed `{ctx}/j_spring_security_check`.
+    pub fn login_action(&self, ctx: &str, page: &Url, action: Option<&str>) -> Result<Url> {
+        match action.and_then(|a| page.join(a).ok()) {
+            Some(url) if url.origin() == page.origin() => Ok(url),
+            Some(url) => Err(Error::ForeignRedirect {
+                path: crate::transport::safe_path(page),
+                target: url.origin().ascii_serialization(),
+            }),
+            None => self.url(ctx, "/j_spring_security_check", None),
+        }
+    }
+
+    /// The context path a login form's `action` implies (`{ctx}/j_spring_security_check`
+    /// below the base URL's path), if it says.
+    pub fn context_from_action(&self, page: &Url, action: Option<&str>) -> Option<String> {
+        let url = page.join(action?).ok()?;
+        let ctx = url.path().strip_suffix("/j_spring_security_check")?;
+        let ctx = ctx.split(';').next().unwrap_or(ctx);
+        let base_path = self.config.base_url.path().trim_end_matches('/');
+        let ctx = ctx.strip_prefix(base_path)?;
+        (ctx.is_empty() || ctx.starts_with('/')).then(|| ctx.trim_end_matches('/').to_owned())
+    }
+
+    /// Logs a warning when HAC's XSS filter would change `text` as a form parameter.
+    pub fn warn_if_filtered(&self, what: &str, text: &str) {
+        if let Some(m) = crate::xss::first_match(text) {
+            log::warn!(
+                "line {} of the {what} matches HAC's XSS filter rule \"{}\": HAC removes such text from request parameters before running it, so what runs differs from what was sent",
+                m.line,
+                m.rule
+            );
+        }
+    }
+
+    /// Logs a warning (without the password) when HAC's XSS filter would change it.
+    pub fn warn_if_filtered_password(&self, password: &str) {
+        if let Some(m) = crate::xss::first_match(password) {
+            log::warn!(
+                "the password contains text that HAC's XSS filter rule \"{}\" removes from request parameters: HAC will not see it as typed",
+                m.rule
+            );
+        }
+    }
+
+    /// The login form POST to `action`. The body holds the password and is wiped after
+    /// sending.
+    pub fn login_request(&self, action: Url, body: Zeroizing<Vec<u8>>) -> HttpRequest {
+        HttpRequest {
             method: Method::Post,
-            url: self.url(ctx, "/j_spring_security_check", None)?,
+            url: action,
             headers: vec![
                 ("Content-Type".into(), FORM.into()),
                 ("Accept".into(), HTML_ACCEPT.into()),
             ],
-            body: Some(body),
+            body: Some(RequestBody::Bytes(body)),
             timeout: self.config.timeout,
-        })
+        }
     }
 
     /// The HTTP request for a console call, with the session's cookies and CSRF token,
@@ -244,7 +307,7 @@ impl Core {
         let (url, token, header, cookie, generation) = {
             let st = self.lock();
             let ctx = st.ctx.clone().unwrap_or_default();
-            let url = self.url(&ctx, call.path, call.query.as_deref())?;
+            let url = join_url(&st.base, &ctx, call.path, call.query.as_deref())?;
             let cookie = st.jar.header_for(&url);
             (
                 url,
@@ -270,20 +333,35 @@ impl Core {
             Body::None => None,
             Body::Form(fields) => {
                 headers.push(("Content-Type".into(), FORM.into()));
-                let mut pairs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let mut pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, &**v)).collect();
                 // Spring accepts the token as header or field; send both, as the UI does.
                 if let Some(t) = &token {
                     pairs.push(("_csrf", t));
                 }
-                Some(form_body(&pairs))
+                Some(RequestBody::Bytes(form_body(&pairs)))
             }
             Body::Json(json) => {
                 headers.push((
                     "Content-Type".into(),
                     "application/json; charset=UTF-8".into(),
                 ));
-                Some(Zeroizing::new(json.clone().into_bytes()))
+                Some(RequestBody::Bytes(Zeroizing::new(
+                    json.clone().into_bytes(),
+                )))
+            }
+            Body::Multipart {
+                fields,
+                file_field,
+                file_name,
+                content,
+            } => {
+                let mut fields = fields.clone();
+                if let Some(t) = &token {
+                    fields.push(("_csrf", t.as_str().into()));
+                }
+                Some(RequestBody::Stream(multipart::body(
+                    &fields, file_field, file_name, content,
+                )))
             }
         };
         if let (Method::Post, Some(t)) = (call.method, token) {
@@ -411,6 +489,14 @@ impl Core {
             return Ok(false);
         }
         st.jar = CookieJar::from_vec(stored.cookies);
+        if let Some(base) = stored
+            .upgraded_to
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .filter(|u| u.scheme() == "https" && u.host_str() == self.config.base_url.host_str())
+        {
+            st.base = base;
+        }
         st.ctx = Some(stored.context_path);
         st.csrf = Some(stored.csrf_token);
         st.csrf_header = Some(stored.csrf_header).filter(|h| !h.is_empty());
@@ -465,6 +551,8 @@ impl Core {
                     .clone()
                     .unwrap_or_else(|| DEFAULT_CSRF_HEADER.into()),
                 cookies: st.jar.to_vec(),
+                upgraded_to: (st.base != self.config.base_url)
+                    .then(|| st.base.as_str().trim_end_matches('/').to_owned()),
             }
         };
         // A store that cannot be written must not fail the call that just worked.
@@ -477,46 +565,6 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn resp(status: u16, location: Option<&str>, body: &str) -> HttpResponse {
-        HttpResponse {
-            path: "/test".into(),
-            status,
-            location: location.map(str::to_owned),
-            set_cookies: vec![],
-            body: body.to_owned(),
-        }
-    }
-
-    #[test]
-    fn classifies_every_expiry_answer() {
-        assert_eq!(classify(&resp(302, Some("/hac/login"), "")), Liveness::Dead);
-        assert_eq!(
-            classify(&resp(302, Some("http://h/hac/login.jsp"), "")),
-            Liveness::Dead
-        );
-        assert_eq!(classify(&resp(401, None, "")), Liveness::Dead);
-        assert_eq!(classify(&resp(403, None, "")), Liveness::Forbidden);
-        let login = include_str!("../fixtures/login.html");
-        assert_eq!(classify(&resp(200, None, login)), Liveness::Dead);
-        assert_eq!(
-            classify(&resp(200, None, "{\"j_username\":1}")),
-            Liveness::Alive
-        );
-        assert_eq!(
-            classify(&resp(302, Some("/hac/other"), "")),
-            Liveness::Alive
-        );
-        assert_eq!(classify(&resp(500, None, "boom")), Liveness::Alive);
-    }
-
-    #[test]
-    fn login_locations() {
-        assert!(is_login_location("/hac/login?login_error=1"));
-        assert!(is_login_location("https://x/login.jsp"));
-        assert!(!is_login_location("/hac/"));
-        assert!(!is_login_location("/hac/loginfoo"));
-    }
 
     #[test]
     fn form_encoding_escapes() {

@@ -74,10 +74,47 @@ pub enum Error {
         /// The request path.
         path: String,
     },
-    /// The user is logged in but not allowed to do this (403 after a fresh login).
+    /// The server refused the call (401, 403 or 405) even right after a fresh login: the
+    /// user lacks the role for this console (HAC answers a missing role like a dead
+    /// session, so only a second refusal tells).
     Forbidden {
         /// The request path.
         path: String,
+        /// The status of the refusal.
+        status: u16,
+    },
+    /// The server redirected to another origin (another host, or from HTTPS to HTTP).
+    /// The client does not follow: cookies and credentials never leave for another host.
+    ForeignRedirect {
+        /// The request path.
+        path: String,
+        /// The origin redirected to (scheme, host, port; no path or query).
+        target: String,
+    },
+    /// HAC rejected the form and showed its messages instead of running anything (for
+    /// example "Script content should not be empty", "Encoding is required").
+    FormRejected {
+        /// The request path.
+        path: String,
+        /// The messages, as HAC shows them.
+        messages: Vec<String>,
+    },
+    /// The request would be larger than the form limit of HAC's Tomcat (6 MiB), above
+    /// which HAC silently ignores every parameter, and the endpoint has no upload form.
+    FormTooLarge {
+        /// The request path.
+        path: String,
+        /// The size of the form body in bytes.
+        bytes: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A local file to send (an ImpEx script) could not be read.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// An HTTP status the operation does not expect.
     HttpStatus {
@@ -186,9 +223,26 @@ impl fmt::Display for Error {
                 f,
                 "{path}: the server still treats the session as logged out after a fresh login"
             ),
-            Error::Forbidden { path } => {
-                write!(f, "{path}: access denied (403) for the logged-in user")
+            Error::Forbidden { path, status } => write!(
+                f,
+                "{path}: refused with HTTP {status} right after a fresh login: the user lacks the role for this console"
+            ),
+            Error::ForeignRedirect { path, target } => write!(
+                f,
+                "{path}: the server redirects to {target}, another origin; not following it (if that is the right server, use its URL)"
+            ),
+            Error::FormRejected { path, messages } => {
+                write!(
+                    f,
+                    "{path}: the server rejected the form: {}",
+                    messages.join("; ")
+                )
             }
+            Error::FormTooLarge { path, bytes, limit } => write!(
+                f,
+                "{path}: the request would be {bytes} bytes, over the server's form limit of {limit} bytes, above which HAC ignores every parameter"
+            ),
+            Error::File { path, message } => write!(f, "{}: {message}", path.display()),
             Error::HttpStatus {
                 status,
                 path,

@@ -8,73 +8,137 @@ use serde::de::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::call::{Call, parse_json};
+use crate::call::{Call, Text, parse_json};
 use crate::error::{Error, Result};
 use crate::row_de::RowDeserializer;
 use crate::table::{Cells, Table};
 use crate::transport::HttpResponse;
+use crate::unescape::unescape_into;
 
 pub(crate) const PATH: &str = "/console/flexsearch/execute";
 
+/// HAC's default `maxCount`.
+pub const DEFAULT_MAX_COUNT: u32 = 200;
+
+/// How many rows a query may return (`maxCount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RowLimit {
+    /// At most this many rows.
+    Rows(u32),
+    /// No limit (`maxCount=-1`): every row, however many.
+    Unlimited,
+}
+
+impl From<u32> for RowLimit {
+    fn from(n: u32) -> Self {
+        RowLimit::Rows(n)
+    }
+}
+
+impl From<Option<u32>> for RowLimit {
+    /// `None` is no limit.
+    fn from(n: Option<u32>) -> Self {
+        n.map_or(RowLimit::Unlimited, RowLimit::Rows)
+    }
+}
+
+impl RowLimit {
+    fn wire(self) -> String {
+        match self {
+            RowLimit::Rows(n) => n.to_string(),
+            RowLimit::Unlimited => "-1".into(),
+        }
+    }
+}
+
 /// A FlexibleSearch (or raw SQL) query and its options.
 ///
+/// Without options it returns at most 200 rows ([`DEFAULT_MAX_COUNT`], HAC's default), in
+/// locale `en`, as the logged-in user, from the `master` data source, and rolls back.
+///
 /// ```
-/// use hac_client::FlexibleSearch;
+/// use hac_client::{FlexibleSearch, RowLimit};
 /// let q = FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}")
 ///     .max_count(50)
 ///     .locale("de")
-///     .user("admin");
-/// let sql = FlexibleSearch::sql("SELECT p_code FROM products");
-/// # let _ = (q, sql);
+///     .user("anonymous");
+/// let everything = FlexibleSearch::new("SELECT {pk} FROM {Language}").max_count(RowLimit::Unlimited);
+/// let dml = FlexibleSearch::sql("UPDATE products SET p_name = 'x' WHERE p_code = '1'").commit(true);
+/// # let _ = (q, everything, dml);
 /// ```
 #[derive(Debug, Clone)]
 pub struct FlexibleSearch {
     query: String,
     raw_sql: bool,
-    max_count: u32,
+    max_count: RowLimit,
     locale: String,
-    user: String,
+    user: Option<String>,
+    data_source: Option<String>,
+    commit: bool,
     timeout: Option<Duration>,
 }
 
 impl FlexibleSearch {
-    /// A FlexibleSearch query, with HAC's defaults (200 rows, `en`, `admin`).
+    /// A FlexibleSearch query with HAC's defaults.
     pub fn new(query: impl Into<String>) -> Self {
         FlexibleSearch {
             query: query.into(),
             raw_sql: false,
-            max_count: 200,
+            max_count: RowLimit::Rows(DEFAULT_MAX_COUNT),
             locale: "en".into(),
-            user: "admin".into(),
+            user: None,
+            data_source: None,
+            commit: false,
             timeout: None,
         }
     }
-    /// A raw SQL query (HAC's `sqlQuery`).
+    /// A raw SQL query (HAC's `sqlQuery`): a `SELECT`, or DML (`UPDATE`, `INSERT`,
+    /// `DELETE`) that is rolled back unless [`FlexibleSearch::commit`] is set.
     pub fn sql(query: impl Into<String>) -> Self {
         FlexibleSearch {
             raw_sql: true,
             ..FlexibleSearch::new(query)
         }
     }
-    /// Most rows to return.
-    pub fn max_count(mut self, n: u32) -> Self {
-        self.max_count = n;
+    /// Most rows to return: a number, or [`RowLimit::Unlimited`] (200 by default).
+    pub fn max_count(mut self, limit: impl Into<RowLimit>) -> Self {
+        self.max_count = limit.into();
         self
+    }
+    /// Every row, however many (`maxCount=-1`).
+    pub fn unlimited(self) -> Self {
+        self.max_count(RowLimit::Unlimited)
     }
     /// Locale for localized attributes (`en`, `de`, ...).
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
         self.locale = locale.into();
         self
     }
-    /// The user the query runs as (restrictions apply to that user).
+    /// The user the query runs as (restrictions apply to that user). By default HAC uses
+    /// the logged-in user; an unknown user also falls back to it.
     pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.user = user.into();
+        self.user = Some(user.into());
+        self
+    }
+    /// The data source (HAC's `dataSource`, e.g. a read-only replica); `master` by default.
+    pub fn data_source(mut self, id: impl Into<String>) -> Self {
+        self.data_source = Some(id.into());
+        self
+    }
+    /// Commit the changes of SQL DML (rolled back by default).
+    pub fn commit(mut self, on: bool) -> Self {
+        self.commit = on;
         self
     }
     /// Timeout of this query instead of the client's default.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
+    }
+    /// The row limit.
+    pub fn limit(&self) -> RowLimit {
+        self.max_count
     }
 
     pub(crate) fn call(&self) -> Call {
@@ -83,24 +147,27 @@ impl FlexibleSearch {
         } else {
             (self.query.clone(), String::new())
         };
-        let mut call = Call::post_form(
-            PATH,
-            vec![
-                ("flexibleSearchQuery", fs),
-                ("sqlQuery", sql),
-                ("maxCount", self.max_count.to_string()),
-                ("user", self.user.clone()),
-                ("locale", self.locale.clone()),
-                ("commit", "false".into()),
-            ],
-            true,
-        );
+        let mut fields: Vec<(&'static str, Text)> = vec![
+            ("flexibleSearchQuery", fs.into()),
+            ("sqlQuery", sql.into()),
+            ("maxCount", self.max_count.wire().into()),
+            ("locale", self.locale.as_str().into()),
+            ("commit", self.commit.to_string().into()),
+        ];
+        if let Some(u) = &self.user {
+            fields.push(("user", u.as_str().into()));
+        }
+        if let Some(d) = &self.data_source {
+            fields.push(("dataSource", d.as_str().into()));
+        }
+        let mut call = Call::post_form(PATH, fields, true);
         call.timeout = self.timeout;
         call
     }
 }
 
-/// The result of a query. Cells are text or `None` for SQL `NULL`.
+/// The result of a query. Cells are text (unescaped: HAC sends them HTML-escaped) or
+/// `None` for SQL `NULL`; column names are as HAC sends them (`PK`, `p_code`, ...).
 ///
 /// ```
 /// # use hac_client::FlexSearchResult;
@@ -136,8 +203,15 @@ pub struct FlexSearchResult {
     pub execution_time: Duration,
     /// The error message when the query failed (`exception`), else `None`.
     pub exception: Option<String>,
-    /// The query as HAC echoes it.
-    pub query: String,
+    /// The server's stack trace of that error (`exceptionStackTrace`), if it sent one.
+    pub exception_stacktrace: Option<String>,
+    /// The SQL that ran (`query`: a FlexibleSearch query translated to SQL).
+    pub translated_query: String,
+    /// The data source the query ran on (`dataSourceId`, e.g. `master`).
+    pub data_source_id: Option<String>,
+    /// The row limit the query was sent with; `None` for none.
+    #[serde(skip)]
+    pub(crate) limit: Option<u32>,
 }
 
 /// One row, with cells addressable by column name.
@@ -156,8 +230,10 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    /// The cell of the column named `name` (ASCII case-insensitive), `None` for `NULL` or
-    /// an unknown column.
+    /// The cell of the column named `name`, `None` for `NULL` or an unknown column.
+    ///
+    /// Names match as in [`FlexSearchResult::column`]: exactly, then ASCII
+    /// case-insensitively, then with FlexibleSearch's `p_` prefix, so `code` finds `p_code`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
         let i = column_index(self.headers, name)?;
         self.get_index(i)
@@ -190,11 +266,33 @@ impl<'a> Row<'a> {
     }
 }
 
-fn column_index(headers: &[String], name: &str) -> Option<usize> {
+/// How well a column header matches a name: exactly (0), ASCII case-insensitively (1), or
+/// as the SQL column FlexibleSearch makes of an attribute, `p_` + the name in any case
+/// (2). `None`: not at all.
+pub(crate) fn match_rank(header: &str, name: &str) -> Option<u8> {
+    if header == name {
+        Some(0)
+    } else if header.eq_ignore_ascii_case(name) {
+        Some(1)
+    } else if header.len() == name.len() + 2
+        && header.is_char_boundary(2)
+        && header[..2].eq_ignore_ascii_case("p_")
+        && header[2..].eq_ignore_ascii_case(name)
+    {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The best-matching column for `name` (the first of equally good ones).
+pub(crate) fn column_index(headers: &[String], name: &str) -> Option<usize> {
     headers
         .iter()
-        .position(|h| h == name)
-        .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
+        .enumerate()
+        .filter_map(|(i, h)| match_rank(h, name).map(|r| (r, i)))
+        .min()
+        .map(|(_, i)| i)
 }
 
 impl FlexSearchResult {
@@ -202,7 +300,9 @@ impl FlexSearchResult {
     pub fn is_success(&self) -> bool {
         self.exception.is_none()
     }
-    /// Index of a column (ASCII case-insensitive).
+    /// Index of a column: matched exactly, then ASCII case-insensitively, then as the SQL
+    /// column of an attribute (`code` finds `p_code`, the name FlexibleSearch gives
+    /// `{code}` in its SQL).
     pub fn column(&self, name: &str) -> Option<usize> {
         column_index(&self.headers, name)
     }
@@ -254,6 +354,12 @@ impl FlexSearchResult {
             cells,
         })
     }
+    /// True when the rows returned reach the limit the query was sent with: there may be
+    /// more. Never true for an unlimited query.
+    pub fn is_truncated(&self) -> bool {
+        self.limit
+            .is_some_and(|limit| self.rows.len() as u64 >= u64::from(limit))
+    }
     /// Deserializes every row into `T` (see [`Row::deserialize`]).
     ///
     /// ```
@@ -278,7 +384,11 @@ struct Wire {
     result_count: Option<Value>,
     execution_time: Option<Value>,
     exception: Value,
+    exception_stacktrace: Option<String>,
     query: Option<String>,
+    data_source_id: Option<String>,
+    /// Which of HAC's keys were present.
+    known_keys: usize,
 }
 
 impl<'de> Deserialize<'de> for Wire {
@@ -295,14 +405,19 @@ impl<'de> Deserialize<'de> for Wire {
             ) -> std::result::Result<Wire, A::Error> {
                 let mut w = Wire::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    w.known_keys += 1;
                     match &*key {
+                        // `null` on an exception.
                         "headers" => w.headers = map.next_value::<Option<_>>()?.unwrap_or_default(),
                         "resultList" => map.next_value_seed(RowsSeed(&mut w.result_list))?,
                         "resultCount" => w.result_count = map.next_value()?,
                         "executionTime" => w.execution_time = map.next_value()?,
                         "exception" => w.exception = map.next_value()?,
+                        "exceptionStackTrace" => w.exception_stacktrace = map.next_value()?,
                         "query" => w.query = map.next_value()?,
+                        "dataSourceId" => w.data_source_id = map.next_value()?,
                         _ => {
+                            w.known_keys -= 1;
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
@@ -383,7 +498,13 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
         f.write_str("a cell: string, null or any JSON value")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
-        self.push(Some(v))
+        // HAC escapes every cell for HTML; most have nothing to undo.
+        if memchr::memchr(b'&', v.as_bytes()).is_none() {
+            return self.push(Some(v));
+        }
+        self.0
+            .push_cell_with(|text| unescape_into(v, text))
+            .map_err(E::custom)
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
         self.push(None)
@@ -450,11 +571,16 @@ fn exception_message(v: Value) -> Option<String> {
     }
 }
 
-pub(crate) fn parse(resp: &HttpResponse) -> Result<FlexSearchResult> {
-    let wire: Wire = parse_json(
-        "FlexibleSearch JSON (headers, resultList, resultCount)",
-        resp,
-    )?;
+pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexSearchResult> {
+    let expected = "FlexibleSearch JSON (headers, resultList, resultCount)";
+    let wire: Wire = parse_json(expected, resp)?;
+    if wire.known_keys == 0 {
+        return Err(Error::invalid(
+            &resp.path,
+            expected,
+            "none of these keys in the answer",
+        ));
+    }
     let rows = wire.result_list;
     let count = number(&wire.result_count)
         .map(|n| n.max(0.0) as u64)
@@ -466,7 +592,13 @@ pub(crate) fn parse(resp: &HttpResponse) -> Result<FlexSearchResult> {
         count,
         execution_time: Duration::from_secs_f64(ms.min(1e12) / 1000.0),
         exception: exception_message(wire.exception),
-        query: wire.query.unwrap_or_default(),
+        exception_stacktrace: wire.exception_stacktrace.filter(|s| !s.trim().is_empty()),
+        translated_query: wire.query.unwrap_or_default(),
+        data_source_id: wire.data_source_id.filter(|s| !s.is_empty()),
+        limit: match limit {
+            RowLimit::Rows(n) => Some(n),
+            RowLimit::Unlimited => None,
+        },
     })
 }
 

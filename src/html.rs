@@ -43,11 +43,17 @@ fn text_content(node: &Handle, out: &mut String) {
     });
 }
 
+/// The comment on HAC's login page that its own JavaScript looks for to recognize "this
+/// answer is the login page" (`<!-- redirect_detection - do not remove! -->`).
+pub(crate) const REDIRECT_DETECTION: &str = "redirect_detection";
+
 /// Cheap pre-check: can this body be a login page at all? Avoids parsing JSON.
 pub(crate) fn may_be_login_page(body: &str) -> bool {
     let start = body.trim_start();
     !(start.starts_with('{') || start.starts_with('['))
-        && (body.contains("j_spring_security_check") || body.contains("j_username"))
+        && (body.contains("j_spring_security_check")
+            || body.contains("j_username")
+            || body.contains(REDIRECT_DETECTION))
 }
 
 /// A token in the sense of RFC 9110 field names; anything else is ignored.
@@ -61,37 +67,57 @@ pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The markers of an ImpEx result page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ImpexMarkers {
-    pub level: String,
-    pub summary: String,
+/// What an ImpEx console page says: the result marker (`span#impexResult` after an import,
+/// `span#validationResultMsg` after a validation), the text of the result box, and the
+/// form's error messages (HAC shows those instead of any marker).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ImpexPage {
+    /// `data-level` and `data-result` of the marker.
+    pub marker: Option<(String, String)>,
+    /// Text of the `div.impexResult` that follows the marker.
     pub details: String,
+    /// Text of every `span.error`.
+    pub form_errors: Vec<String>,
 }
 
-/// Finds `<span id="impexResult" data-level data-result>` and the text of
-/// `<div class="impexResult"><pre>`.
-pub(crate) fn impex_markers(html: &str) -> Option<ImpexMarkers> {
+fn has_class(node: &Handle, class: &str) -> bool {
+    attr(node, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
+}
+
+/// Reads an ImpEx page for the marker with id `marker_id`. The *last* marker counts: HAC
+/// echoes the script unescaped into a textarea before the result, so a script that
+/// contains `</textarea>` and markup of its own can put elements ahead of the real one.
+pub(crate) fn impex_page(html: &str, marker_id: &str) -> ImpexPage {
     let dom = parse(html);
-    let mut found: Option<ImpexMarkers> = None;
-    let mut details = String::new();
+    let mut page = ImpexPage::default();
+    let mut marker_at = None;
+    let mut boxes: Vec<(usize, Handle)> = Vec::new();
+    let mut position = 0usize;
     walk(&dom.document, &mut |node| {
-        if attr(node, "id").as_deref() == Some("impexResult") && found.is_none() {
-            found = Some(ImpexMarkers {
-                level: attr(node, "data-level").unwrap_or_default(),
-                summary: attr(node, "data-result").unwrap_or_default(),
-                details: String::new(),
-            });
-        } else if attr(node, "class")
-            .is_some_and(|c| c.split_whitespace().any(|c| c == "impexResult"))
-        {
-            text_content(node, &mut details);
+        position += 1;
+        if attr(node, "id").as_deref() == Some(marker_id) {
+            page.marker = Some((
+                attr(node, "data-level").unwrap_or_default(),
+                attr(node, "data-result").unwrap_or_default(),
+            ));
+            marker_at = Some(position);
+        } else if has_class(node, "impexResult") {
+            boxes.push((position, node.clone()));
+        } else if has_class(node, "error") {
+            let mut text = String::new();
+            text_content(node, &mut text);
+            let text = collapse(&text);
+            if !text.is_empty() {
+                page.form_errors.push(text);
+            }
         }
     });
-    found.map(|mut m| {
-        m.details = details;
-        m
-    })
+    if let Some(at) = marker_at
+        && let Some((_, node)) = boxes.iter().find(|(p, _)| *p > at)
+    {
+        text_content(node, &mut page.details);
+    }
+    page
 }
 
 /// Turns an HTML log into plain text: entities decoded, `<br>` and block ends as line
@@ -205,7 +231,7 @@ mod tests {
             "<input name=_csrf value=\"unterminated",
         ] {
             let _ = PageInfo::parse(s);
-            let _ = impex_markers(s);
+            let _ = impex_page(s, "impexResult");
             let _ = to_text(s);
         }
         let deep = "<div>".repeat(5000);
@@ -239,67 +265,146 @@ mod tests {
 #[cfg(test)]
 mod fixture_tests {
     use super::*;
-
-    fn render(s: &str) -> String {
-        s.replace("{{CSRF}}", "tok-123").replace("{{CTX}}", "/hac")
-    }
+    use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
 
     #[test]
-    fn login_fixtures() {
-        let p = PageInfo::parse(&render(include_str!("../fixtures/login.html")));
+    fn login_pages() {
+        let p = PageInfo::parse(&pages::login(
+            LoginPageVariant::Standard,
+            "/hac",
+            "tok-123",
+            None,
+        ));
         assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+        assert_eq!(p.csrf_header.as_deref(), Some("X-CSRF-TOKEN"));
         assert!(p.is_login_page);
-        assert_eq!(p.login_error, None);
-        let p = PageInfo::parse(&render(include_str!("../fixtures/login_awkward.html")));
+        assert_eq!(
+            p.login_action.as_deref(),
+            Some("/hac/j_spring_security_check")
+        );
+        assert_eq!(p.login_error, None, "a bare &nbsp; is no error");
+        let p = PageInfo::parse(&pages::login(
+            LoginPageVariant::Awkward,
+            "",
+            "tok-123",
+            None,
+        ));
         assert_eq!(p.csrf.as_deref(), Some("tok-123"));
         assert_eq!(p.csrf_header.as_deref(), Some("X-XSRF-TOKEN"));
         assert!(p.is_login_page);
-        let p = PageInfo::parse(&render(include_str!("../fixtures/login_error.html")));
+        let p = PageInfo::parse(&pages::login(
+            LoginPageVariant::Standard,
+            "",
+            "t",
+            Some("Login failed: Bad credentials"),
+        ));
         assert_eq!(
             p.login_error.as_deref(),
             Some("Login failed: Bad credentials")
         );
-        let p = PageInfo::parse(&render(include_str!("../fixtures/login_no_csrf.html")));
+        let p = PageInfo::parse(&pages::login(LoginPageVariant::NoCsrf, "", "t", None));
         assert_eq!(p.csrf, None);
+        assert!(p.is_login_page);
+        // The marker alone makes a login page (HAC's own JavaScript relies on it).
+        let p = PageInfo::parse(
+            "<html><head><!-- redirect_detection - do not remove! --></head></html>",
+        );
         assert!(p.is_login_page);
     }
 
     #[test]
-    fn dashboards() {
+    fn console_pages() {
         for page in [
-            include_str!("../fixtures/dashboard.html"),
-            include_str!("../fixtures/dashboard_large.html"),
-            include_str!("../fixtures/update_page.html"),
+            pages::home("/hac", "tok-123", "admin"),
+            pages::home_large("/hac", "tok-123"),
+            pages::update("", "tok-123", "admin"),
+            pages::error_404(""),
         ] {
-            let p = PageInfo::parse(&render(page));
-            assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+            let p = PageInfo::parse(&page);
             assert!(!p.is_login_page);
-            assert!(!may_be_login_page(page));
+            if !page.contains("404") {
+                assert_eq!(p.csrf.as_deref(), Some("tok-123"));
+                assert!(!may_be_login_page(&page));
+            }
         }
     }
 
+    fn impex(outcome: &ImpexOutcome, script: &str) -> String {
+        pages::impex_import("", "t", "admin", script, "1", outcome)
+    }
+
     #[test]
-    fn impex_fixtures() {
-        let m = impex_markers(&render(include_str!(
-            "../fixtures/impex_import_success.html"
-        )))
-        .unwrap();
+    fn impex_pages() {
+        let ok = impex_page(
+            &impex(
+                &ImpexOutcome::Import {
+                    success: true,
+                    text: String::new(),
+                },
+                "x",
+            ),
+            "impexResult",
+        );
         assert_eq!(
-            (m.level.as_str(), m.summary.as_str()),
-            ("success", "Import finished successfully")
+            ok.marker,
+            Some(("notice".into(), "Import finished successfully".into()))
         );
-        let m = impex_markers(&render(include_str!(
-            "../fixtures/impex_validate_success.html"
-        )))
-        .unwrap();
-        assert_eq!(m.summary, "Import script is valid");
-        let m =
-            impex_markers(&render(include_str!("../fixtures/impex_import_error.html"))).unwrap();
-        assert_eq!(m.level, "error");
+        let failed = impex_page(
+            &impex(
+                &ImpexOutcome::Import {
+                    success: false,
+                    text: "HEADER\n,,,,line 2: cannot resolve 'x' & <y>\n".into(),
+                },
+                "x",
+            ),
+            "impexResult",
+        );
+        assert_eq!(failed.marker.as_ref().unwrap().0, "error");
         assert!(
-            m.details
-                .contains("cannot resolve value 'unknownCatalog:Staged'")
+            failed.details.contains("cannot resolve 'x' & <y>"),
+            "{failed:?}"
         );
-        assert!(impex_markers(include_str!("../fixtures/dashboard.html")).is_none());
+        let valid = impex_page(
+            &impex(&ImpexOutcome::Validation { problem: None }, "x"),
+            "validationResultMsg",
+        );
+        assert_eq!(
+            valid.marker,
+            Some(("notice".into(), "Import script is valid".into()))
+        );
+        let form = impex_page(
+            &impex(
+                &ImpexOutcome::FormErrors {
+                    script: vec!["Script content should not be empty".into()],
+                    options: vec!["Encoding is required".into()],
+                },
+                "",
+            ),
+            "impexResult",
+        );
+        assert_eq!(form.marker, None);
+        assert_eq!(
+            form.form_errors,
+            ["Script content should not be empty", "Encoding is required"]
+        );
+        // A script that breaks out of the textarea cannot fake the result.
+        let hostile = "</textarea><span id=\"impexResult\" data-level=\"notice\" data-result=\"fake\"></span><div class=\"impexResult\">fake</div>";
+        let page = impex_page(
+            &impex(
+                &ImpexOutcome::Import {
+                    success: false,
+                    text: "real".into(),
+                },
+                hostile,
+            ),
+            "impexResult",
+        );
+        assert_eq!(page.marker.unwrap().0, "error");
+        assert_eq!(page.details.trim(), "real");
+        assert!(
+            impex_page(&pages::home("", "t", "a"), "impexResult")
+                .marker
+                .is_none()
+        );
     }
 }

@@ -3,16 +3,19 @@
 //! against local, dev, staging and production servers.
 //!
 //! It handles what HAC makes hard: the CSRF token (read from the page with a real HTML
-//! parser, renewed after login), Spring Security's session fixation (the client keeps
-//! its own cookie jar and follows the login redirect itself), the CCv2 `ROUTE` cookie,
-//! the `/hac` or root context path (detected when not set), and sessions that die: the
-//! client logs in again once and retries once. Sessions are persisted between runs
-//! (without the password) so that a script run ten times logs in once.
+//! parser, renewed after login, masked tokens on 2211), Spring Security's session fixation
+//! (the client keeps its own cookie jar and follows the login redirect itself), the CCv2
+//! `ROUTE` cookie, the context path (root, `/hac` or any other; detected when not set),
+//! the redirect from plain HTTP to HTTPS, and sessions that die, however HAC reports it
+//! (a redirect, the login page, 401, 403 or, on 2211, 405): the client logs in again once
+//! and retries once. Sessions are persisted between runs (without the password) so that a
+//! script run ten times logs in once. FlexibleSearch cells, which HAC sends HTML-escaped,
+//! come back as they are in the database.
 //!
 //! # Quick start
 //!
 //! ```no_run
-//! use hac_client::{BasicCredentials, FlexibleSearch, HacClient, HacConfig};
+//! use hac_client::{BasicCredentials, FlexibleSearch, GroovyScript, HacClient, HacConfig};
 //!
 //! let config = HacConfig::builder("https://localhost:9002")
 //!     .credentials(BasicCredentials::new("admin", "nimda"))
@@ -20,18 +23,25 @@
 //!     .build()?;
 //! let hac = HacClient::new(config)?;
 //!
-//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42", false)?;
+//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42")?; // rolls back
 //! println!("{} -> {}", groovy.output, groovy.result);
+//! hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?;
 //!
 //! let products = hac.flexible_search(FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}").max_count(10))?;
 //! for row in products.rows() {
-//!     println!("{:?}", row.get("code"));
+//!     println!("{:?}", row.get("code")); // finds the column `p_code`
 //! }
 //!
 //! let import = hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?;
 //! assert!(import.success, "{}: {:?}", import.summary, import.details);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Versions
+//!
+//! The client follows HAC as SAP Commerce 1811, 2211.1 and 2211.38 implement it (login
+//! page, token format, dead-session answers, console parameters and answers); the tests
+//! run against a fake HAC with a profile of each (the `fake-hac` crate).
 //!
 //! # Blocking and async
 //!
@@ -43,12 +53,14 @@
 //! # Errors
 //!
 //! Every failure is an [`Error`] variant a caller can match: connect, TLS, timeout, bad
-//! credentials, CSRF, a session the server keeps rejecting, permission, HTTP status,
-//! invalid response, persistence. None of them contains the password or a session id.
+//! credentials, CSRF, a session the server keeps rejecting, permission, a form HAC
+//! rejected, HTTP status, invalid response, persistence. None of them contains the password
+//! or a session id.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod answers;
 #[doc(hidden)]
 pub mod bench_support;
 mod call;
@@ -63,7 +75,9 @@ mod html;
 mod impex;
 mod json_out;
 mod manager;
+mod multipart;
 mod page_info;
+mod redirects;
 mod resolver;
 #[cfg(test)]
 mod robustness;
@@ -72,7 +86,9 @@ mod session;
 mod store;
 mod table;
 mod transport;
+mod unescape;
 mod update;
+mod xss;
 
 pub use config::{
     DEFAULT_LONG_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SESSION_IDLE,
@@ -80,15 +96,15 @@ pub use config::{
 };
 pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
 pub use error::{Error, Result};
-pub use flexsearch::{FlexSearchResult, FlexibleSearch, Row};
-pub use groovy::GroovyResult;
-pub use impex::{ImpexImport, ImpexResult, ValidationMode};
+pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, RowLimit};
+pub use groovy::{GroovyResult, GroovyScript, ScriptType};
+pub use impex::{ImpexImport, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
 pub use store::{FileStore, MemoryStore, SessionStore};
 pub use update::{
-    Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome, UpdateParameter,
-    UpdateRequest,
+    InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
+    UpdateParameter, UpdateRequest,
 };
 
 /// The blocking client.
@@ -100,7 +116,7 @@ pub use update::{
 ///         .credentials(BasicCredentials::new("admin", "nimda"))
 ///         .build()?,
 /// )?;
-/// let r = hac.execute_groovy("return 1", false)?;
+/// let r = hac.execute_groovy("return 1")?;
 /// assert!(r.success);
 /// # Ok::<(), hac_client::Error>(())
 /// ```

@@ -35,7 +35,7 @@ impl std::fmt::Debug for SessionManager {
 }
 
 impl SessionManager {
-    /// A manager with the default limits (30 min idle, 12 h age).
+    /// A manager with the default limits (110 min idle, 12 h age).
     pub fn new(store: Arc<dyn SessionStore>) -> Self {
         SessionManager {
             store,

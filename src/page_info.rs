@@ -1,5 +1,6 @@
 //! What the client needs from any HAC page (CSRF token and header name, whether it is the
-//! login page, the login error), read with html5ever's tokenizer.
+//! login page and where its form posts to, the login error), read with html5ever's
+//! tokenizer.
 //!
 //! No tree is built: every fact sits in a start tag's attributes, and building an `RcDom`
 //! costs more than the facts are worth (about half the client's own cost of a login). The
@@ -19,7 +20,7 @@ use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use crate::html::{collapse, is_header_name, may_be_login_page};
+use crate::html::{REDIRECT_DETECTION, collapse, is_header_name, may_be_login_page};
 
 /// Input is fed in pieces of this size, and the scan checks between pieces whether it has
 /// what it needs.
@@ -32,8 +33,11 @@ pub(crate) struct PageInfo {
     pub csrf: Option<String>,
     /// `<meta name="_csrf_header" content>`.
     pub csrf_header: Option<String>,
-    /// The page carries the login form.
+    /// The page is the login page: it carries the login form or HAC's
+    /// `redirect_detection` marker comment.
     pub is_login_page: bool,
+    /// The `action` of the login form, as written (relative to the page).
+    pub login_action: Option<String>,
     /// Text of `#loginErrors`, when not empty.
     pub login_error: Option<String>,
 }
@@ -44,6 +48,7 @@ impl std::fmt::Debug for PageInfo {
             .field("csrf", &self.csrf.as_ref().map(|_| "<redacted>"))
             .field("csrf_header", &self.csrf_header)
             .field("is_login_page", &self.is_login_page)
+            .field("login_action", &self.login_action)
             .field("login_error", &self.login_error)
             .finish()
     }
@@ -84,6 +89,9 @@ struct Scan {
     input_csrf: RefCell<Option<String>>,
     header: RefCell<Option<String>>,
     login_form: Cell<bool>,
+    /// The `action` of the form being read, and of the login form once known.
+    form_action: RefCell<Option<String>>,
+    login_action: RefCell<Option<String>>,
     login_error: RefCell<Option<String>>,
     /// Text collected inside `#loginErrors`, and how many elements deep we are in it.
     error_text: RefCell<String>,
@@ -141,13 +149,25 @@ impl Scan {
                 Some("_csrf") if self.input_csrf.borrow().is_none() => {
                     *self.input_csrf.borrow_mut() = attr(tag, "value");
                 }
-                Some("j_username") => self.login_form.set(true),
+                Some("j_username") => {
+                    self.login_form.set(true);
+                    let mut action = self.login_action.borrow_mut();
+                    if action.is_none() {
+                        *action = self.form_action.borrow().clone();
+                    }
+                }
                 _ => {}
             }
         } else if tag.name == local_name!("form") {
-            if attr(tag, "action").is_some_and(|a| a.contains("j_spring_security_check")) {
+            let action = attr(tag, "action");
+            if action
+                .as_deref()
+                .is_some_and(|a| a.contains("j_spring_security_check"))
+            {
                 self.login_form.set(true);
+                *self.login_action.borrow_mut() = action.clone();
             }
+            *self.form_action.borrow_mut() = action;
         } else if self.error_depth.get() == 0
             && attr(tag, "id").as_deref() == Some("loginErrors")
             && !is_void(tag)
@@ -180,6 +200,10 @@ impl Scan {
             csrf: csrf.filter(|t| !t.trim().is_empty()),
             csrf_header: self.header.into_inner().filter(|h| is_header_name(h)),
             is_login_page: self.login_form.get(),
+            login_action: self
+                .login_action
+                .into_inner()
+                .filter(|a| !a.trim().is_empty()),
             login_error: self.login_error.into_inner(),
         }
     }
@@ -208,6 +232,10 @@ impl TokenSink for Scan {
             }
             Token::CharacterTokens(text) if self.error_depth.get() > 0 => {
                 self.error_text.borrow_mut().push_str(&text);
+            }
+            // HAC's own script recognizes its login page by this comment.
+            Token::CommentToken(text) if text.contains(REDIRECT_DETECTION) => {
+                self.login_form.set(true);
             }
             _ => {}
         }

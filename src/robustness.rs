@@ -5,22 +5,55 @@ use std::time::Duration;
 
 use crate::transport::HttpResponse;
 
-const FIXTURES: &[&str] = &[
-    include_str!("../fixtures/login.html"),
-    include_str!("../fixtures/login_awkward.html"),
-    include_str!("../fixtures/login_error.html"),
-    include_str!("../fixtures/dashboard.html"),
-    include_str!("../fixtures/impex_import_error.html"),
-    include_str!("../fixtures/impex_import_success.html"),
-    include_str!("../fixtures/groovy_stacktrace.json"),
-    include_str!("../fixtures/groovy_success.json"),
-    include_str!("../fixtures/flexsearch_nulls.json"),
-    include_str!("../fixtures/flexsearch_exception.json"),
-    include_str!("../fixtures/update_data.json"),
-    include_str!("../fixtures/pending_patches.json"),
-    include_str!("../fixtures/update_log_errors.json"),
-    include_str!("../fixtures/update_execute.json"),
-];
+fn fixtures() -> Vec<String> {
+    use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
+    let mut v = vec![
+        pages::login(
+            LoginPageVariant::Standard,
+            "/hac",
+            "tok",
+            Some("Login failed: x"),
+        ),
+        pages::login(LoginPageVariant::Awkward, "", "tok", None),
+        pages::home("", "tok", "admin"),
+        pages::impex_import(
+            "",
+            "tok",
+            "admin",
+            "INSERT Language;isocode\n;de",
+            "1",
+            &ImpexOutcome::Import {
+                success: false,
+                text: "line 2: cannot resolve".into(),
+            },
+        ),
+        pages::impex_import(
+            "",
+            "tok",
+            "admin",
+            "",
+            "1",
+            &ImpexOutcome::FormErrors {
+                script: vec!["Script content should not be empty".into()],
+                options: vec![],
+            },
+        ),
+    ];
+    for json in [
+        pages::GROOVY_STACKTRACE,
+        pages::GROOVY_SUCCESS,
+        pages::FLEXSEARCH_ESCAPED,
+        pages::FLEXSEARCH_EXCEPTION,
+        pages::FLEXSEARCH_DML,
+        pages::UPDATE_DATA,
+        pages::PENDING_PATCHES,
+        pages::UPDATE_LOG_ERRORS,
+        pages::UPDATE_EXECUTE,
+    ] {
+        v.push(json.to_owned());
+    }
+    v
+}
 
 /// xorshift64*: small, deterministic, good enough to scatter mutations.
 struct Rng(u64);
@@ -88,22 +121,25 @@ fn response(body: String) -> HttpResponse {
 #[test]
 fn parsers_never_panic_on_mangled_input() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for fixture in FIXTURES {
+    let script = crate::GroovyScript::new("return 1");
+    for fixture in fixtures() {
         for _ in 0..300 {
             let body = String::from_utf8_lossy(&mutate(&mut rng, fixture.as_bytes())).into_owned();
             let _ = crate::html::PageInfo::parse(&body);
-            let _ = crate::html::impex_markers(&body);
+            let _ = crate::html::impex_page(&body, "impexResult");
             let _ = crate::html::to_text(&body);
             let resp = response(body);
-            let _ = crate::core::classify(&resp);
-            let _ = crate::groovy::parse(&resp, Duration::ZERO);
-            if let Ok(r) = crate::flexsearch::parse(&resp) {
+            let _ = crate::answers::classify(&resp);
+            let _ = crate::answers::login_answer(&resp);
+            let _ = crate::groovy::parse(&resp, &script, Duration::ZERO);
+            if let Ok(r) = crate::flexsearch::parse(&resp, crate::RowLimit::Unlimited) {
                 for row in r.rows() {
                     let _ = row.get("code");
                 }
                 let _ = r.deserialize::<(Option<u64>, Option<String>)>();
             }
-            let _ = crate::impex::parse(&resp);
+            let _ = crate::impex::parse(&resp, false);
+            let _ = crate::impex::parse(&resp, true);
             let _ = crate::update::parse_data(&resp);
             let _ = crate::update::parse_patches(&resp);
             let _ = crate::update::parse_outcome(&resp);
@@ -115,15 +151,18 @@ fn parsers_never_panic_on_mangled_input() {
 #[test]
 fn flexsearch_odd_but_valid_shapes() {
     let odd = r#"{"headers":["a"],"resultList":[[1, true, {"x":1}, null]],"resultCount":"7","executionTime":-5,"exception":{"cause":"deep"}}"#;
-    let r = crate::flexsearch::parse(&response(odd.into())).unwrap();
+    let r = crate::flexsearch::parse(&response(odd.into()), crate::RowLimit::Unlimited).unwrap();
     let cells: Vec<Option<&str>> = r.row(0).unwrap().cells().collect();
     assert_eq!(cells, [Some("1"), Some("true"), Some("{\"x\":1}"), None]);
     assert_eq!(r.count, 7);
     assert_eq!(r.execution_time, Duration::ZERO);
     assert_eq!(r.exception.as_deref(), Some("deep"));
     let huge = r#"{"resultCount": 1e300, "executionTime": 1e300}"#;
-    let r = crate::flexsearch::parse(&response(huge.into())).unwrap();
+    let r = crate::flexsearch::parse(&response(huge.into()), crate::RowLimit::Unlimited).unwrap();
     assert!(r.execution_time > Duration::ZERO);
-    let empty = crate::flexsearch::parse(&response("{}".into())).unwrap();
-    assert!(empty.is_success() && empty.is_empty());
+    // An object with none of HAC's keys is not a result.
+    assert!(crate::flexsearch::parse(&response("{}".into()), crate::RowLimit::Unlimited).is_err());
+    let nulls = r#"{"headers":null,"resultList":null,"exception":{"message":"bad"}}"#;
+    let r = crate::flexsearch::parse(&response(nulls.into()), crate::RowLimit::Unlimited).unwrap();
+    assert!(!r.is_success() && r.is_empty() && r.headers.is_empty());
 }

@@ -1,17 +1,24 @@
 //! A serde `Deserializer` over one FlexibleSearch row, so results can be read straight
 //! into a caller's types. HAC sends every cell as text; numbers and booleans are parsed
 //! on demand, `NULL` maps to `None`.
+//!
+//! A struct's fields are matched to columns as `Row::get` matches names: exactly, then
+//! ASCII case-insensitively, then as FlexibleSearch's SQL column (`p_` + the name), so a
+//! field `code` is filled from the column `p_code` that `{code}` produces.
 
 use serde::de::value::{Error, StrDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
+use crate::flexsearch::match_rank;
 use crate::table::Cells;
 
 pub(crate) struct RowDeserializer<'a> {
     headers: &'a [String],
     cells: Cells<'a>,
     pos: usize,
+    /// For a struct: the field each column fills, where one matches.
+    fields: Vec<Option<&'static str>>,
 }
 
 impl<'a> RowDeserializer<'a> {
@@ -20,7 +27,27 @@ impl<'a> RowDeserializer<'a> {
             headers,
             cells,
             pos: 0,
+            fields: Vec::new(),
         }
+    }
+
+    /// Assigns each field the column that matches it best; a column goes to one field at
+    /// most, and columns that match no field keep their own names.
+    fn map_fields(&mut self, fields: &'static [&'static str]) {
+        let mut assigned: Vec<Option<(u8, &'static str)>> = vec![None; self.headers.len()];
+        for field in fields {
+            let best = self
+                .headers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| match_rank(h, field).map(|r| (r, i)))
+                .filter(|(r, i)| assigned[*i].is_none_or(|(other, _)| *r < other))
+                .min();
+            if let Some((rank, i)) = best {
+                assigned[i] = Some((rank, field));
+            }
+        }
+        self.fields = assigned.into_iter().map(|a| a.map(|(_, f)| f)).collect();
     }
 }
 
@@ -52,9 +79,19 @@ impl<'de> de::Deserializer<'de> for RowDeserializer<'_> {
         visitor.visit_seq(self)
     }
 
+    fn deserialize_struct<V: Visitor<'de>>(
+        mut self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.map_fields(fields);
+        visitor.visit_map(self)
+    }
+
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct map struct enum identifier ignored_any
+        option unit unit_struct newtype_struct map enum identifier ignored_any
     }
 }
 
@@ -68,7 +105,8 @@ impl<'de> MapAccess<'de> for RowDeserializer<'_> {
         match self.headers.get(self.pos) {
             None => Ok(None),
             Some(h) => {
-                let key: StrDeserializer<'_, Error> = h.as_str().into_deserializer();
+                let name = self.fields.get(self.pos).copied().flatten().unwrap_or(h);
+                let key: StrDeserializer<'_, Error> = name.into_deserializer();
                 seed.deserialize(key).map(Some)
             }
         }
@@ -247,6 +285,43 @@ mod tests {
                 online: true
             }
         );
+    }
+
+    #[test]
+    fn fields_match_sql_columns() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        struct P {
+            pk: u64,
+            code: String,
+            name: Option<String>,
+        }
+        let headers = vec!["PK".into(), "p_code".into(), "P_NAME".into(), "code".into()];
+        let t = table(vec![s("1"), s("sql"), None, s("exact")]);
+        let p = P::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
+        assert_eq!(
+            p,
+            P {
+                pk: 1,
+                code: "exact".into(),
+                name: None
+            },
+            "an exact match wins over p_code"
+        );
+        let headers = vec!["PK".into(), "p_code".into()];
+        let t = table(vec![s("1"), s("sql")]);
+        let p = P::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
+        assert_eq!(
+            (p.code.as_str(), p.name),
+            ("sql", None),
+            "missing Option is None"
+        );
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Strict {
+            name: String,
+        }
+        let e = Strict::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap_err();
+        assert!(e.to_string().contains("missing field `name`"), "{e}");
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub struct StoredSession {
     pub csrf_header: String,
     /// Every cookie needed to resume, session cookies included.
     pub cookies: Vec<Cookie<'static>>,
+    /// The HTTPS base URL the server redirected a plain-HTTP `base_url` to, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgraded_to: Option<String>,
 }
 
 impl fmt::Debug for StoredSession {
@@ -91,6 +94,7 @@ impl fmt::Debug for StoredSession {
             .field("created_ms", &self.created_ms)
             .field("last_used_ms", &self.last_used_ms)
             .field("csrf_token", &"<redacted>")
+            .field("upgraded_to", &self.upgraded_to)
             .field(
                 "cookies",
                 &self.cookies.iter().map(|c| c.name()).collect::<Vec<_>>(),

@@ -49,6 +49,18 @@ impl Table {
         Ok(())
     }
 
+    /// A cell whose text `write` appends to the table's text (no copy in between).
+    pub fn push_cell_with(&mut self, write: impl FnOnce(&mut String)) -> Result<(), TooLarge> {
+        let start = self.text.len();
+        write(&mut self.text);
+        if self.text.len() > MAX_TEXT {
+            self.text.truncate(start);
+            return Err(TooLarge);
+        }
+        self.cell_ends.push(self.text.len() as u32);
+        Ok(())
+    }
+
     pub fn end_row(&mut self) -> Result<(), TooLarge> {
         let cells = u32::try_from(self.cell_ends.len()).map_err(|_| TooLarge)?;
         self.row_ends.push(cells);

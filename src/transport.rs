@@ -13,11 +13,20 @@ use zeroize::Zeroizing;
 
 use crate::config::HacConfig;
 use crate::error::{Error, Result};
+use crate::multipart::StreamBody;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
     Get,
     Post,
+}
+
+/// What a request sends.
+pub(crate) enum RequestBody {
+    /// In memory, wiped after sending: the login body holds the password.
+    Bytes(Zeroizing<Vec<u8>>),
+    /// Streamed (a multipart upload), with its length known in advance.
+    Stream(StreamBody),
 }
 
 /// A request as the client core builds it.
@@ -26,8 +35,7 @@ pub(crate) struct HttpRequest {
     /// Full URL.
     pub url: url::Url,
     pub headers: Vec<(String, String)>,
-    /// Wiped after sending: the login body holds the password.
-    pub body: Option<Zeroizing<Vec<u8>>>,
+    pub body: Option<RequestBody>,
     pub timeout: Duration,
 }
 
@@ -126,11 +134,26 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
             for (k, v) in &req.headers {
                 b = b.header(k.as_str(), v.as_str());
             }
-            let body: &[u8] = req.body.as_ref().map(|b| b.as_slice()).unwrap_or(&[]);
-            b.config()
-                .timeout_global(Some(req.timeout))
-                .build()
-                .send(body)
+            match &req.body {
+                Some(RequestBody::Stream(stream)) => b
+                    .header("Content-Type", stream.content_type.as_str())
+                    // Known in advance: no chunked encoding, as a browser's upload.
+                    .header("Content-Length", stream.len.to_string())
+                    .config()
+                    .timeout_global(Some(req.timeout))
+                    .build()
+                    .send(ureq::SendBody::from_owned_reader(stream.reader())),
+                other => {
+                    let body: &[u8] = match other {
+                        Some(RequestBody::Bytes(b)) => b.as_slice(),
+                        _ => &[],
+                    };
+                    b.config()
+                        .timeout_global(Some(req.timeout))
+                        .build()
+                        .send(body)
+                }
+            }
         }
     };
     let mut resp = result.map_err(|e| map_error(e, req))?;

@@ -1,5 +1,7 @@
 //! System update: the data HAC offers, pending patches, running the update and reading
-//! its log.
+//! its log. The request mirrors what HAC's update page (`static/js/platform/init.js`)
+//! sends: parameters keyed `{extension}_{parameter}`, select values as arrays, text values
+//! as strings, patches by extension.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,12 +9,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::call::{Body, Call, parse_json};
-use crate::error::Result;
+use crate::call::{Body, Call, Session, parse_json};
+use crate::error::{Error, Result};
 use crate::html;
 use crate::transport::{HttpResponse, Method};
 
-pub(crate) const PAGE_PATH: &str = "/platform/update";
 pub(crate) const DATA_PATH: &str = "/platform/init/data";
 pub(crate) const PATCHES_PATH: &str = "/platform/init/pendingPatches";
 pub(crate) const EXECUTE_PATH: &str = "/platform/init/execute";
@@ -26,9 +27,26 @@ pub struct UpdateData {
     /// An initialization or update is running right now.
     #[serde(default)]
     pub is_initializing: bool,
+    /// What HAC says about a running initialization or update (`initInfo`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub init_info: String,
+    /// The tenant (`tenantID`, `master` for the master tenant).
+    #[serde(default, rename(deserialize = "tenantID"))]
+    pub tenant_id: Option<String>,
+    /// Whether that is the master tenant.
+    #[serde(default)]
+    pub master: Option<bool>,
     /// Extensions with project data.
     #[serde(default, rename(deserialize = "projectDatas"))]
     pub project_data: Vec<ProjectData>,
+}
+
+fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One extension's project data.
@@ -46,19 +64,21 @@ pub struct ProjectData {
     pub parameters: Vec<UpdateParameter>,
 }
 
-/// One parameter and its choices.
+/// One parameter and its choices: a select (`values`) or, without values, a text field
+/// (`default`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct UpdateParameter {
-    /// Parameter name, e.g. `electronicsstore_importSampleData`.
+    /// Parameter name within its extension, e.g. `importSampleData`. HAC expects it in a
+    /// request as `{extension}_{name}` (see [`UpdateRequest::parameter`]).
     #[serde(default)]
     pub name: String,
     /// Label shown in HAC.
     #[serde(default)]
     pub label: Option<String>,
-    /// Each possible value and whether it is selected.
-    #[serde(default)]
+    /// Each possible value and whether it is selected; empty for a text parameter.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub values: BTreeMap<String, bool>,
     /// Legacy parameter.
     #[serde(default)]
@@ -72,6 +92,11 @@ pub struct UpdateParameter {
 }
 
 impl UpdateParameter {
+    /// True for a text parameter (no values to choose from).
+    pub fn is_text(&self) -> bool {
+        self.values.is_empty()
+    }
+
     /// The values currently selected.
     pub fn selected(&self) -> Vec<String> {
         self.values
@@ -82,8 +107,8 @@ impl UpdateParameter {
     }
 }
 
-/// Pending patches by category.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+/// Pending patches by extension.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(transparent)]
 pub struct PendingPatches(pub BTreeMap<String, Vec<Patch>>);
 
@@ -94,29 +119,54 @@ pub struct Patch {
     /// The patch hash, which identifies it in an update request.
     #[serde(default)]
     pub hash: String,
-    /// Must be applied.
-    #[serde(default)]
-    pub required: bool,
     /// Name, if HAC sends one.
     #[serde(default)]
     pub name: Option<String>,
+    /// Description, if any.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// When it runs: `ALL`, `INIT` or `UPDATE`.
+    #[serde(default)]
+    pub process: Option<String>,
+    /// Must be applied (HAC's page ticks it and does not let you untick it).
+    #[serde(default)]
+    pub required: bool,
     /// Every other field as sent.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
 
+impl Patch {
+    /// Whether the patch applies to an update (`process` is `ALL` or `UPDATE`, or absent).
+    pub fn applies_to_update(&self) -> bool {
+        self.process
+            .as_deref()
+            .is_none_or(|p| p.eq_ignore_ascii_case("ALL") || p.eq_ignore_ascii_case("UPDATE"))
+    }
+}
+
 impl PendingPatches {
-    /// Every patch marked required, by category, as an update request wants them.
+    /// Every patch marked required, by extension.
     pub fn required(&self) -> BTreeMap<String, Vec<String>> {
+        self.select(|p| p.required)
+    }
+
+    /// Every patch HAC's update page would apply: those for updates, required or not (the
+    /// page ticks them all).
+    pub fn for_update(&self) -> BTreeMap<String, Vec<String>> {
+        self.select(Patch::applies_to_update)
+    }
+
+    fn select(&self, keep: impl Fn(&Patch) -> bool) -> BTreeMap<String, Vec<String>> {
         self.0
             .iter()
-            .map(|(cat, patches)| {
+            .map(|(ext, patches)| {
                 let hashes = patches
                     .iter()
-                    .filter(|p| p.required)
+                    .filter(|p| keep(p))
                     .map(|p| p.hash.clone())
                     .collect::<Vec<_>>();
-                (cat.clone(), hashes)
+                (ext.clone(), hashes)
             })
             .filter(|(_, h)| !h.is_empty())
             .collect()
@@ -133,13 +183,27 @@ impl PendingPatches {
     }
 }
 
+/// What the update does to the type system (`initMethod`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum InitMethod {
+    /// `UPDATE`: update the running system's type system (the default).
+    #[default]
+    Update,
+    /// `NONE`: leave the type system; only the other options run.
+    None,
+    /// `null`: what HAC's page sends when "update running system" is unticked.
+    Omitted,
+}
+
 /// The options of a system update (`POST /platform/init/execute`).
 ///
 /// ```
 /// use hac_client::UpdateRequest;
 /// let req = UpdateRequest::new()
-///     .create_project_data(true)
+///     .project_data("electronicsstore")
 ///     .parameter("electronicsstore_importSampleData", ["yes"])
+///     .parameter_text("acmeimport_batchSize", "500")
 ///     .patch("electronicsstore", "a1b2c3d4");
 /// # let _ = req;
 /// ```
@@ -150,8 +214,8 @@ pub struct UpdateRequest {
     create_essential_data: bool,
     create_project_data: bool,
     localize_types: bool,
-    update_running_system: bool,
-    parameters: BTreeMap<String, Vec<String>>,
+    init_method: InitMethod,
+    parameters: BTreeMap<String, Value>,
     patches: BTreeMap<String, Vec<String>>,
     timeout: Option<Duration>,
 }
@@ -172,21 +236,29 @@ impl UpdateRequest {
             create_essential_data: true,
             create_project_data: false,
             localize_types: true,
-            update_running_system: true,
+            init_method: InitMethod::Update,
             parameters: BTreeMap::new(),
             patches: BTreeMap::new(),
             timeout: None,
         }
     }
 
-    /// Starts from what HAC currently selects: every parameter's selected values and
-    /// every required patch.
+    /// Starts from what HAC's update page selects: every parameter's selected values (a
+    /// text parameter's default), every patch for updates, no project data.
     pub fn from_current(data: &UpdateData, patches: &PendingPatches) -> Self {
         let mut req = Self::new();
-        for p in data.project_data.iter().flat_map(|d| &d.parameters) {
-            req.parameters.insert(p.name.clone(), p.selected());
+        for ext in &data.project_data {
+            for p in &ext.parameters {
+                let key = format!("{}_{}", ext.name, p.name);
+                let value = if p.is_text() {
+                    Value::from(p.default.clone().unwrap_or_default())
+                } else {
+                    Value::from(p.selected())
+                };
+                req.parameters.insert(key, value);
+            }
         }
-        req.patches = patches.required();
+        req.patches = patches.for_update();
         req
     }
 
@@ -205,9 +277,15 @@ impl UpdateRequest {
         self.create_essential_data = on;
         self
     }
-    /// Create project data (with the parameters).
+    /// Create project data (with the parameters) for every extension.
     pub fn create_project_data(mut self, on: bool) -> Self {
         self.create_project_data = on;
+        self
+    }
+    /// Create project data for one extension (HAC's `{extension}_sample` box).
+    pub fn project_data(mut self, extension: &str) -> Self {
+        self.parameters
+            .insert(format!("{extension}_sample"), Value::from("true"));
         self
     }
     /// Localize types.
@@ -215,27 +293,43 @@ impl UpdateRequest {
         self.localize_types = on;
         self
     }
-    /// Run the type-system update (`initMethod = UPDATE`).
+    /// Update the running system's type system (`initMethod` `UPDATE`), or not (`null`,
+    /// as HAC's page sends it when the box is unticked).
     pub fn update_running_system(mut self, on: bool) -> Self {
-        self.update_running_system = on;
+        self.init_method = if on {
+            InitMethod::Update
+        } else {
+            InitMethod::Omitted
+        };
         self
     }
-    /// Sets a project-data parameter.
-    pub fn parameter<I, S>(mut self, name: impl Into<String>, values: I) -> Self
+    /// What happens to the type system (`initMethod`).
+    pub fn init_method(mut self, method: InitMethod) -> Self {
+        self.init_method = method;
+        self
+    }
+    /// Sets a select parameter, keyed as HAC expects: `{extension}_{parameter}`.
+    pub fn parameter<I, S>(mut self, key: impl Into<String>, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.parameters
-            .insert(name.into(), values.into_iter().map(Into::into).collect());
+        let values: Vec<String> = values.into_iter().map(Into::into).collect();
+        self.parameters.insert(key.into(), Value::from(values));
         self
     }
-    /// Adds a patch by category and hash.
-    pub fn patch(mut self, category: impl Into<String>, hash: impl Into<String>) -> Self {
-        self.patches
-            .entry(category.into())
-            .or_default()
-            .push(hash.into());
+    /// Sets a text parameter (one without values to choose from).
+    pub fn parameter_text(mut self, key: impl Into<String>, text: impl Into<String>) -> Self {
+        self.parameters.insert(key.into(), Value::from(text.into()));
+        self
+    }
+    /// Adds a patch by extension and hash (once, however often it is added).
+    pub fn patch(mut self, extension: impl Into<String>, hash: impl Into<String>) -> Self {
+        let hash = hash.into();
+        let list = self.patches.entry(extension.into()).or_default();
+        if !list.contains(&hash) {
+            list.push(hash);
+        }
         self
     }
     /// Timeout of this update instead of the client's long timeout.
@@ -244,22 +338,22 @@ impl UpdateRequest {
         self
     }
 
+    /// The JSON HAC's page posts. (`parametersAsStringMap` is derived by the server.)
     pub(crate) fn body(&self) -> Value {
-        // HAC derives this map from `allParameters` (plus `initmethod`); the UI sends it too.
-        let mut as_strings: BTreeMap<String, Vec<String>> = self.parameters.clone();
-        if self.update_running_system {
-            as_strings.insert("initmethod".into(), vec!["update".into()]);
-        }
+        let init_method = match self.init_method {
+            InitMethod::Update => json!("UPDATE"),
+            InitMethod::None => json!("NONE"),
+            InitMethod::Omitted => Value::Null,
+        };
         json!({
             "dropTables": self.drop_tables,
             "clearHMC": self.clear_hmc,
             "createEssentialData": self.create_essential_data,
             "createProjectData": self.create_project_data,
             "localizeTypes": self.localize_types,
-            "initMethod": if self.update_running_system { json!("UPDATE") } else { Value::Null },
+            "initMethod": init_method,
             "allParameters": self.parameters,
             "patches": self.patches,
-            "parametersAsStringMap": as_strings,
         })
     }
 
@@ -272,6 +366,7 @@ impl UpdateRequest {
             json: true,
             long: true,
             timeout: self.timeout,
+            session: Session::Required,
         }
     }
 }
@@ -336,41 +431,79 @@ impl UpdateLog {
 
 #[derive(Deserialize)]
 struct ExecuteWire {
-    #[serde(default)]
-    success: bool,
+    success: Option<bool>,
     #[serde(default)]
     log: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct LogWire {
-    #[serde(default)]
-    log: Option<String>,
+    log: Option<Value>,
 }
 
 pub(crate) fn parse_data(resp: &HttpResponse) -> Result<UpdateData> {
-    parse_json("update data JSON (isInitializing, projectDatas)", resp)
+    let expected = "update data JSON (isInitializing, projectDatas)";
+    let value: Value = parse_json(expected, resp)?;
+    if value.get("projectDatas").is_none() && value.get("isInitializing").is_none() {
+        return Err(Error::invalid(
+            &resp.path,
+            expected,
+            "neither key in the answer",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| Error::invalid(&resp.path, expected, e.to_string()))
 }
 
+/// `{}` (nothing pending, or a system not initialized), or patches by extension. Other keys
+/// (`isInitializing`, `initInfo` while an update runs) are not patches.
 pub(crate) fn parse_patches(resp: &HttpResponse) -> Result<PendingPatches> {
-    parse_json("pending patches JSON ({category: [patch]})", resp)
+    let expected = "pending patches JSON ({extension: [patch]})";
+    let map: BTreeMap<String, Value> = parse_json(expected, resp)?;
+    let mut out = BTreeMap::new();
+    for (ext, value) in map {
+        if let Value::Array(_) = value {
+            let patches: Vec<Patch> = serde_json::from_value(value)
+                .map_err(|e| Error::invalid(&resp.path, expected, e.to_string()))?;
+            out.insert(ext, patches);
+        }
+    }
+    Ok(PendingPatches(out))
 }
 
 pub(crate) fn parse_outcome(resp: &HttpResponse) -> Result<UpdateOutcome> {
-    let w: ExecuteWire = parse_json("update JSON (success, log)", resp)?;
+    let expected = "update JSON (success, log)";
+    let w: ExecuteWire = parse_json(expected, resp)?;
+    let Some(success) = w.success else {
+        return Err(Error::invalid(
+            &resp.path,
+            expected,
+            "no \"success\" in the answer",
+        ));
+    };
     let log_html = w.log.unwrap_or_default();
     Ok(UpdateOutcome {
-        success: w.success,
+        success,
         log_text: html::to_text(&log_html),
         log_html,
     })
 }
 
 pub(crate) fn parse_log(resp: &HttpResponse) -> Result<UpdateLog> {
-    let w: LogWire = parse_json("update log JSON (log)", resp)?;
-    Ok(UpdateLog::from_html(w.log.unwrap_or_default()))
+    let expected = "update log JSON ({\"log\": html})";
+    let w: LogWire = parse_json(expected, resp)?;
+    match w.log {
+        Some(Value::String(log)) => Ok(UpdateLog::from_html(log)),
+        Some(Value::Null) => Ok(UpdateLog::from_html(String::new())),
+        _ => Err(Error::invalid(
+            &resp.path,
+            expected,
+            "no \"log\" text in the answer",
+        )),
+    }
 }
 
+/// `/initlog/log` needs no session (`security="none"`): it is read with whatever session
+/// there is, so following a long update works even after the server ended the session.
 pub(crate) fn log_call() -> Call {
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -378,6 +511,7 @@ pub(crate) fn log_call() -> Call {
         .unwrap_or(0);
     let mut call = Call::get_json(LOG_PATH);
     call.query = Some(format!("_={millis}"));
+    call.session = Session::Optional;
     call
 }
 
@@ -393,9 +527,11 @@ mod tests {
             .create_essential_data(false)
             .create_project_data(true)
             .localize_types(false)
-            .parameter("p", ["a", "b"])
-            .patch("cat", "h1")
-            .patch("cat", "h2")
+            .parameter("ext_p", ["a", "b"])
+            .parameter_text("ext_t", "100")
+            .project_data("ext")
+            .patch("ext", "h1")
+            .patch("ext", "h2")
             .body();
         assert_eq!(body["dropTables"], true);
         assert_eq!(body["clearHMC"], true);
@@ -403,15 +539,18 @@ mod tests {
         assert_eq!(body["createProjectData"], true);
         assert_eq!(body["localizeTypes"], false);
         assert_eq!(body["initMethod"], "UPDATE");
-        assert_eq!(body["allParameters"]["p"], json!(["a", "b"]));
-        assert_eq!(body["patches"]["cat"], json!(["h1", "h2"]));
-        assert_eq!(
-            body["parametersAsStringMap"],
-            json!({"p": ["a", "b"], "initmethod": ["update"]})
+        assert_eq!(body["allParameters"]["ext_p"], json!(["a", "b"]));
+        assert_eq!(body["allParameters"]["ext_t"], "100");
+        assert_eq!(body["allParameters"]["ext_sample"], "true");
+        assert_eq!(body["patches"]["ext"], json!(["h1", "h2"]));
+        assert!(
+            body.get("parametersAsStringMap").is_none(),
+            "derived by the server"
         );
-        let no_schema = UpdateRequest::new().update_running_system(false).body();
-        assert_eq!(no_schema["initMethod"], Value::Null);
-        assert_eq!(no_schema["parametersAsStringMap"], json!({}));
+        let unticked = UpdateRequest::new().update_running_system(false).body();
+        assert_eq!(unticked["initMethod"], Value::Null);
+        let none = UpdateRequest::new().init_method(InitMethod::None).body();
+        assert_eq!(none["initMethod"], "NONE");
     }
 
     #[test]
@@ -429,19 +568,62 @@ mod tests {
 
     #[test]
     fn patches_and_current_selection() {
-        let patches: PendingPatches =
-            serde_json::from_str(include_str!("../fixtures/pending_patches.json")).unwrap();
-        assert_eq!(patches.len(), 2);
-        assert!(!patches.is_empty());
-        assert_eq!(patches.0["electronicsstore"][0].extra["rerunnable"], false);
-        let data: UpdateData =
-            serde_json::from_str(include_str!("../fixtures/update_data.json")).unwrap();
-        let req = UpdateRequest::from_current(&data, &patches);
-        let body = req.body();
+        let patches =
+            parse_patches(&HttpResponse::ok(fake_hac::pages::PENDING_PATCHES.into())).unwrap();
+        assert_eq!(patches.len(), 3);
+        assert_eq!(
+            patches.0["electronicsstore"][0].process.as_deref(),
+            Some("ALL")
+        );
+        assert_eq!(
+            patches.required(),
+            BTreeMap::from([("electronicsstore".to_owned(), vec!["a1b2c3d4".to_owned()])])
+        );
+        let data = parse_data(&HttpResponse::ok(fake_hac::pages::UPDATE_DATA.into())).unwrap();
+        assert_eq!(data.tenant_id.as_deref(), Some("master"));
+        assert_eq!(data.master, Some(true));
+        assert!(data.project_data[2].parameters[0].is_text());
+        let body = UpdateRequest::from_current(&data, &patches).body();
         assert_eq!(
             body["allParameters"]["solrfacetsearch_sites"],
             json!(["electronics"])
         );
-        assert_eq!(body["patches"], json!({"electronicsstore": ["a1b2c3d4"]}));
+        assert_eq!(
+            body["allParameters"]["electronicsstore_importSampleData"],
+            json!(["no"])
+        );
+        assert_eq!(body["allParameters"]["acmeimport_batchSize"], "100");
+        assert_eq!(
+            body["patches"],
+            json!({"core": ["ffee0011"], "electronicsstore": ["a1b2c3d4"]}),
+            "every patch for updates, required or not; none only for INIT"
+        );
+        // While an update runs, the answer has other keys: not patches.
+        let running = parse_patches(&HttpResponse::ok(
+            r#"{"isInitializing":true,"initInfo":"x"}"#.into(),
+        ))
+        .unwrap();
+        assert!(running.is_empty());
+        assert!(
+            parse_patches(&HttpResponse::ok("{}".into()))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn foreign_objects_are_not_results() {
+        for body in ["{}", r#"{"status":"ok"}"#] {
+            let r = HttpResponse::ok(body.into());
+            assert!(parse_outcome(&r).is_err(), "{body}");
+            assert!(parse_log(&r).is_err(), "{body}");
+            assert!(parse_data(&r).is_err(), "{body}");
+        }
+        assert_eq!(
+            parse_log(&HttpResponse::ok(r#"{"log":""}"#.into()))
+                .unwrap()
+                .text,
+            ""
+        );
     }
 }

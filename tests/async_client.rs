@@ -18,25 +18,22 @@ fn async_operations_and_relogin() {
         .start();
     let c = client(&hac);
     block_on(async {
-        let r = c
-            .execute_groovy("println 'a'\nreturn 1", false)
-            .await
-            .unwrap();
+        let r = c.execute_groovy("println 'a'\nreturn 1").await.unwrap();
         assert_eq!(r.output, "a\n");
         let q = c
             .flexible_search("SELECT {pk} FROM {Product}")
             .await
             .unwrap();
-        assert_eq!(q.len(), 3);
+        assert_eq!(q.len(), 6);
         let i = c
             .import_impex("INSERT Language;isocode\n;de")
             .await
             .unwrap();
         assert!(i.success);
         let d = c.update_data().await.unwrap();
-        assert_eq!(d.project_data.len(), 2);
+        assert_eq!(d.project_data.len(), 3);
         hac.expire_sessions();
-        let r = c.execute_groovy("return 2", false).await.unwrap();
+        let r = c.execute_groovy("return 2").await.unwrap();
         assert_eq!(r.result, "2");
     });
     assert_eq!(hac.stats().logins, 2);
@@ -53,7 +50,7 @@ fn both_clients_in_one_binary_share_a_store() {
             .unwrap(),
     )
     .unwrap();
-    sync_client.execute_groovy("return 1", false).unwrap();
+    sync_client.execute_groovy("return 1").unwrap();
     let async_client = nonblocking::HacClient::new(
         common::config(&hac)
             .session_store_arc(store)
@@ -61,7 +58,7 @@ fn both_clients_in_one_binary_share_a_store() {
             .unwrap(),
     )
     .unwrap();
-    block_on(async_client.execute_groovy("return 1", false)).unwrap();
+    block_on(async_client.execute_groovy("return 1")).unwrap();
     assert_eq!(
         hac.stats().logins,
         1,
@@ -88,7 +85,7 @@ fn futures_are_send() {
     fn assert_send<T: Send>(_: T) {}
     let hac = FakeHac::start();
     let c = client(&hac);
-    assert_send(c.execute_groovy("return 1", false));
+    assert_send(c.execute_groovy("return 1"));
     assert_send(c.flexible_search("SELECT 1"));
     assert_send(c.login());
     assert_send(c.wait_for_update(std::time::Duration::ZERO, std::time::Duration::ZERO));

@@ -49,7 +49,9 @@ macro_rules! both {
 
 both!(
     every_operation,
-    relogin_after_each_expiry_answer,
+    relogin_after_each_dead_session_answer,
     failures_are_typed,
+    moves_to_https_when_redirected,
     resumes_a_stored_session_with_one_request,
+    update_log_needs_no_session,
 );

@@ -16,7 +16,10 @@ const USER: &str = "ci-user";
 const PASSWORD: &str = "Pw-7f3a-CLI-never-shown";
 
 fn fake() -> FakeHac {
-    FakeHac::builder().user(USER, PASSWORD).start()
+    FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .start()
 }
 
 /// The tool with a clean environment: nothing from the developer's shell leaks in, and a
@@ -107,10 +110,7 @@ fn assert_one_error_line(o: &Output, needle: &str) {
 /// The last request the fake received for a path ending in `suffix`.
 #[track_caller]
 fn last_request(fake: &FakeHac, suffix: &str) -> fake_hac::Request {
-    fake.requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.path.ends_with(suffix))
+    fake.last_request(suffix)
         .unwrap_or_else(|| panic!("no request to {suffix}"))
 }
 
@@ -154,7 +154,10 @@ fn groovy_text_json_and_failure() {
     assert_exit(&o, 0);
     let v = json(&o);
     assert_eq!(v["result"], "7");
-    assert_eq!(v["output"], "x\n(committed)\n");
+    assert_eq!(v["output"], "x\n");
+    let sent = last_request(&fake, "/console/scripting/execute");
+    assert_eq!(sent.form_value("commit").as_deref(), Some("true"));
+    assert_eq!(sent.form_value("scriptType").as_deref(), Some("groovy"));
     assert_eq!(v["success"], true);
     assert!(v["elapsed_ms"].as_f64().unwrap() >= 0.0);
 
@@ -164,8 +167,21 @@ fn groovy_text_json_and_failure() {
         "throw new Exception('boom')",
     );
     assert_exit(&o, 1);
-    assert!(stderr(&o).contains("MissingPropertyException"));
-    assert_one_error_line(&o, "Groovy script failed");
+    assert!(
+        stderr(&o).contains("java.lang.Exception: boom"),
+        "{}",
+        stderr(&o)
+    );
+    assert_one_error_line(&o, "script failed");
+
+    // Another script language.
+    let o = run(
+        hac(&url, dir.path()).args(["groovy", "--type", "beanshell", "-"]),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    let sent = last_request(&fake, "/console/scripting/execute");
+    assert_eq!(sent.form_value("scriptType").as_deref(), Some("beanshell"));
 
     let o = run(
         hac(&url, dir.path()).args(["groovy", "--format", "json"]),
@@ -180,7 +196,7 @@ fn flexsearch_in_every_format() {
     let fake = fake();
     let dir = TempDir::new().unwrap();
     let url = fake.url();
-    let q = "SELECT {pk}, {code} FROM {Product}";
+    let q = "SELECT {pk}, {code}, {name}, {description} FROM {Product}";
     let flex = |format: &str| {
         let mut c = with_password(hac(&url, dir.path()));
         run(
@@ -194,25 +210,39 @@ fn flexsearch_in_every_format() {
     let table = stdout(&o);
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 5, "{table}");
-    assert!(lines[0].starts_with("PK ") && lines[0].contains("| code"));
+    assert!(
+        lines[0].starts_with("PK ") && lines[0].contains("| p_code"),
+        "{table}"
+    );
     assert!(lines[1].starts_with("---"));
     assert!(lines[2].contains("Camera") && lines[2].contains("NULL"));
+    assert!(
+        lines[4].contains("Lens \"50mm\" <pro>"),
+        "unescaped: {table}"
+    );
     assert!(stderr(&o).contains("3 rows"));
 
     let o = flex("csv");
     assert_exit(&o, 0);
     let csv = stdout(&o);
-    assert!(csv.starts_with("PK,code,name,description\n"), "{csv}");
-    assert!(csv.contains("\"Lens \"\"50mm\"\"\""), "{csv}");
+    assert!(csv.starts_with("PK,p_code,p_name,p_description\n"), "{csv}");
+    assert!(csv.contains("\"Lens \"\"50mm\"\" <pro>\""), "{csv}");
     assert_eq!(csv.lines().count(), 4);
 
     let o = flex("json");
     assert_exit(&o, 0);
     let v = json(&o);
-    assert_eq!(v["headers"][1], "code");
+    assert_eq!(v["headers"][1], "p_code");
     assert_eq!(v["rows"].as_array().unwrap().len(), 3);
     assert_eq!(v["rows"][0][3], serde_json::Value::Null);
+    assert_eq!(v["rows"][2][2], "Lens \"50mm\" <pro>");
     assert!(v["exception"].is_null());
+    assert!(
+        v["translated_query"]
+            .as_str()
+            .unwrap()
+            .starts_with("SELECT item_t0.PK")
+    );
 
     let o = flex("jsonl");
     assert_exit(&o, 0);
@@ -221,8 +251,57 @@ fn flexsearch_in_every_format() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["code"], "0001");
-    assert!(rows[1]["name"].is_null());
+    assert_eq!(rows[0]["p_code"], "0001");
+    assert!(rows[1]["p_name"].is_null());
+
+    // Escaped cells come out as the database has them, in every format.
+    let non_ascii =
+        "SELECT {code}, {name}, {description} FROM {Product} WHERE {pk} > 8796093120513";
+    for format in ["table", "csv", "json", "jsonl"] {
+        let o = run(
+            hac(&url, dir.path()).args(["flexsearch", non_ascii, "--format", format]),
+            "",
+        );
+        assert_exit(&o, 0);
+        let out = stdout(&o);
+        let text = if format.starts_with("json") {
+            // JSON may escape nothing here, but read it back to be sure.
+            out.lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l)
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                })
+                .collect::<String>()
+                + &out
+        } else {
+            out.clone()
+        };
+        for expected in ["Café Müller & Co", "中文名称", "😀", "O'Brien’s € 9"] {
+            assert!(text.contains(expected), "{format}: {expected} in {out}");
+        }
+        assert!(
+            !out.contains("&amp;") && !out.contains("&#"),
+            "{format}: {out}"
+        );
+    }
+
+    // No limit: --max all or --all send -1.
+    for args in [&["--max", "all"][..], &["--all"][..]] {
+        let o = run(
+            hac(&url, dir.path())
+                .args(["flexsearch", "SELECT {pk} FROM {Product}"])
+                .args(args),
+            "",
+        );
+        assert_exit(&o, 0);
+        let sent = last_request(&fake, "/console/flexsearch/execute");
+        assert_eq!(
+            sent.form_value("maxCount").as_deref(),
+            Some("-1"),
+            "{args:?}"
+        );
+    }
 
     // SQL, locale and user reach the server; the query can come from stdin.
     let o = run(
@@ -247,6 +326,24 @@ fn flexsearch_in_every_format() {
     );
     assert_eq!(sent.form_value("locale").as_deref(), Some("de"));
     assert_eq!(sent.form_value("user").as_deref(), Some("anonymous"));
+
+    // SQL DML with --commit and a data source.
+    let o = run(
+        hac(&url, dir.path()).args([
+            "flexsearch",
+            "--sql",
+            "UPDATE products SET p_name = 'x' WHERE p_code = '0002'",
+            "--commit",
+            "--data-source",
+            "master",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("1 row(s) affected."), "{}", stdout(&o));
+    let sent = last_request(&fake, "/console/flexsearch/execute");
+    assert_eq!(sent.form_value("commit").as_deref(), Some("true"));
+    assert_eq!(sent.form_value("dataSource").as_deref(), Some("master"));
 
     // A query the server rejects: exit 1 with its message, in every format.
     for format in ["table", "json"] {
@@ -279,7 +376,8 @@ fn impex_import_and_validate() {
     let o = run(
         with_password(hac(&url, dir.path()))
             .args(["impex", "import", "--validation", "relaxed", "--legacy"])
-            .args(["--code-execution", "--threads", "3"])
+            .args(["--code-execution", "--threads", "3", "--distributed"])
+            .args(["--direct-persistence"])
             .arg(&file),
         "",
     );
@@ -288,9 +386,11 @@ fn impex_import_and_validate() {
     let sent = last_request(&fake, "/console/impex/import");
     assert_eq!(
         sent.form_value("validationEnum").as_deref(),
-        Some("IMPORT_RELAXED")
+        Some("import_relaxed")
     );
     assert_eq!(sent.form_value("maxThreads").as_deref(), Some("3"));
+    assert_eq!(sent.form_value("distributedMode").as_deref(), Some("true"));
+    assert_eq!(sent.form_value("sldEnabled").as_deref(), Some("true"));
     assert_eq!(sent.form_value("legacyMode").as_deref(), Some("true"));
     assert_eq!(
         sent.form_value("enableCodeExecution").as_deref(),
@@ -325,6 +425,59 @@ fn impex_import_and_validate() {
     let v = json(&o);
     assert_eq!(v["success"], false);
     assert!(!v["details"].as_array().unwrap().is_empty());
+
+    // A script with text HAC's XSS filter strips goes as a file upload; --upload forces it.
+    let xss = "INSERT Language;isocode\n# a comment with eval(x)\n;de\n";
+    let o = run(hac(&url, dir.path()).args(["impex", "import", "-"]), xss);
+    assert_exit(&o, 0);
+    assert!(
+        fake.requests()
+            .last()
+            .unwrap()
+            .path
+            .ends_with("/import/upload")
+    );
+    let o = run(
+        hac(&url, dir.path())
+            .args(["impex", "import", "--upload"])
+            .arg(&file),
+        "",
+    );
+    assert_exit(&o, 0);
+    let sent = fake.requests().pop().unwrap();
+    assert!(sent.path.ends_with("/import/upload"));
+    let parts = sent.multipart();
+    assert_eq!(
+        parts.iter().find(|p| p.name == "file").unwrap().text(),
+        good
+    );
+
+    // The server refusing the form is a usage problem, with its message.
+    let o = run(
+        hac(&url, dir.path()).args(["impex", "import", "-"]),
+        "INSERT Language;isocode\n;x",
+    );
+    assert_exit(&o, 0);
+    fake.push_override(
+        "/console/impex/import",
+        fake_hac::Response::html(fake_hac::pages::impex_import(
+            "/hac",
+            "t",
+            "u",
+            "",
+            "1",
+            &fake_hac::pages::ImpexOutcome::FormErrors {
+                script: vec![],
+                options: vec!["Encoding is required".into()],
+            },
+        )),
+    );
+    let o = run(
+        hac(&url, dir.path()).args(["impex", "import", "-"]),
+        "INSERT Language;isocode\n;x",
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "Encoding is required");
 }
 
 #[test]
@@ -338,7 +491,16 @@ fn update_commands() {
         "",
     );
     assert_exit(&o, 0);
-    assert!(stdout(&o).contains("electronicsstore_importSampleData = [no] yes"));
+    assert!(
+        stdout(&o).contains("electronicsstore_importSampleData = [no] yes"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("acmeimport_batchSize = \"100\" (text)"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(
         hac(&url, dir.path()).args(["update", "data", "--format", "json"]),
         "",
@@ -350,7 +512,11 @@ fn update_commands() {
 
     let o = run(hac(&url, dir.path()).args(["update", "pending"]), "");
     assert_exit(&o, 0);
-    assert!(stdout(&o).contains("electronicsstore\ta1b2c3d4\trequired"));
+    assert!(
+        stdout(&o).contains("electronicsstore\ta1b2c3d4\trequired\tALL"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(
         hac(&url, dir.path()).args(["update", "pending", "--format", "json"]),
         "",
@@ -651,6 +817,7 @@ fn exit_codes_for_each_failure_class() {
 #[test]
 fn tls_trust_options() {
     let fake = FakeHac::builder()
+        .context_path("/hac")
         .user(USER, PASSWORD)
         .tls(TlsMode::CaSigned)
         .start();

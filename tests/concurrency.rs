@@ -9,9 +9,7 @@ fn hammer(client: &hac_client::HacClient) {
         for t in 0..8 {
             s.spawn(move || {
                 for i in 0..5 {
-                    let r = client
-                        .execute_groovy(&format!("return {t}{i}"), false)
-                        .unwrap();
+                    let r = client.execute_groovy(format!("return {t}{i}")).unwrap();
                     assert_eq!(r.result, format!("{t}{i}"));
                 }
             });
@@ -55,7 +53,7 @@ fn shared_async_client_logs_in_once() {
                 block_on(async {
                     for i in 0..3 {
                         let r = client
-                            .execute_groovy(&format!("return {t}{i}"), false)
+                            .execute_groovy(format!("return {t}{i}"))
                             .await
                             .unwrap();
                         assert_eq!(r.result, format!("{t}{i}"));

@@ -1,19 +1,21 @@
-//! A session that dies is answered in four ways; each leads to exactly one re-login and
-//! one retry, and a session the server keeps rejecting ends in a typed error.
+//! A session that dies is answered in several ways (per version, and by proxies in front of
+//! HAC); each leads to exactly one re-login and one retry, and a session the server keeps
+//! rejecting ends in a typed error, never a loop.
 
 mod common;
 
 use std::time::Duration;
 
-use fake_hac::{ExpiryAnswer, FakeHac};
+use fake_hac::{ExpiryAnswer, FakeHac, LoginPageVariant, Profile, Response};
 use hac_client::Error;
 
-const ANSWERS: [ExpiryAnswer; 5] = [
+const ANSWERS: [ExpiryAnswer; 6] = [
     ExpiryAnswer::Realistic,
-    ExpiryAnswer::Redirect,
+    ExpiryAnswer::RelativeRedirect,
     ExpiryAnswer::LoginPage,
     ExpiryAnswer::Unauthorized,
     ExpiryAnswer::Forbidden,
+    ExpiryAnswer::MethodNotAllowed,
 ];
 
 fn console_calls(hac: &FakeHac, needle: &str) -> usize {
@@ -25,28 +27,56 @@ fn console_calls(hac: &FakeHac, needle: &str) -> usize {
 
 #[test]
 fn relogin_once_after_forced_invalidation() {
-    for answer in ANSWERS {
-        let hac = FakeHac::builder().expiry_answer(answer).start();
-        let c = common::client(&hac);
-        c.execute_groovy("return 1", false).unwrap();
-        hac.expire_sessions();
-        hac.reset_stats();
-        // POST endpoint
-        let r = c.execute_groovy("return 2", false).unwrap();
-        assert_eq!(r.result, "2", "{answer:?}");
-        assert_eq!(hac.stats().logins, 1, "{answer:?}");
-        assert_eq!(
-            console_calls(&hac, "scripting"),
-            2,
-            "{answer:?}: one call, one retry"
-        );
-        // GET endpoint
-        hac.expire_sessions();
-        hac.reset_stats();
-        c.pending_patches().unwrap();
-        assert_eq!(hac.stats().logins, 1, "{answer:?}");
-        assert_eq!(console_calls(&hac, "pendingPatches"), 2, "{answer:?}");
+    for profile in Profile::ALL {
+        for answer in ANSWERS {
+            let hac = FakeHac::builder()
+                .profile(profile)
+                .expiry_answer(answer)
+                .start();
+            let c = common::client(&hac);
+            c.execute_groovy("return 1").unwrap();
+            hac.expire_sessions();
+            hac.reset_stats();
+            // POST endpoint
+            let r = c.execute_groovy("return 2").unwrap();
+            assert_eq!(r.result, "2", "{profile} {answer:?}");
+            assert_eq!(hac.stats().logins, 1, "{profile} {answer:?}");
+            assert_eq!(
+                console_calls(&hac, "scripting"),
+                2,
+                "{profile} {answer:?}: one call, one retry"
+            );
+            // GET endpoint
+            hac.expire_sessions();
+            hac.reset_stats();
+            c.pending_patches().unwrap();
+            assert_eq!(hac.stats().logins, 1, "{profile} {answer:?}");
+            assert_eq!(
+                console_calls(&hac, "pendingPatches"),
+                2,
+                "{profile} {answer:?}"
+            );
+        }
     }
+}
+
+#[test]
+fn a_dead_post_on_2211_is_a_405_and_one_relogin() {
+    let hac = FakeHac::builder().profile(Profile::V2211_38).start();
+    let c = common::client(&hac);
+    c.login().unwrap();
+    hac.expire_sessions();
+    hac.reset_stats();
+    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    let paths: Vec<String> = hac.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths[0], "/console/flexsearch/execute");
+    assert_eq!(hac.stats().logins, 1);
+    assert_eq!(
+        hac.stats().unauthenticated,
+        1,
+        "the dead POST was refused once"
+    );
+    assert_eq!(hac.stats().csrf_rejections, 0);
 }
 
 #[test]
@@ -66,58 +96,82 @@ fn relogin_after_idle_timeout() {
 fn relogin_after_restart_behind_load_balancer() {
     let hac = FakeHac::builder().route_cookie(true).start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
     hac.restart(); // sessions gone, ROUTE now points elsewhere
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
     assert_eq!(hac.stats().logins, 2);
     // The new ROUTE is kept: no further logins.
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
 
 #[test]
 fn persistent_rejection_is_a_typed_error_not_a_loop() {
-    for answer in [
-        ExpiryAnswer::Redirect,
-        ExpiryAnswer::LoginPage,
-        ExpiryAnswer::Unauthorized,
-    ] {
-        let hac = FakeHac::builder().expiry_answer(answer).start();
+    let login_page = || {
+        Response::html(fake_hac::pages::login(
+            LoginPageVariant::Standard,
+            "",
+            "t",
+            None,
+        ))
+    };
+    type Answer = Box<dyn Fn() -> Response>;
+    let cases: Vec<(&str, Answer)> = vec![
+        ("redirect", Box::new(|| Response::redirect("/login"))),
+        (
+            "absolute redirect",
+            Box::new(|| Response::redirect("http://127.0.0.1:1/login")),
+        ),
+        ("login page", Box::new(login_page)),
+        (
+            "marker only",
+            Box::new(|| {
+                Response::html("<html><!-- redirect_detection - do not remove! --></html>")
+            }),
+        ),
+    ];
+    for (name, answer) in cases {
+        let hac = FakeHac::start();
         let c = common::client(&hac);
         c.login().unwrap();
         hac.reset_stats();
         // The server drops the session on every console call.
         for _ in 0..2 {
-            let resp = match answer {
-                ExpiryAnswer::Redirect => fake_hac::Response::redirect("/hac/login"),
-                ExpiryAnswer::LoginPage => fake_hac::Response::html(
-                    include_str!("../fixtures/login.html").replace("{{CSRF}}", "t"),
-                ),
-                _ => fake_hac::Response::status(401),
-            };
-            hac.push_override("/console/scripting/execute", resp);
+            hac.push_override("/console/scripting/execute", answer());
         }
-        let e = c.execute_groovy("return 1", false).unwrap_err();
+        let e = c.execute_groovy("return 1").unwrap_err();
+        assert!(matches!(e, Error::SessionRejected { .. }), "{name}: {e:?}");
+        assert_eq!(hac.stats().logins, 1, "{name}");
+        assert_eq!(console_calls(&hac, "scripting"), 2, "{name}");
+    }
+    for status in [401, 403, 405] {
+        let hac = FakeHac::start();
+        let c = common::client(&hac);
+        c.login().unwrap();
+        hac.reset_stats();
+        for _ in 0..2 {
+            hac.push_override("/console/scripting/execute", Response::status(status));
+        }
+        let e = c.execute_groovy("return 1").unwrap_err();
         assert!(
-            matches!(e, Error::SessionRejected { .. }),
-            "{answer:?}: {e:?}"
+            matches!(e, Error::Forbidden { status: s, .. } if s == status),
+            "{status}: {e:?}"
         );
-        assert_eq!(hac.stats().logins, 1, "{answer:?}");
-        assert_eq!(console_calls(&hac, "scripting"), 2, "{answer:?}");
+        assert_eq!(hac.stats().logins, 1, "{status}");
+        assert_eq!(console_calls(&hac, "scripting"), 2, "{status}");
     }
 }
 
 #[test]
 fn fresh_session_rejected_fails_without_second_login() {
-    let hac = FakeHac::start();
-    hac.push_override(
-        "/console/scripting/execute",
-        fake_hac::Response::status(401),
-    );
-    let c = common::client(&hac);
-    let e = c.execute_groovy("return 1", false).unwrap_err();
-    assert!(matches!(e, Error::SessionRejected { .. }), "{e:?}");
-    assert_eq!(hac.stats().logins, 1);
+    for status in [401, 405] {
+        let hac = FakeHac::start();
+        hac.push_override("/console/scripting/execute", Response::status(status));
+        let c = common::client(&hac);
+        let e = c.execute_groovy("return 1").unwrap_err();
+        assert!(matches!(e, Error::Forbidden { .. }), "{e:?}");
+        assert_eq!(hac.stats().logins, 1);
+    }
 }
 
 #[test]

@@ -49,12 +49,12 @@ fn trace_logs_hold_no_secrets() {
     };
     assert!(HacClient::new(config("wrong")).unwrap().login().is_err());
     let client = HacClient::new(config(password)).unwrap();
-    client.execute_groovy("return 1", false).unwrap();
+    client.execute_groovy("return 1").unwrap();
     hac.expire_sessions();
-    client.execute_groovy("return 1", false).unwrap();
+    client.execute_groovy("return 1").unwrap();
     HacClient::new(config(password))
         .unwrap()
-        .execute_groovy("return 1", false)
+        .execute_groovy("return 1")
         .unwrap();
     let mut secrets = vec![password.to_owned()];
     for r in hac.requests() {

@@ -33,6 +33,7 @@ fn sample(user: &str, env: &str) -> StoredSession {
         csrf_token: format!("token-{user}-{env}"),
         csrf_header: "X-CSRF-TOKEN".into(),
         cookies: Vec::new(),
+        upgraded_to: None,
     }
 }
 
@@ -93,15 +94,18 @@ fn session_file(hac: &FakeHac, dir: &Path, user: &str) -> PathBuf {
 
 #[test]
 fn second_client_resumes_with_one_request() {
-    let hac = FakeHac::builder().route_cookie(true).start();
+    let hac = FakeHac::builder()
+        .context_path("/hac")
+        .route_cookie(true)
+        .start();
     let dir = tempfile::tempdir().unwrap();
     file_client(&hac, dir.path())
-        .execute_groovy("return 1", false)
+        .execute_groovy("return 1")
         .unwrap();
     assert_eq!(hac.stats().logins, 1);
     hac.reset_stats();
     let second = file_client(&hac, dir.path());
-    let r = second.execute_groovy("return 2", false).unwrap();
+    let r = second.execute_groovy("return 2").unwrap();
     assert_eq!(r.result, "2");
     let stats = hac.stats();
     assert_eq!(stats.logins, 0);
@@ -130,7 +134,7 @@ fn child_process_entry() {
         .unwrap();
     let client = HacClient::new(config).unwrap();
     for _ in 0..5 {
-        client.execute_groovy("return 1", false).unwrap();
+        client.execute_groovy("return 1").unwrap();
     }
     println!("CHILD-OK");
 }
@@ -158,7 +162,7 @@ fn child_ok(child: std::process::Child) {
 
 #[test]
 fn separate_processes_log_in_once() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let dir = tempfile::tempdir().unwrap();
     child_ok(run_child(&hac, dir.path()));
     child_ok(run_child(&hac, dir.path()));
@@ -175,7 +179,7 @@ fn separate_processes_log_in_once() {
 
 #[test]
 fn logout_is_not_resurrected() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let dir = tempfile::tempdir().unwrap();
     let first = file_client(&hac, dir.path());
     first.login().unwrap();
@@ -185,7 +189,7 @@ fn logout_is_not_resurrected() {
     assert!(!file.exists());
     assert_eq!(hac.session_count(), 0);
     file_client(&hac, dir.path())
-        .execute_groovy("return 1", false)
+        .execute_groovy("return 1")
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
@@ -193,18 +197,19 @@ fn logout_is_not_resurrected() {
 #[test]
 fn dead_stored_session_is_replaced() {
     let hac = FakeHac::builder()
-        .expiry_answer(ExpiryAnswer::Redirect)
+        .context_path("/hac")
+        .expiry_answer(ExpiryAnswer::RelativeRedirect)
         .start();
     let dir = tempfile::tempdir().unwrap();
     file_client(&hac, dir.path()).login().unwrap();
     hac.expire_sessions(); // server restart: the stored session is dead
     file_client(&hac, dir.path())
-        .execute_groovy("return 1", false)
+        .execute_groovy("return 1")
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
     hac.reset_stats();
     file_client(&hac, dir.path())
-        .execute_groovy("return 1", false)
+        .execute_groovy("return 1")
         .unwrap();
     assert_eq!(hac.stats().logins, 0, "the re-login was stored");
     assert_eq!(hac.stats().requests, 1);
@@ -212,7 +217,7 @@ fn dead_stored_session_is_replaced() {
 
 #[test]
 fn expired_sessions_are_pruned_on_load_and_by_prune() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let dir = tempfile::tempdir().unwrap();
     let short = |hac: &FakeHac| {
         HacClient::new(
@@ -226,7 +231,7 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
     short(&hac).login().unwrap();
     std::thread::sleep(Duration::from_millis(250));
     hac.reset_stats();
-    short(&hac).execute_groovy("return 1", false).unwrap();
+    short(&hac).execute_groovy("return 1").unwrap();
     assert_eq!(hac.stats().logins, 1, "idle session not resumed");
     // Max age.
     let aged = HacClient::new(
@@ -237,12 +242,12 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
     )
     .unwrap();
     std::thread::sleep(Duration::from_millis(5));
-    aged.execute_groovy("return 1", false).unwrap();
+    aged.execute_groovy("return 1").unwrap();
     assert_eq!(hac.stats().logins, 2, "over-age session not resumed");
     // prune()
     let store: Arc<dyn SessionStore> = Arc::new(FileStore::new(dir.path()).unwrap());
     let mut old = sample("old", "dev");
-    old.last_used_ms -= 3_600_000;
+    old.last_used_ms -= 3 * 3_600_000; // idle beyond the default 110 minutes
     store.save(&old).unwrap();
     store.save(&sample("fresh", "dev")).unwrap();
     let manager = SessionManager::new(store.clone());
@@ -255,7 +260,7 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
 #[test]
 fn permissions_are_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("nested").join("hac-client");
     file_client(&hac, &dir).login().unwrap();
@@ -291,7 +296,7 @@ fn password_never_on_disk() {
             .unwrap(),
     )
     .unwrap();
-    client.execute_groovy("return 1", false).unwrap();
+    client.execute_groovy("return 1").unwrap();
     client
         .flexible_search("SELECT {pk} FROM {Product}")
         .unwrap();
@@ -393,7 +398,10 @@ fn bad_files_lead_to_fresh_login_and_are_gone() {
         }),
     ];
     for (what, mutate) in mutations {
-        let hac = FakeHac::builder().user("other", "pw").start();
+        let hac = FakeHac::builder()
+            .context_path("/hac")
+            .user("other", "pw")
+            .start();
         let dir = tempfile::tempdir().unwrap();
         file_client(&hac, dir.path()).login().unwrap();
         // A valid session of another user beside it.
@@ -413,7 +421,7 @@ fn bad_files_lead_to_fresh_login_and_are_gone() {
         assert_ne!(bad, original, "{what}: the mutation changed nothing");
         std::fs::write(&file, &bad).unwrap();
         hac.reset_stats();
-        let r = file_client(&hac, dir.path()).execute_groovy("return 1", false);
+        let r = file_client(&hac, dir.path()).execute_groovy("return 1");
         assert!(r.is_ok(), "{what}: {r:?}");
         assert_eq!(hac.stats().logins, 1, "{what}: fresh login");
         let now = std::fs::read_to_string(&file).unwrap();
@@ -525,7 +533,10 @@ fn concurrent_saves_leave_a_valid_file() {
 
 #[test]
 fn users_and_environments_never_share() {
-    let hac = FakeHac::builder().user("other", "pw").start();
+    let hac = FakeHac::builder()
+        .context_path("/hac")
+        .user("other", "pw")
+        .start();
     let dir = tempfile::tempdir().unwrap();
     for env in ["dev", "prod"] {
         HacClient::new(
@@ -571,7 +582,7 @@ fn users_and_environments_never_share() {
 
 #[test]
 fn fixed_context_path_mismatch_is_not_resumed() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new());
     let mut s = sample("admin", "local");
     s.base_url = hac.url();
@@ -585,7 +596,7 @@ fn fixed_context_path_mismatch_is_not_resumed() {
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
     assert_eq!(hac.stats().logins, 1);
 }
 
@@ -616,7 +627,7 @@ impl SessionStore for Counting {
 
 #[test]
 fn last_used_is_written_at_most_once_a_second() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let store = Arc::new(Counting {
         inner: MemoryStore::new(),
         saves: AtomicUsize::new(0),
@@ -634,14 +645,14 @@ fn last_used_is_written_at_most_once_a_second() {
     assert_eq!(store.saves.load(Ordering::SeqCst), 1);
     let started = std::time::Instant::now();
     for _ in 0..10 {
-        c.execute_groovy("return 1", false).unwrap();
+        c.execute_groovy("return 1").unwrap();
     }
     // At most one save per elapsed second (plus the login's), however slow the machine.
     let allowed = 1 + started.elapsed().as_secs() as usize + 1;
     assert!(store.saves.load(Ordering::SeqCst) <= allowed);
     std::thread::sleep(Duration::from_millis(1100));
     let before = store.saves.load(Ordering::SeqCst);
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
     assert_eq!(store.saves.load(Ordering::SeqCst), before + 1);
     assert!(store.load(&key).unwrap().unwrap().last_used_ms > first);
 }
@@ -651,7 +662,7 @@ fn last_used_is_written_at_most_once_a_second() {
 /// 30 minutes and be dropped while it is in use.
 #[test]
 fn a_resumed_short_lived_client_records_its_use() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let store = Arc::new(Counting {
         inner: MemoryStore::new(),
         saves: AtomicUsize::new(0),
@@ -674,7 +685,7 @@ fn a_resumed_short_lived_client_records_its_use() {
     // The write happens after the first call, so no earlier than this.
     let before_calls = std::time::Instant::now();
     for _ in 0..3 {
-        run.execute_groovy("return 1", false).unwrap();
+        run.execute_groovy("return 1").unwrap();
     }
     // One write for the three calls, right away: not only after a second in this process.
     assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
@@ -682,7 +693,7 @@ fn a_resumed_short_lived_client_records_its_use() {
     assert_eq!(hac.stats().logins, 1);
     // Another run within the second does not write again (checked only if the machine
     // was quick enough for "within the second" to hold).
-    client().execute_groovy("return 1", false).unwrap();
+    client().execute_groovy("return 1").unwrap();
     if before_calls.elapsed() < Duration::from_millis(900) {
         assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
     }
@@ -690,15 +701,15 @@ fn a_resumed_short_lived_client_records_its_use() {
 
 #[test]
 fn persistence_off_writes_nothing() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let c = common::client(&hac);
     assert!(c.sessions().is_none());
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
 }
 
 #[test]
 fn failed_relogin_removes_the_stored_session() {
-    let hac = FakeHac::start();
+    let hac = FakeHac::builder().context_path("/hac").start();
     let dir = tempfile::tempdir().unwrap();
     file_client(&hac, dir.path()).login().unwrap();
     let file = session_file(&hac, dir.path(), "admin");
@@ -710,7 +721,7 @@ fn failed_relogin_removes_the_stored_session() {
             .unwrap(),
     )
     .unwrap();
-    let e = c.execute_groovy("return 1", false).unwrap_err();
+    let e = c.execute_groovy("return 1").unwrap_err();
     assert!(
         matches!(e, hac_client::Error::BadCredentials { .. }),
         "{e:?}"

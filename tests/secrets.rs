@@ -52,7 +52,7 @@ fn no_error_contains_the_password_or_session_secrets() {
         "/console/scripting/execute",
         fake_hac::Response::json("{broken"),
     );
-    errors.push(c.execute_groovy("return 1", false).unwrap_err());
+    errors.push(c.execute_groovy("return 1").unwrap_err());
     let sent = hac.requests().pop().unwrap();
     let session = sent.cookie("JSESSIONID").unwrap();
     let token = sent.header("X-CSRF-TOKEN").unwrap().to_owned();

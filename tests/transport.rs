@@ -21,7 +21,7 @@ fn connection_refused() {
         .unwrap()
         .port();
     let c = common::build(common::config_for(format!("http://127.0.0.1:{port}")));
-    let e = c.execute_groovy("return 1", false).unwrap_err();
+    let e = c.execute_groovy("return 1").unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
 }
@@ -51,7 +51,7 @@ fn timeout_and_per_call_override() {
     .unwrap();
     c.login().unwrap();
     // Short calls use the short timeout.
-    let e = c.execute_groovy("Thread.sleep(4000)", false).unwrap_err();
+    let e = c.execute_groovy("Thread.sleep(4000)").unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
     match &e {
         Error::Timeout { after, path } => {
@@ -105,8 +105,8 @@ fn tls_pinned_self_signed_certificate() {
         .start();
     let pem = hac.certs().unwrap().leaf_pem.clone();
     let c = HacClient::new(https_config(&hac).pin_certificate_pem(pem).build().unwrap()).unwrap();
-    c.execute_groovy("return 1", false).unwrap();
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1").unwrap();
     assert_eq!(
         hac.stats().logins,
         1,
@@ -125,7 +125,7 @@ fn tls_extra_root_ca() {
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn tls_danger_accept_invalid_certs() {
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1", false).unwrap();
+    c.execute_groovy("return 1").unwrap();
 }
 
 #[test]
@@ -180,10 +180,10 @@ fn server_closing_idle_connections_is_harmless() {
             b = b.pin_certificate_pem(&certs.leaf_pem);
         }
         let c = HacClient::new(b.build().unwrap()).unwrap();
-        c.execute_groovy("return 1", false).unwrap();
+        c.execute_groovy("return 1").unwrap();
         std::thread::sleep(Duration::from_millis(400));
         // POST on a connection the server has closed meanwhile.
-        c.execute_groovy("return 2", false).unwrap();
+        c.execute_groovy("return 2").unwrap();
         c.import_impex("INSERT Language;isocode\n;de").unwrap();
         assert_eq!(hac.stats().logins, 1, "{mode:?}");
     }

@@ -1,100 +1,95 @@
-//! What HAC does with a request: sessions, CSRF, login with session fixation, ROUTE
-//! affinity, the four ways of answering a dead session, and the console endpoints.
+//! What HAC does with a request before any console runs, in the order its filters run:
+//! the XSS filter, `security="none"` paths, the https channel, the session (idle timeout,
+//! ROUTE affinity), HTTP Basic, the CSRF filter, form login and logout, the access check
+//! with its dead-session answers, and then the console endpoints (`console.rs`,
+//! `platform.rs`).
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use crate::db::Db;
+use crate::http::{Part, Request, Response};
+use crate::pages::{self, LoginPageVariant};
+use crate::profile::Profile;
+use crate::tokens::{Random, unmasks_to};
+use crate::{console, platform, xss};
 
-use crate::http::{Request, Response};
-use crate::pages;
-
-/// How the server answers a request that has no live session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a request without a live session is answered. HAC itself answers as its version
+/// does (`Realistic`); the others are what a proxy or gateway in front of it may turn that
+/// into, which a client must understand as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ExpiryAnswer {
-    /// GET: 302 to the login page; POST: 403 (the CSRF token died with the session).
-    /// This is what a stock Spring Security setup does.
+    /// As HAC: GET → 302 to the login page (absolute URL); POST → 403 with the login page
+    /// as body (1811) or 405 (2211).
+    #[default]
     Realistic,
-    /// Always 302 to the login page.
-    Redirect,
-    /// Always 200 with the login page (a proxy that followed the redirect).
+    /// 302 to the login page with a relative `Location`.
+    RelativeRedirect,
+    /// 200 with the login page (a proxy that followed the redirect).
     LoginPage,
-    /// Always 401.
+    /// 401 with the login page as body.
     Unauthorized,
-    /// Always 403.
+    /// 403 with the login page as body, for every method.
     Forbidden,
+    /// 405 with HAC's 405 page, for every method.
+    MethodNotAllowed,
 }
 
-/// How the server answers a wrong password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BadLoginAnswer {
-    /// 302 to `{ctx}/login?login_error=1` (most versions).
-    Redirect,
-    /// 200 with the login page showing the error (some versions).
-    LoginPage,
-}
-
-/// Which login page the server renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginPageVariant {
-    /// `fixtures/login.html`.
-    Standard,
-    /// `fixtures/login_awkward.html`: odd attribute order, quoting and case.
-    Awkward,
-    /// `fixtures/login_no_csrf.html`: no token at all.
-    NoCsrf,
-}
-
-/// Everything a test may want to vary.
+/// Everything a test may vary.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// `/hac` or `""` (root, SAP Commerce 2211 JDK21).
+    /// The version to behave like.
+    pub profile: Profile,
+    /// `""` (root, HAC's own default) or e.g. `/hac`.
     pub context_path: String,
-    /// Old versions: the login page is `{ctx}/login.jsp`; `{ctx}/login` is then an
-    /// ordinary protected path (redirecting to `login.jsp`).
-    pub login_jsp: bool,
     /// Set a CCv2 `ROUTE` cookie and lose the session when it is not sent back.
     pub route_cookie: bool,
     /// How a dead session is answered.
     pub expiry_answer: ExpiryAnswer,
-    /// How a wrong password is answered.
-    pub bad_login_answer: BadLoginAnswer,
-    /// Which login page to render.
+    /// Which login page markup to render.
     pub login_page: LoginPageVariant,
-    /// Serve the 270 KB dashboard.
+    /// Serve the 270 KB home page.
     pub large_dashboard: bool,
-    /// Redirect with absolute URLs (`http://host/hac/login`) instead of paths.
-    pub absolute_redirects: bool,
-    /// Sessions idle longer than this are gone.
+    /// Sessions idle longer than this are gone (HAC: 120 minutes).
     pub idle_timeout: Duration,
-    /// Users with full access.
+    /// Users allowed into HAC (admin group): every console.
     pub users: Vec<(String, String)>,
-    /// Users that can log in but get 403 from every console endpoint.
+    /// Users that can log in (a `hac_*` group) but have no console role.
     pub restricted_users: Vec<(String, String)>,
+    /// HAC's XSS filter on request parameters (on by default, as in HAC).
+    pub xss_filter: bool,
+    /// Tomcat's `maxPostSize`: larger form bodies are not parsed at all (6 MiB).
+    pub max_post_size: usize,
+    /// The system is initialized (pending patches are `{}` when it is not).
+    pub initialized: bool,
+    /// How long `POST /platform/init/execute` blocks, showing a running log meanwhile.
+    pub update_duration: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            context_path: "/hac".into(),
-            login_jsp: false,
+            profile: Profile::default(),
+            context_path: String::new(),
             route_cookie: false,
             expiry_answer: ExpiryAnswer::Realistic,
-            bad_login_answer: BadLoginAnswer::Redirect,
             login_page: LoginPageVariant::Standard,
             large_dashboard: false,
-            absolute_redirects: false,
-            idle_timeout: Duration::from_secs(30 * 60),
+            idle_timeout: Duration::from_secs(120 * 60),
             users: vec![("admin".into(), "nimda".into())],
             restricted_users: Vec::new(),
+            xss_filter: true,
+            max_post_size: 6 * 1024 * 1024,
+            initialized: true,
+            update_duration: Duration::from_millis(300),
         }
     }
 }
 
 /// Counters tests assert on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
     /// Every request that reached the server.
     pub requests: usize,
@@ -104,34 +99,52 @@ pub struct Stats {
     pub logins: usize,
     /// Login page renders.
     pub login_page_views: usize,
-    /// Console/platform calls that ran (authenticated, CSRF valid).
+    /// Console and platform calls that ran (authenticated, CSRF valid, role present).
     pub console_calls: usize,
-    /// POSTs rejected for a missing or wrong CSRF token.
+    /// Requests of a live session refused by the CSRF filter (a wrong or stale token; a
+    /// request without a live session counts as `unauthenticated`).
     pub csrf_rejections: usize,
-    /// Requests answered as "no session" on a protected path.
+    /// Requests answered as "not logged in".
     pub unauthenticated: usize,
+    /// Requests answered with the https channel redirect.
+    pub channel_redirects: usize,
+    /// Groovy scripts and SQL statements run with `commit=true`.
+    pub commits: usize,
 }
 
-struct Session {
-    user: Option<String>,
-    restricted: bool,
-    csrf: String,
+pub(crate) struct Session {
+    pub user: Option<String>,
+    pub restricted: bool,
+    /// The raw token; pages show it masked on 2211.38.
+    pub csrf: String,
     last_access: Instant,
+    /// The protected URL that sent this session to the login page (absolute).
+    saved_request: Option<String>,
+}
+
+/// The update the fake pretends to run.
+#[derive(Default)]
+pub(crate) struct UpdateRun {
+    pub started: bool,
+    pub running_until: Option<Instant>,
+    pub errors: bool,
 }
 
 pub(crate) struct State {
     pub settings: Settings,
     sessions: HashMap<String, Session>,
-    hasher: RandomState,
-    counter: u64,
+    pub random: Random,
     node: String,
     pub stats: Stats,
     pub log: Vec<Request>,
     pub overrides: VecDeque<(String, Response)>,
     pub delay: Duration,
-    update_polls_running: u32,
-    update_ran: bool,
-    update_errors: bool,
+    /// Set by a handler that must hold its answer back (outside the lock).
+    pub hold_answer: Option<Duration>,
+    pub update: UpdateRun,
+    /// The HTTPS port to redirect plain-HTTP requests to, when both listeners run.
+    pub https_port: Option<u16>,
+    pub db: Db,
 }
 
 impl State {
@@ -139,53 +152,33 @@ impl State {
         State {
             settings,
             sessions: HashMap::new(),
-            hasher: RandomState::new(),
-            counter: 0,
+            random: Random::new(),
             node: "node-a".into(),
             stats: Stats::default(),
             log: Vec::new(),
             overrides: VecDeque::new(),
             delay: Duration::ZERO,
-            update_polls_running: 0,
-            update_ran: false,
-            update_errors: false,
+            hold_answer: None,
+            update: UpdateRun::default(),
+            https_port: None,
+            db: Db::new(),
         }
     }
 
-    fn random_hex(&mut self) -> String {
-        self.counter += 1;
-        let mut a = self.hasher.build_hasher();
-        a.write_u64(self.counter);
-        let mut b = self.hasher.build_hasher();
-        b.write_u64(!self.counter);
-        format!("{:016X}{:016X}", a.finish(), b.finish())
-    }
-
-    fn new_token(&mut self) -> String {
-        let h = self.random_hex().to_lowercase();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    }
-
-    fn new_session(&mut self) -> (String, String) {
-        let id = self.random_hex();
-        let csrf = self.new_token();
+    fn new_session(&mut self) -> String {
+        let id = self.random.session_id();
+        let csrf = self.random.uuid();
         self.sessions.insert(
             id.clone(),
             Session {
                 user: None,
                 restricted: false,
-                csrf: csrf.clone(),
+                csrf,
                 last_access: Instant::now(),
+                saved_request: None,
             },
         );
-        (id, csrf)
+        id
     }
 
     /// Drops every session (forced invalidation).
@@ -226,13 +219,55 @@ impl State {
         session.last_access = Instant::now();
         Some(id)
     }
+
+    /// The token a page shows for the session `id`: raw, or masked afresh per render.
+    pub fn page_token(&mut self, id: &str) -> String {
+        let raw = self.sessions[id].csrf.clone();
+        if self.settings.profile.masked_tokens() {
+            self.random.mask(&raw)
+        } else {
+            raw
+        }
+    }
+
+    fn token_valid(&self, id: &str, sent: &str) -> bool {
+        let raw = &self.sessions[id].csrf;
+        if self.settings.profile.masked_tokens() {
+            unmasks_to(sent, raw)
+        } else {
+            sent == raw
+        }
+    }
 }
 
-/// Per-request context the routes need.
+/// Request parameters as the application sees them: query string, then the form body
+/// (unless it is larger than `maxPostSize`) or the text parts of a multipart body, each
+/// value through the XSS filter.
+pub(crate) struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Everything a handler needs about the request.
 pub(crate) struct Ctx<'a> {
     pub req: &'a Request,
     pub secure: bool,
     pub host: String,
+    pub params: Params,
+    /// The file parts of a multipart body (not parameters, so not filtered).
+    pub files: Vec<Part>,
+    /// The logged-in user of this request.
+    pub user: String,
+    /// The session of this request.
+    pub sid: String,
 }
 
 impl Ctx<'_> {
@@ -243,363 +278,406 @@ impl Ctx<'_> {
             self.host
         )
     }
+
+    fn absolute_target(&self) -> String {
+        let mut url = format!("{}{}", self.base(), self.req.path);
+        if !self.req.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.req.query);
+        }
+        url
+    }
 }
 
-fn set_session_cookie(resp: Response, st: &State, id: &str, secure: bool) -> Response {
-    let path = if st.settings.context_path.is_empty() {
-        "/"
+fn params(st: &State, req: &Request, parts: &[Part]) -> Params {
+    let mut pairs = req.query_pairs();
+    if req.content_type() == "application/x-www-form-urlencoded" {
+        // Tomcat: a form body over maxPostSize is not parsed at all, silently.
+        if req.body.len() <= st.settings.max_post_size {
+            pairs.extend(req.form());
+        }
     } else {
-        &st.settings.context_path
-    };
+        pairs.extend(
+            parts
+                .iter()
+                .filter(|p| p.filename.is_none())
+                .map(|p| (p.name.clone(), p.text())),
+        );
+    }
+    if st.settings.xss_filter {
+        for (_, v) in &mut pairs {
+            *v = xss::strip(v);
+        }
+    }
+    Params { pairs }
+}
+
+fn cookie_path(st: &State) -> String {
+    if st.settings.context_path.is_empty() {
+        "/".into()
+    } else {
+        st.settings.context_path.clone()
+    }
+}
+
+fn with_session_cookie(resp: Response, st: &State, id: &str, secure: bool) -> Response {
     let secure = if secure { "; Secure" } else { "" };
     resp.with_header(
         "Set-Cookie",
-        &format!("JSESSIONID={id}; Path={path}; HttpOnly{secure}"),
+        &format!(
+            "JSESSIONID={id}; Path={}; HttpOnly{secure}",
+            cookie_path(st)
+        ),
     )
 }
 
-fn location(st: &State, cx: &Ctx, path: &str) -> String {
-    if st.settings.absolute_redirects {
-        format!("{}{}", cx.base(), path)
-    } else {
-        path.to_owned()
-    }
+fn login_url(st: &State) -> String {
+    format!(
+        "{}{}",
+        st.settings.context_path,
+        st.settings.profile.login_page()
+    )
 }
 
-fn login_path(st: &State) -> String {
-    let page = if st.settings.login_jsp {
-        "login.jsp"
-    } else {
-        "login"
-    };
-    format!("{}/{page}", st.settings.context_path)
-}
-
-fn login_page(st: &mut State, csrf: &str, error: bool) -> Response {
+fn render_login(st: &mut State, token: &str, error: Option<&str>) -> String {
     st.stats.login_page_views += 1;
-    let template = match (error, st.settings.login_page) {
-        (true, _) => pages::LOGIN_ERROR,
-        (false, LoginPageVariant::Standard) => pages::LOGIN,
-        (false, LoginPageVariant::Awkward) => pages::LOGIN_AWKWARD,
-        (false, LoginPageVariant::NoCsrf) => pages::LOGIN_NO_CSRF,
-    };
-    Response::html(pages::render(template, csrf, &st.settings.context_path))
+    pages::login(
+        st.settings.login_page,
+        &st.settings.context_path,
+        token,
+        error,
+    )
 }
 
-/// The main dispatcher. Cookies for ROUTE are added by the caller.
-pub(crate) fn handle(st: &mut State, cx: &Ctx) -> Response {
-    let req = cx.req;
-    let ctx = st.settings.context_path.clone();
-    if ctx.is_empty() && (req.path == "/hac" || req.path.starts_with("/hac/")) {
-        // 2211 JDK21: the old paths only ever redirect back into themselves.
-        return Response::redirect(&location(st, cx, "/hac/login"));
-    }
-    let Some(rel) = req.path.strip_prefix(ctx.as_str()) else {
-        return Response::status(404);
-    };
-    let rel = if rel.is_empty() { "/" } else { rel };
-    let sid = st.session_id(req);
+/// The login page as an error page (`web.xml` maps 401 and 403 to it): rendered without a
+/// session of its own, so its token is not one the client can use.
+fn login_page_body(st: &mut State) -> String {
+    let token = st.random.uuid();
+    render_login(st, &token, Some("Login failed: "))
+}
 
-    match (req.method.as_str(), rel) {
-        ("GET", "/login") if !st.settings.login_jsp => login_get(st, cx, sid),
-        ("GET", "/login.jsp") if st.settings.login_jsp => login_get(st, cx, sid),
-        ("POST", "/j_spring_security_check") => login_post(st, cx, sid),
-        (_, "/j_spring_security_logout") => {
+/// An error status that `web.xml` forwards to the login page. On 2211 the login page only
+/// answers GET, so a POST ends as 405 there.
+fn forwarded_to_login(st: &mut State, cx: &Ctx, status: u16) -> Response {
+    if cx.req.method != "GET" && st.settings.profile.rejected_post_status() == 405 {
+        return Response::new(
+            405,
+            "text/html;charset=UTF-8",
+            pages::error_405(&st.settings.context_path),
+        );
+    }
+    Response::new(status, "text/html;charset=UTF-8", login_page_body(st))
+}
+
+/// A request the server treats as "not logged in" (no session, a dead one, or a token
+/// that belongs to none): HAC's answer, or what `expiry_answer` makes of it.
+fn not_logged_in(st: &mut State, cx: &Ctx, sid: Option<String>, csrf_refused: bool) -> Response {
+    st.stats.unauthenticated += 1;
+    let ctx = st.settings.context_path.clone();
+    match st.settings.expiry_answer {
+        ExpiryAnswer::Realistic if csrf_refused => forwarded_to_login(st, cx, 403),
+        ExpiryAnswer::Realistic => {
+            // Spring's entry point: save the request in the session (created if there is
+            // none), redirect to the login page with an absolute URL.
+            let (id, fresh) = match sid {
+                Some(id) => (id, false),
+                None => (st.new_session(), true),
+            };
+            st.sessions.get_mut(&id).expect("live").saved_request = Some(cx.absolute_target());
+            let to = format!("{}{}", cx.base(), login_url(st));
+            let resp = Response::redirect(&to);
+            if fresh {
+                with_session_cookie(resp, st, &id, cx.secure)
+            } else {
+                resp
+            }
+        }
+        ExpiryAnswer::RelativeRedirect => Response::redirect(&login_url(st)),
+        ExpiryAnswer::LoginPage => {
+            let id = st.new_session();
+            let token = st.page_token(&id);
+            let page = render_login(st, &token, None);
+            with_session_cookie(Response::html(page), st, &id, cx.secure)
+        }
+        ExpiryAnswer::Unauthorized => {
+            Response::new(401, "text/html;charset=UTF-8", login_page_body(st))
+        }
+        ExpiryAnswer::Forbidden => {
+            Response::new(403, "text/html;charset=UTF-8", login_page_body(st))
+        }
+        ExpiryAnswer::MethodNotAllowed => {
+            Response::new(405, "text/html;charset=UTF-8", pages::error_405(&ctx))
+        }
+    }
+}
+
+/// Paths with `security="none"` in HAC's security configuration: no session, no CSRF, no
+/// channel requirement.
+fn unsecured(rel: &str) -> bool {
+    rel == "/initlog/log"
+        || rel == "/monitoring/healthcheck"
+        || rel == "/monitoring/healthcheck/"
+        || rel.starts_with("/static/")
+        || rel.starts_with("/webjars/")
+}
+
+/// The part of `path` below the context path, if the request is for HAC at all.
+fn relative<'p>(ctx: &str, path: &'p str) -> Option<&'p str> {
+    let rest = path.strip_prefix(ctx)?;
+    if rest.is_empty() {
+        Some("/")
+    } else if rest.starts_with('/') {
+        Some(rest)
+    } else {
+        None
+    }
+}
+
+/// The main dispatcher. The ROUTE cookie is added by the caller.
+pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) -> Response {
+    let ctx = st.settings.context_path.clone();
+    let Some(rel) = relative(&ctx, &req.path).map(str::to_owned) else {
+        // Another web application's path (HAC is not the root application here).
+        return Response::new(404, "text/html", "<html><body>Not Found</body></html>");
+    };
+    let parts = req.multipart();
+    let params = params(st, req, &parts);
+    let files = parts.into_iter().filter(|p| p.filename.is_some()).collect();
+    let mut cx = Ctx {
+        req,
+        secure,
+        host,
+        params,
+        files,
+        user: String::new(),
+        sid: String::new(),
+    };
+
+    if unsecured(&rel) {
+        return match (req.method.as_str(), rel.as_str()) {
+            ("GET", "/initlog/log") => platform::init_log(st),
+            _ => Response::new(404, "text/html", pages::error_404(&ctx)),
+        };
+    }
+
+    // requires-channel="https": with an HTTPS listener beside this one, plain HTTP is only
+    // ever redirected there (port 9001 → 9002), whatever the method.
+    if let (false, Some(port)) = (secure, st.https_port) {
+        st.stats.channel_redirects += 1;
+        let host = cx
+            .host
+            .rsplit_once(':')
+            .map_or(cx.host.as_str(), |(h, _)| h);
+        let mut to = format!("https://{host}:{port}{}", req.path);
+        if !req.query.is_empty() {
+            to.push('?');
+            to.push_str(&req.query);
+        }
+        return Response::redirect(&to);
+    }
+
+    let mut sid = st.session_id(req);
+
+    // <http-basic/>: good credentials authenticate the request, bad ones get 401.
+    if let Some(basic) = basic_credentials(req) {
+        match authenticate(st, &basic.0, &basic.1) {
+            Some(restricted) => {
+                let id = sid.clone().unwrap_or_else(|| st.new_session());
+                let session = st.sessions.get_mut(&id).expect("live");
+                session.user = Some(basic.0.clone());
+                session.restricted = restricted;
+                sid = Some(id);
+            }
+            None => return Response::new(401, "text/html;charset=UTF-8", login_page_body(st)),
+        }
+    }
+
+    let safe_method = matches!(req.method.as_str(), "GET" | "HEAD" | "TRACE" | "OPTIONS");
+    if !safe_method {
+        if rel == "/j_spring_security_check" {
+            st.stats.login_attempts += 1;
+        }
+        let sent = req
+            .header("X-CSRF-TOKEN")
+            .or_else(|| cx.params.get("_csrf"))
+            .unwrap_or("");
+        let valid = sid
+            .as_deref()
+            .is_some_and(|id| !sent.is_empty() && st.token_valid(id, sent));
+        if !valid {
+            // Counted as a CSRF rejection when there is a live session whose token was
+            // wrong (a client bug); without a live session it is a dead-session answer.
+            if sid.is_some() {
+                st.stats.csrf_rejections += 1;
+            }
+            // A live, authenticated session with a wrong token is a plain 403; without a
+            // live session the answer is the dead-session one.
+            let logged_in = sid
+                .as_deref()
+                .is_some_and(|id| st.sessions[id].user.is_some());
+            if logged_in {
+                return forwarded_to_login(st, &cx, 403);
+            }
+            return not_logged_in(st, &cx, sid, true);
+        }
+    }
+    let login_page = st.settings.profile.login_page();
+
+    match (req.method.as_str(), rel.as_str()) {
+        ("POST", "/j_spring_security_check") => {
+            return login_post(st, &cx, sid.expect("CSRF passed"));
+        }
+        ("POST", "/j_spring_security_logout") => {
             if let Some(id) = sid {
                 st.sessions.remove(&id);
             }
-            Response::redirect(&location(st, cx, &login_path(st)))
+            return Response::redirect(&login_url(st));
         }
-        _ => protected(st, cx, sid, rel),
+        ("GET", page) if page == login_page => return login_get(st, &cx, sid),
+        _ => {}
+    }
+
+    // Everything else needs a logged-in user.
+    let Some(id) = sid.clone().filter(|id| st.sessions[id].user.is_some()) else {
+        return not_logged_in(st, &cx, sid, false);
+    };
+    let session = &st.sessions[&id];
+    cx.user = session.user.clone().unwrap_or_default();
+    cx.sid = id.clone();
+    let console = rel.starts_with("/console/") || rel.starts_with("/platform/");
+    if console && session.restricted {
+        // No role for the console: 403, forwarded to the login page like a dead session.
+        return forwarded_to_login(st, &cx, 403);
+    }
+    let resp = match (req.method.as_str(), rel.as_str()) {
+        ("GET", "/") => {
+            let token = st.page_token(&id);
+            let page = if st.settings.large_dashboard {
+                pages::home_large(&ctx, &token)
+            } else {
+                pages::home(&ctx, &token, &cx.user)
+            };
+            return Response::html(page);
+        }
+        ("POST", "/console/scripting/execute") => console::groovy(st, &cx),
+        ("POST", "/console/flexsearch/execute") => console::flexsearch(st, &cx),
+        ("GET", "/console/impex/import") => console::impex_page(st, &cx),
+        ("POST", "/console/impex/import") => console::impex(st, &cx, console::ImpexKind::Import),
+        ("POST", "/console/impex/import/validate") => {
+            console::impex(st, &cx, console::ImpexKind::Validate)
+        }
+        ("POST", "/console/impex/import/upload") => {
+            console::impex(st, &cx, console::ImpexKind::Upload)
+        }
+        ("GET", "/platform/update") => {
+            let token = st.page_token(&id);
+            Response::html(pages::update(&ctx, &token, &cx.user))
+        }
+        ("GET", "/platform/init/data") => platform::init_data(st, &cx),
+        ("GET", "/platform/init/pendingPatches") => platform::pending_patches(st, &cx),
+        ("POST", "/platform/init/execute") => platform::execute(st, &cx),
+        _ => return Response::new(404, "text/html;charset=UTF-8", pages::error_404(&ctx)),
+    };
+    if resp.status < 400 {
+        st.stats.console_calls += 1;
+    }
+    resp
+}
+
+fn basic_credentials(req: &Request) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = req.header("authorization")?;
+    let (scheme, data) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, pass) = text.split_once(':')?;
+    Some((user.to_owned(), pass.to_owned()))
+}
+
+/// `Some(restricted)` for a user allowed to log in.
+fn authenticate(st: &State, user: &str, pass: &str) -> Option<bool> {
+    let matches = |list: &[(String, String)]| list.iter().any(|(u, p)| u == user && p == pass);
+    if matches(&st.settings.users) {
+        Some(false)
+    } else if matches(&st.settings.restricted_users) {
+        Some(true)
+    } else {
+        None
     }
 }
 
 fn login_get(st: &mut State, cx: &Ctx, sid: Option<String>) -> Response {
-    let error = cx.req.query.contains("login_error");
-    match sid {
-        Some(id) => {
-            let csrf = st.sessions[&id].csrf.clone();
-            login_page(st, &csrf, error)
-        }
-        None => {
-            let (id, csrf) = st.new_session();
-            let page = login_page(st, &csrf, error);
-            set_session_cookie(page, st, &id, cx.secure)
-        }
+    if let Some(id) = &sid
+        && st.sessions[id].user.is_some()
+    {
+        // login.jsp: `<sec:authorize access="isAuthenticated()"><c:redirect url="/"/>`.
+        return Response::redirect(&format!("{}/", st.settings.context_path));
+    }
+    let error = cx
+        .req
+        .query_pairs()
+        .iter()
+        .any(|(k, _)| k == "login_error")
+        .then_some("Login failed: Bad credentials");
+    let (id, fresh) = match sid {
+        Some(id) => (id, false),
+        None => (st.new_session(), true),
+    };
+    let token = st.page_token(&id);
+    let page = Response::html(render_login(st, &token, error));
+    if fresh {
+        with_session_cookie(page, st, &id, cx.secure)
+    } else {
+        page
     }
 }
 
-fn login_post(st: &mut State, cx: &Ctx, sid: Option<String>) -> Response {
-    st.stats.login_attempts += 1;
-    let req = cx.req;
-    let sent = req.form_value("_csrf");
-    let Some(id) = sid.filter(|id| sent.as_deref() == Some(st.sessions[id].csrf.as_str())) else {
-        st.stats.csrf_rejections += 1;
-        return Response::new(
-            403,
-            "text/html",
-            "<html><body>403 - Invalid CSRF Token</body></html>",
-        );
+fn login_post(st: &mut State, cx: &Ctx, id: String) -> Response {
+    let user = cx.params.get("j_username").unwrap_or("").to_owned();
+    let pass = cx.params.get("j_password").unwrap_or("");
+    let Some(restricted) = authenticate(st, &user, pass) else {
+        return Response::redirect(&format!("{}?login_error=1", login_url(st)));
     };
-    let user = req.form_value("j_username").unwrap_or_default();
-    let pass = req.form_value("j_password").unwrap_or_default();
-    let matches = |list: &[(String, String)]| list.iter().any(|(u, p)| *u == user && *p == pass);
-    let full = matches(&st.settings.users);
-    let restricted = !full && matches(&st.settings.restricted_users);
-    if !full && !restricted {
-        return match st.settings.bad_login_answer {
-            BadLoginAnswer::Redirect => {
-                let to = format!("{}?login_error=1", login_path(st));
-                Response::redirect(&location(st, cx, &to))
-            }
-            BadLoginAnswer::LoginPage => {
-                let csrf = st.sessions[&id].csrf.clone();
-                login_page(st, &csrf, true)
-            }
-        };
-    }
-    // Session fixation protection: the old id dies, a new id and a new token are issued.
-    st.sessions.remove(&id);
-    let (new_id, _) = st.new_session();
+    // Session fixation protection: a new id and a new token; of the old session's
+    // attributes only Spring Security's own (the saved request) survive.
+    let saved = st.sessions.remove(&id).and_then(|s| s.saved_request);
+    let new_id = st.new_session();
     let session = st.sessions.get_mut(&new_id).expect("just inserted");
     session.user = Some(user);
     session.restricted = restricted;
     st.stats.logins += 1;
-    let to = format!("{}/", st.settings.context_path);
-    let resp = Response::redirect(&location(st, cx, &to));
-    set_session_cookie(resp, st, &new_id, cx.secure)
-}
-
-fn unauthenticated(st: &mut State, cx: &Ctx) -> Response {
-    st.stats.unauthenticated += 1;
-    let to_login = || Response::redirect(&location(st, cx, &login_path(st)));
-    match st.settings.expiry_answer {
-        ExpiryAnswer::Realistic if cx.req.method == "POST" => Response::new(
-            403,
-            "text/html",
-            "<html><body>403 - Invalid CSRF Token</body></html>",
-        ),
-        ExpiryAnswer::Realistic | ExpiryAnswer::Redirect => to_login(),
-        ExpiryAnswer::LoginPage => {
-            let (id, csrf) = st.new_session();
-            let page = login_page(st, &csrf, false);
-            set_session_cookie(page, st, &id, cx.secure)
-        }
-        ExpiryAnswer::Unauthorized => Response::status(401),
-        ExpiryAnswer::Forbidden => Response::status(403),
-    }
-}
-
-fn protected(st: &mut State, cx: &Ctx, sid: Option<String>, rel: &str) -> Response {
-    let req = cx.req;
-    let Some(id) = sid.filter(|id| st.sessions[id].user.is_some()) else {
-        return unauthenticated(st, cx);
-    };
-    let csrf = st.sessions[&id].csrf.clone();
-    if req.method == "POST" {
-        let header = req
-            .header("X-CSRF-TOKEN")
-            .or_else(|| req.header("X-XSRF-TOKEN"))
-            .map(str::to_owned)
-            .or_else(|| req.form_value("_csrf"));
-        if header.as_deref() != Some(csrf.as_str()) {
-            st.stats.csrf_rejections += 1;
-            return Response::new(
-                403,
-                "text/html",
-                "<html><body>403 - Invalid CSRF Token</body></html>",
-            );
-        }
-    }
-    let ctx = st.settings.context_path.clone();
-    let console = rel.starts_with("/console/")
-        || rel.starts_with("/platform/")
-        || rel.starts_with("/initlog/");
-    if console && st.sessions[&id].restricted {
-        return Response::new(
-            403,
-            "text/html",
-            "<html><body>403 - Access is denied</body></html>",
-        );
-    }
-    let resp = match (req.method.as_str(), rel) {
-        ("GET", "/") => {
-            let page = if st.settings.large_dashboard {
-                pages::DASHBOARD_LARGE
-            } else {
-                pages::DASHBOARD
-            };
-            return Response::html(pages::render(page, &csrf, &ctx));
-        }
-        ("POST", "/console/scripting/execute") => groovy(req),
-        ("POST", "/console/flexsearch/execute") => flexsearch(req),
-        ("POST", "/console/impex/import") => impex(req, false, &csrf, &ctx),
-        ("POST", "/console/impex/import/validate") => impex(req, true, &csrf, &ctx),
-        ("GET", "/platform/update") => {
-            Response::html(pages::render(pages::UPDATE_PAGE, &csrf, &ctx))
-        }
-        ("GET", "/platform/init/data") => Response::json(pages::UPDATE_DATA),
-        ("GET", "/platform/init/pendingPatches") => Response::json(pages::PENDING_PATCHES),
-        ("POST", "/platform/init/execute") => match serde_json::from_slice::<Value>(&req.body) {
-            Ok(body) => {
-                st.update_ran = true;
-                st.update_polls_running = 1;
-                st.update_errors = body.to_string().contains("\"broken\"");
-                Response::json(pages::UPDATE_EXECUTE)
-            }
-            Err(_) => Response::new(400, "text/plain", "bad JSON"),
-        },
-        ("GET", "/initlog/log") => {
-            if !st.update_ran {
-                Response::json(r#"{"log":""}"#)
-            } else if st.update_polls_running > 0 {
-                st.update_polls_running -= 1;
-                Response::json(pages::UPDATE_LOG_RUNNING)
-            } else if st.update_errors {
-                Response::json(pages::UPDATE_LOG_ERRORS)
-            } else {
-                Response::json(pages::UPDATE_LOG_FINISHED)
-            }
-        }
-        _ => return Response::status(404),
-    };
-    st.stats.console_calls += 1;
-    resp
-}
-
-fn unquote(s: &str) -> String {
-    let s = s.trim().trim_end_matches(';').trim();
-    let s = s
-        .strip_prefix('(')
-        .and_then(|s| s.strip_suffix(')'))
-        .unwrap_or(s);
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
-            return inner.to_owned();
-        }
-    }
-    s.to_owned()
-}
-
-/// How long a Groovy script asks to sleep (`Thread.sleep(ms)` lines). The server sleeps
-/// before taking its lock, so a slow script does not stall other connections.
-pub(crate) fn groovy_sleep(req: &Request) -> Duration {
-    if !req.path.ends_with("/console/scripting/execute") {
-        return Duration::ZERO;
-    }
-    let script = req.form_value("script").unwrap_or_default();
-    let ms: u64 = script
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("Thread.sleep("))
-        .filter_map(|r| r.split(')').next())
-        .filter_map(|ms| ms.trim().parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ms)
-}
-
-/// A tiny stand-in for the Groovy engine: `println 'x'`, `print 'x'`, `return x`,
-/// `Thread.sleep(ms)` (see [`groovy_sleep`]) and anything with `throw` (which yields the
-/// stacktrace fixture).
-fn groovy(req: &Request) -> Response {
-    let script = req.form_value("script").unwrap_or_default();
-    if script.contains("throw ") {
-        return Response::json(pages::GROOVY_STACKTRACE);
-    }
-    let mut output = String::new();
-    let mut result = String::new();
-    for line in script.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("println") {
-            output.push_str(&unquote(rest));
-            output.push('\n');
-        } else if let Some(rest) = line.strip_prefix("print ") {
-            output.push_str(&unquote(rest));
-        } else if let Some(rest) = line.strip_prefix("return ") {
-            result = unquote(rest);
-        }
-    }
-    let commit = req.form_value("commit").unwrap_or_default();
-    if commit == "true" {
-        output.push_str("(committed)\n");
-    }
-    Response::json(
-        json!({"outputText": output, "executionResult": result, "stacktraceText": ""}).to_string(),
-    )
-}
-
-fn flexsearch(req: &Request) -> Response {
-    let fs = req.form_value("flexibleSearchQuery").unwrap_or_default();
-    let sql = req.form_value("sqlQuery").unwrap_or_default();
-    let query = if fs.trim().is_empty() { sql } else { fs };
-    let max: usize = req
-        .form_value("maxCount")
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(200);
-    let lower = query.to_lowercase();
-    if lower.contains("{generated}") {
-        let rows: Vec<Value> = (0..max)
-            .map(|i| {
-                let name = if i % 7 == 0 {
-                    Value::Null
-                } else {
-                    json!(format!("Product name {i}"))
-                };
-                json!([
-                    format!("{}", 8796093054977u64 + i as u64),
-                    format!("code-{i:06}"),
-                    name
-                ])
-            })
-            .collect();
-        return Response::json(
-            json!({"exception": null, "headers": ["PK", "code", "name"], "resultList": rows,
-                   "resultCount": max, "executionTime": 5, "query": query})
-            .to_string(),
-        );
-    }
-    if lower.trim_start().starts_with("select")
-        && (lower.contains("{product}") || lower.contains(" products"))
-    {
-        let mut v: Value = serde_json::from_str(pages::FLEXSEARCH_NULLS).expect("fixture is JSON");
-        if let Some(list) = v["resultList"].as_array_mut() {
-            list.truncate(max);
-            let n = list.len();
-            v["resultCount"] = json!(n);
-        }
-        v["query"] = json!(query);
-        return Response::json(v.to_string());
-    }
-    Response::json(pages::FLEXSEARCH_EXCEPTION)
-}
-
-fn impex(req: &Request, validate: bool, csrf: &str, ctx: &str) -> Response {
-    let script = req.form_value("scriptContent").unwrap_or_default();
-    let has_header = script.lines().any(|l| {
-        let l = l.trim_start().to_ascii_uppercase();
-        ["INSERT ", "INSERT_UPDATE ", "UPDATE ", "REMOVE "]
-            .iter()
-            .any(|h| l.starts_with(h))
-    });
-    let ok = has_header && !script.contains("unknownCatalog") && !script.contains("colour");
-    let page = match (ok, validate) {
-        (true, false) => pages::IMPEX_IMPORT_SUCCESS,
-        (true, true) => pages::IMPEX_VALIDATE_SUCCESS,
-        (false, _) => pages::IMPEX_ERROR,
-    };
-    Response::html(pages::render(page, csrf, ctx))
+    let to = saved.unwrap_or_else(|| format!("{}/", st.settings.context_path));
+    with_session_cookie(Response::redirect(&to), st, &new_id, cx.secure)
 }
 
 /// Adds the ROUTE cookie when the client does not have the current one.
-pub(crate) fn add_route(st: &State, cx: &Ctx, resp: Response) -> Response {
+pub(crate) fn add_route(st: &State, req: &Request, secure: bool, resp: Response) -> Response {
     if !st.settings.route_cookie {
         return resp;
     }
     let want = format!(".{}", st.node);
-    if cx.req.cookie("ROUTE").as_deref() == Some(want.as_str()) {
+    if req.cookie("ROUTE").as_deref() == Some(want.as_str()) {
         return resp;
     }
-    let secure = if cx.secure { "; Secure" } else { "" };
+    let secure = if secure { "; Secure" } else { "" };
     resp.with_header(
         "Set-Cookie",
         &format!("ROUTE={want}; Path=/; HttpOnly{secure}"),
     )
+}
+
+/// JSON handlers are mapped with `headers="Accept=application/json"`: an `Accept` header
+/// that excludes JSON gets 406.
+pub(crate) fn accepts_json(req: &Request) -> bool {
+    req.header("accept").is_none_or(|a| {
+        a.split(',').any(|m| {
+            let m = m.split(';').next().unwrap_or("").trim();
+            m == "application/json" || m == "*/*" || m == "application/*"
+        })
+    })
 }

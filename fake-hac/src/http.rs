@@ -1,12 +1,13 @@
 //! Just enough HTTP/1.1 for the fake: one request at a time per connection, bodies framed by
-//! Content-Length (what ureq sends), keep-alive unless the client says otherwise.
+//! Content-Length or chunked, keep-alive unless the client says otherwise; form and
+//! multipart bodies.
 
 use std::io::{self, BufRead, Read, Write};
 
 /// Largest request head the fake accepts; more is treated as a broken client.
 const MAX_HEAD: usize = 64 * 1024;
 /// Largest request body the fake accepts (ImpEx scripts can be large).
-const MAX_BODY: usize = 64 * 1024 * 1024;
+const MAX_BODY: usize = 256 * 1024 * 1024;
 
 /// One parsed request.
 #[derive(Debug, Clone)]
@@ -78,10 +79,118 @@ impl Request {
             .collect()
     }
 
+    /// The media type of the body, lower case, without parameters.
+    pub fn content_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// The parts of a `multipart/form-data` body; empty for any other body.
+    pub fn multipart(&self) -> Vec<Part> {
+        let Some(ct) = self.header("content-type") else {
+            return Vec::new();
+        };
+        if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+            return Vec::new();
+        }
+        let Some(boundary) = ct.split(';').find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case("boundary")).then(|| v.trim().trim_matches('"'))
+        }) else {
+            return Vec::new();
+        };
+        parse_multipart(&self.body, boundary)
+    }
+
     fn wants_close(&self) -> bool {
         self.header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"))
     }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The `name` of its `Content-Disposition`.
+    pub name: String,
+    /// The `filename`, for a file part.
+    pub filename: Option<String>,
+    /// The content bytes.
+    pub data: Vec<u8>,
+}
+
+impl Part {
+    /// The content as text (lossy UTF-8).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || from > haystack.len() {
+        return None;
+    }
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// RFC 7578 framing: parts between `--boundary` lines, each with headers, a blank line and
+/// its content. Anything malformed ends the parse with what was read so far.
+fn parse_multipart(body: &[u8], boundary: &str) -> Vec<Part> {
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let Some(mut at) = find(body, delimiter.as_bytes(), 0) else {
+        return parts;
+    };
+    let next_delimiter = format!("\r\n--{boundary}");
+    loop {
+        at += delimiter.len();
+        if body[at..].starts_with(b"--") {
+            break;
+        }
+        let Some(head_end) = find(body, b"\r\n\r\n", at) else {
+            break;
+        };
+        let head = String::from_utf8_lossy(&body[at..head_end]);
+        let content_start = head_end + 4;
+        let Some(end) = find(body, next_delimiter.as_bytes(), content_start) else {
+            break;
+        };
+        let mut name = String::new();
+        let mut filename = None;
+        for line in head.lines() {
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
+            if !k.trim().eq_ignore_ascii_case("content-disposition") {
+                continue;
+            }
+            for param in v.split(';').skip(1) {
+                if let Some((pk, pv)) = param.split_once('=') {
+                    let pv = pv.trim().trim_matches('"').to_owned();
+                    match pk.trim() {
+                        "name" => name = pv,
+                        "filename" => filename = Some(pv),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        parts.push(Part {
+            name,
+            filename,
+            data: body[content_start..end].to_vec(),
+        });
+        at = end + 2;
+    }
+    parts
 }
 
 /// One response to write.
@@ -188,6 +297,13 @@ pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
         headers,
         body: Vec::new(),
     };
+    let chunked = req
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        req.body = read_chunked(r)?;
+        return Ok(Some(req));
+    }
     let len: usize = req
         .header("content-length")
         .and_then(|v| v.parse().ok())
@@ -198,6 +314,36 @@ pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
     req.body = vec![0; len];
     r.read_exact(&mut req.body)?;
     Ok(Some(req))
+}
+
+/// A `Transfer-Encoding: chunked` body (what a client streaming a body of unknown length
+/// sends).
+fn read_chunked(r: &mut impl BufRead) -> io::Result<Vec<u8>> {
+    let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
+    let mut body = Vec::new();
+    loop {
+        let mut line = String::new();
+        r.by_ref().take(1024).read_line(&mut line)?;
+        let size = line.trim().split(';').next().unwrap_or("");
+        let size = usize::from_str_radix(size, 16).map_err(|_| bad("bad chunk size"))?;
+        if size == 0 {
+            // Trailers, if any, end with an empty line.
+            loop {
+                let mut t = String::new();
+                if r.by_ref().take(8 * 1024).read_line(&mut t)? == 0 || t.trim().is_empty() {
+                    return Ok(body);
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(bad("body too large"));
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        r.read_exact(&mut body[start..])?;
+        let mut crlf = [0u8; 2];
+        r.read_exact(&mut crlf)?;
+    }
 }
 
 /// Writes a response; returns whether the connection may stay open.
@@ -226,11 +372,13 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         204 => "No Content",
         302 => "Found",
+        303 => "See Other",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        406 => "Not Acceptable",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Unknown",

@@ -1,25 +1,52 @@
-//! A stateful fake of the SAP Commerce Administration Console (HAC) for hac-client's tests,
-//! benches and examples.
+//! A stateful fake of the SAP Commerce Administration Console (HAC), for testing tools that
+//! talk to HAC without an SAP Commerce server.
 //!
-//! It speaks real HTTP (and HTTPS with throwaway certificates) on loopback and reproduces
-//! what `shared/hac-protocol.md` lists under "What a faithful fake HAC must reproduce":
-//! both context paths, `login.jsp`, CSRF bound to the session, 403 on a bad token, session
-//! fixation, the bad-password redirect, ROUTE affinity, the four answers to a dead session,
-//! the console endpoints with their failures, slow and scripted (malformed) responses, and
-//! counters.
+//! It speaks real HTTP (and HTTPS with throwaway certificates) on loopback and behaves as
+//! HAC does according to its own source (see `shared/hac-protocol.md`), per version
+//! [`Profile`] (1811, 2211.1, 2211.38):
+//!
+//! * login: the login page with its `redirect_detection` marker and three CSRF metas, form
+//!   login with session fixation, the saved-request redirect, `login_error` on a bad
+//!   password, a logged-in login page redirecting home, POST-only logout;
+//! * CSRF: raw tokens, or on 2211.38 masked ones (a different value on every page, all
+//!   valid); required on every POST;
+//! * dead sessions: 302 to the login page (absolute), a POST refused with 403 and the
+//!   login page as body (1811) or 405 (2211); the same for a user without the console's
+//!   role; 120 minutes idle timeout; ROUTE affinity;
+//! * the https channel: with [`Builder::http_redirect`], plain HTTP is redirected to the
+//!   HTTPS port as HAC's 9001 → 9002;
+//! * the consoles with HAC's parameters and answers: Groovy (400 on a missing parameter,
+//!   `{}` for a blank script), FlexibleSearch (HTML-escaped cells, translated SQL, `-1` for
+//!   no limit, DML, exceptions with null headers), ImpEx import, validation and multipart
+//!   upload (`notice`/`error` markers, form errors without a marker, 500 on a missing
+//!   `validationEnum`), system update and its log (which needs no session);
+//! * Tomcat's 6 MiB `maxPostSize` and HAC's XSS filter on request parameters;
+//! * counters and a log of every request, scripted answers, delays.
+//!
+//! The Groovy engine, the database and the ImpEx importer are small stand-ins: they
+//! understand `println`/`return`/`throw`, simple `SELECT`s and ImpEx headers, not the
+//! languages.
 //!
 //! ```
 //! let hac = fake_hac::FakeHac::start();
 //! assert!(hac.url().starts_with("http://127.0.0.1:"));
+//! assert_eq!(hac.profile(), fake_hac::Profile::V2211_38);
 //! assert_eq!(hac.stats().logins, 0);
 //! ```
 
 #![deny(missing_docs)]
 
+mod console;
+mod db;
+mod escape;
 mod hac;
 mod http;
-mod pages;
+pub mod pages;
+mod platform;
+mod profile;
 mod tls;
+mod tokens;
+mod xss;
 
 use std::io::BufReader;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -27,9 +54,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use hac::{BadLoginAnswer, ExpiryAnswer, LoginPageVariant, Settings, Stats};
-pub use http::{Request, Response};
+pub use escape::escape_html;
+pub use hac::{ExpiryAnswer, Settings, Stats};
+pub use http::{Part, Request, Response};
+pub use pages::LoginPageVariant;
+pub use profile::Profile;
 pub use tls::{ServerCerts, TlsMode};
+pub use xss::RULES as XSS_RULES;
 
 /// The default user and password the fake accepts.
 pub const ADMIN: (&str, &str) = ("admin", "nimda");
@@ -39,21 +70,23 @@ pub const ADMIN: (&str, &str) = ("admin", "nimda");
 pub struct Builder {
     settings: Settings,
     tls: TlsMode,
+    http_redirect: bool,
     keep_alive: Duration,
+    generated_rows: u64,
 }
 
 impl Builder {
-    /// `/hac` (default) or `""` for a root context (2211 JDK21).
+    /// The SAP Commerce version to behave like (2211.38 by default).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.settings.profile = profile;
+        self
+    }
+    /// The context path: `""` (root, HAC's default and the fake's) or e.g. `/hac`.
     pub fn context_path(mut self, ctx: &str) -> Self {
         self.settings.context_path = ctx.trim_end_matches('/').to_owned();
         self
     }
-    /// Serve the login page at `login.jsp` (older versions).
-    pub fn login_jsp(mut self, on: bool) -> Self {
-        self.settings.login_jsp = on;
-        self
-    }
-    /// Set a CCv2 `ROUTE` cookie and require it.
+    /// Set a CCv2 `ROUTE` cookie and lose the session when it is not sent back.
     pub fn route_cookie(mut self, on: bool) -> Self {
         self.settings.route_cookie = on;
         self
@@ -63,41 +96,56 @@ impl Builder {
         self.settings.expiry_answer = a;
         self
     }
-    /// How a wrong password is answered.
-    pub fn bad_login_answer(mut self, a: BadLoginAnswer) -> Self {
-        self.settings.bad_login_answer = a;
-        self
-    }
-    /// Which login page fixture to serve.
+    /// Which login page markup to serve.
     pub fn login_page(mut self, v: LoginPageVariant) -> Self {
         self.settings.login_page = v;
         self
     }
-    /// Serve the 270 KB dashboard.
+    /// Serve the 270 KB home page.
     pub fn large_dashboard(mut self, on: bool) -> Self {
         self.settings.large_dashboard = on;
         self
     }
-    /// Use absolute URLs in `Location`.
-    pub fn absolute_redirects(mut self, on: bool) -> Self {
-        self.settings.absolute_redirects = on;
-        self
-    }
-    /// Idle timeout of sessions.
+    /// Idle timeout of sessions (120 minutes, as HAC's `web.xml`).
     pub fn idle_timeout(mut self, d: Duration) -> Self {
         self.settings.idle_timeout = d;
         self
     }
-    /// Adds a user with full access.
+    /// Adds a user with every console role.
     pub fn user(mut self, name: &str, password: &str) -> Self {
         self.settings.users.push((name.into(), password.into()));
         self
     }
-    /// Adds a user who can log in but is denied every console endpoint.
+    /// Adds a user who can log in but has no console role.
     pub fn restricted_user(mut self, name: &str, password: &str) -> Self {
         self.settings
             .restricted_users
             .push((name.into(), password.into()));
+        self
+    }
+    /// HAC's XSS filter on request parameters (on by default, as in HAC).
+    pub fn xss_filter(mut self, on: bool) -> Self {
+        self.settings.xss_filter = on;
+        self
+    }
+    /// Tomcat's `maxPostSize` (6 MiB): larger form bodies are not parsed.
+    pub fn max_post_size(mut self, bytes: usize) -> Self {
+        self.settings.max_post_size = bytes;
+        self
+    }
+    /// Whether the system is initialized (pending patches are `{}` when not).
+    pub fn initialized(mut self, on: bool) -> Self {
+        self.settings.initialized = on;
+        self
+    }
+    /// How long a system update takes (300 ms by default).
+    pub fn update_duration(mut self, d: Duration) -> Self {
+        self.settings.update_duration = d;
+        self
+    }
+    /// Rows of the `{Generated}` type / `generated` table (1,000,000 by default).
+    pub fn generated_rows(mut self, rows: u64) -> Self {
+        self.generated_rows = rows;
         self
     }
     /// How long an idle keep-alive connection stays open (10 s by default); the server
@@ -111,9 +159,16 @@ impl Builder {
         self.tls = mode;
         self
     }
-    /// Binds 127.0.0.1 on a free port and starts serving.
+    /// With HTTPS: also listen on plain HTTP and answer every request there with a
+    /// redirect to the HTTPS port, as HAC's `requires-channel="https"` does for 9001 →
+    /// 9002 (see [`FakeHac::http_url`]).
+    pub fn http_redirect(mut self, on: bool) -> Self {
+        self.http_redirect = on;
+        self
+    }
+    /// Binds 127.0.0.1 on free ports and starts serving.
     pub fn start(self) -> FakeHac {
-        FakeHac::start_with(self.settings, self.tls, self.keep_alive)
+        FakeHac::start_with(self)
     }
 }
 
@@ -134,22 +189,29 @@ impl Shared {
 /// A running fake HAC. Stops when dropped.
 pub struct FakeHac {
     addr: SocketAddr,
+    http_addr: Option<SocketAddr>,
     shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for FakeHac {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeHac").field("url", &self.url()).finish()
+        f.debug_struct("FakeHac")
+            .field("url", &self.url())
+            .field("profile", &self.profile())
+            .finish()
     }
 }
 
 impl FakeHac {
-    /// A builder with the defaults: `/hac`, plain HTTP, user `admin`/`nimda`.
+    /// A builder with the defaults: profile 2211.38, root context path, plain HTTP, user
+    /// `admin`/`nimda`.
     pub fn builder() -> Builder {
         Builder {
             settings: Settings::default(),
             tls: TlsMode::Off,
+            http_redirect: false,
             keep_alive: Duration::from_secs(10),
+            generated_rows: 1_000_000,
         }
     }
 
@@ -158,26 +220,40 @@ impl FakeHac {
         Self::builder().start()
     }
 
-    fn start_with(settings: Settings, tls_mode: TlsMode, keep_alive: Duration) -> FakeHac {
+    fn start_with(b: Builder) -> FakeHac {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let certs = (tls_mode != TlsMode::Off).then(|| tls::make(tls_mode));
+        let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls));
+        let mut state = hac::State::new(b.settings);
+        state.db.generated_rows = b.generated_rows;
+        let http_listener = (b.http_redirect && certs.is_some()).then(|| {
+            let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+            state.https_port = Some(addr.port());
+            l
+        });
+        let http_addr = http_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("local addr"));
         let shared = Arc::new(Shared {
-            state: Mutex::new(hac::State::new(settings)),
+            state: Mutex::new(state),
             stop: AtomicBool::new(false),
             certs,
-            keep_alive,
+            keep_alive: b.keep_alive,
         });
-        let accept_shared = shared.clone();
-        std::thread::Builder::new()
-            .name("fake-hac-accept".into())
-            .spawn(move || accept_loop(listener, accept_shared))
-            .expect("spawn accept thread");
-        FakeHac { addr, shared }
+        let tls = shared.certs.is_some();
+        spawn_accept(listener, shared.clone(), tls);
+        if let Some(l) = http_listener {
+            spawn_accept(l, shared.clone(), false);
+        }
+        FakeHac {
+            addr,
+            http_addr,
+            shared,
+        }
     }
 
     /// `http://127.0.0.1:PORT` or `https://localhost:PORT` (the certificate names
-    /// `localhost`), without the context path.
+    /// `localhost` and `127.0.0.1`), without the context path.
     pub fn url(&self) -> String {
         if self.is_tls() {
             self.url_with_host("localhost")
@@ -190,6 +266,12 @@ impl FakeHac {
     pub fn url_with_host(&self, host: &str) -> String {
         let scheme = if self.is_tls() { "https" } else { "http" };
         format!("{scheme}://{host}:{}", self.addr.port())
+    }
+
+    /// With [`Builder::http_redirect`]: the plain-HTTP URL that redirects to [`Self::url`].
+    pub fn http_url(&self) -> Option<String> {
+        self.http_addr
+            .map(|a| format!("http://localhost:{}", a.port()))
     }
 
     /// The socket address.
@@ -206,9 +288,14 @@ impl FakeHac {
         self.shared.certs.as_ref()
     }
 
-    /// The configured context path (`/hac` or `""`).
+    /// The context path (`""` or e.g. `/hac`).
     pub fn context_path(&self) -> String {
         self.shared.lock().settings.context_path.clone()
+    }
+
+    /// The version profile.
+    pub fn profile(&self) -> Profile {
+        self.shared.lock().settings.profile
     }
 
     /// The counters so far.
@@ -219,6 +306,17 @@ impl FakeHac {
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Request> {
         self.shared.lock().log.clone()
+    }
+
+    /// The last request whose path ends with `suffix`, if any.
+    pub fn last_request(&self, suffix: &str) -> Option<Request> {
+        self.shared
+            .lock()
+            .log
+            .iter()
+            .rev()
+            .find(|r| r.path.ends_with(suffix))
+            .cloned()
     }
 
     /// Zeroes the counters and forgets the request log.
@@ -238,7 +336,7 @@ impl FakeHac {
         self.shared.lock().restart();
     }
 
-    /// Number of live sessions (authenticated or not).
+    /// Number of live sessions (logged in or not).
     pub fn session_count(&self) -> usize {
         self.shared.lock().session_count()
     }
@@ -253,7 +351,7 @@ impl FakeHac {
         self.shared.lock().settings.idle_timeout = d;
     }
 
-    /// Changes the login page fixture.
+    /// Changes the login page markup.
     pub fn set_login_page(&self, v: LoginPageVariant) {
         self.shared.lock().settings.login_page = v;
     }
@@ -277,12 +375,21 @@ impl FakeHac {
 impl Drop for FakeHac {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        // Wake the accept loops.
+        for addr in std::iter::once(self.addr).chain(self.http_addr) {
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
+        }
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+fn spawn_accept(listener: TcpListener, shared: Arc<Shared>, tls: bool) {
+    std::thread::Builder::new()
+        .name("fake-hac-accept".into())
+        .spawn(move || accept_loop(listener, shared, tls))
+        .expect("spawn accept thread");
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: bool) {
     for stream in listener.incoming() {
         if shared.stop.load(Ordering::SeqCst) {
             break;
@@ -291,14 +398,19 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         let shared = shared.clone();
         let _ = std::thread::Builder::new()
             .name("fake-hac-conn".into())
-            .spawn(move || serve_connection(stream, shared));
+            .spawn(move || serve_connection(stream, shared, tls));
     }
 }
 
-fn serve_connection(tcp: TcpStream, shared: Arc<Shared>) {
+fn serve_connection(tcp: TcpStream, shared: Arc<Shared>, tls: bool) {
     let _ = tcp.set_read_timeout(Some(shared.keep_alive));
     let _ = tcp.set_nodelay(true);
-    match shared.certs.as_ref().map(|c| c.config.clone()) {
+    match shared
+        .certs
+        .as_ref()
+        .filter(|_| tls)
+        .map(|c| c.config.clone())
+    {
         None => serve_stream(tcp, &shared, false),
         Some(config) => {
             let Ok(conn) = rustls::ServerConnection::new(config) else {
@@ -331,13 +443,12 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
         st.log.push(req.clone());
         st.delay
     };
-    let delay = delay + hac::groovy_sleep(req);
+    let delay = delay + console::groovy_sleep(req);
     if !delay.is_zero() {
         std::thread::sleep(delay);
     }
     let mut st = shared.lock();
     let host = req.header("host").unwrap_or("127.0.0.1").to_owned();
-    let cx = hac::Ctx { req, secure, host };
     let rel = req
         .path
         .strip_prefix(st.settings.context_path.as_str())
@@ -347,15 +458,24 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
         let (_, resp) = st.overrides.remove(pos).expect("position is valid");
         return resp;
     }
-    let resp = hac::handle(&mut st, &cx);
-    hac::add_route(&st, &cx, resp)
+    let resp = hac::handle(&mut st, req, secure, host);
+    let resp = hac::add_route(&st, req, secure, resp);
+    let hold = st.hold_answer.take();
+    drop(st);
+    if let Some(d) = hold {
+        // A long-running call (an update) answers when it is done, without holding the
+        // lock meanwhile.
+        std::thread::sleep(d);
+    }
+    resp
 }
 
-/// A FlexibleSearch answer as HAC sends it: `rows` rows of five text columns, every
-/// seventh `description` NULL, one escaped character in some names.
+/// A FlexibleSearch answer as HAC sends it, of `rows` rows of five text columns: every
+/// seventh `description` NULL, escaped characters in the names. For benches and memory
+/// measurements that need a large body without a large query.
 pub fn flexsearch_body(rows: usize) -> String {
     let mut s = String::with_capacity(rows * 120 + 200);
-    s.push_str(r#"{"exception":null,"headers":["PK","code","name","description","catalogVersion"],"resultList":["#);
+    s.push_str(r#"{"exception":null,"headers":["PK","p_code","p_name","p_description","p_catalogversion"],"resultList":["#);
     for i in 0..rows {
         if i > 0 {
             s.push(',');
@@ -366,12 +486,12 @@ pub fn flexsearch_body(rows: usize) -> String {
             format!("\"Description of product {i}\"")
         };
         s.push_str(&format!(
-            r#"["{}","code-{i:06}","Product \"{i}\"",{description},"Online"]"#,
+            r#"["{}","code-{i:06}","Product &quot;{i}&quot;",{description},"Online"]"#,
             8796093054977u64 + i as u64
         ));
     }
     s.push_str(&format!(
-        r#"],"resultCount":{rows},"executionTime":42,"query":"SELECT {{pk}} FROM {{Product}}"}}"#
+        r#"],"resultCount":{rows},"executionTime":42,"query":"SELECT item_t0.PK FROM products item_t0","exceptionStackTrace":"","dataSourceId":"master","rawExecution":false}}"#
     ));
     s
 }

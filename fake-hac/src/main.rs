@@ -1,28 +1,49 @@
 //! Runs the fake HAC on its own, to try the `hac` tool or the library by hand:
 //!
 //! ```text
-//! cargo run -p fake-hac              # http://127.0.0.1:PORT, context path /hac
-//! cargo run -p fake-hac -- --root    # context path "/"
-//! cargo run -p fake-hac -- --tls     # HTTPS with a throwaway CA, written to fake-hac-ca.pem
+//! cargo run -p fake-hac                          # http://127.0.0.1:PORT, root context, 2211.38
+//! cargo run -p fake-hac -- --profile 1811        # login.jsp, raw tokens, 403 for dead POSTs
+//! cargo run -p fake-hac -- --context-path /hac   # HAC under /hac
+//! cargo run -p fake-hac -- --tls                 # HTTPS with a throwaway CA, written to fake-hac-ca.pem
+//! cargo run -p fake-hac -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
 //! ```
 //!
 //! The URL is the first line on stdout; the server stops when stdin closes or on Ctrl-C.
 
 use std::io::Read;
 
-use fake_hac::{ADMIN, FakeHac, TlsMode};
+use fake_hac::{ADMIN, FakeHac, Profile, TlsMode};
+
+const USAGE: &str =
+    "options: --profile 1811|2211.1|2211.38, --context-path PATH, --root, --tls, --http-redirect";
+
+fn fail(message: &str) -> ! {
+    eprintln!("fake-hac: {message} ({USAGE})");
+    std::process::exit(2);
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args = std::env::args().skip(1);
     let mut builder = FakeHac::builder();
-    for a in &args {
+    while let Some(a) = args.next() {
         match a.as_str() {
+            "--profile" => {
+                let value = args
+                    .next()
+                    .unwrap_or_else(|| fail("--profile needs a value"));
+                let profile: Profile = value.parse().unwrap_or_else(|e: String| fail(&e));
+                builder = builder.profile(profile);
+            }
+            "--context-path" => {
+                let value = args
+                    .next()
+                    .unwrap_or_else(|| fail("--context-path needs a value"));
+                builder = builder.context_path(&value);
+            }
             "--root" => builder = builder.context_path(""),
             "--tls" => builder = builder.tls(TlsMode::CaSigned),
-            other => {
-                eprintln!("fake-hac: unknown option {other:?} (known: --root, --tls)");
-                std::process::exit(2);
-            }
+            "--http-redirect" => builder = builder.http_redirect(true),
+            other => fail(&format!("unknown option {other:?}")),
         }
     }
     let hac = builder.start();
@@ -35,8 +56,12 @@ fn main() {
         }
         eprintln!("fake-hac: CA certificate in {path} (use --ca-cert {path})");
     }
+    if let Some(http) = hac.http_url() {
+        eprintln!("fake-hac: plain HTTP on {http} redirects to HTTPS");
+    }
     eprintln!(
-        "fake-hac: listening on {} (context path {:?}); user {:?}, password {:?}; close stdin to stop",
+        "fake-hac: SAP Commerce {} on {} (context path {:?}); user {:?}, password {:?}; close stdin to stop",
+        hac.profile(),
         hac.url(),
         hac.context_path(),
         ADMIN.0,

@@ -1,11 +1,13 @@
 // Test bodies written once as async code and compiled twice (see tests/both_clients.rs):
-// as blocking code with `must_be_sync`, and as async code with `must_be_async`.
+// as blocking code with `must_be_sync`, and as async code with `must_be_async`. Each runs
+// against every version profile of the fake HAC.
 // `.await` must not sit inside a macro call: bind results first.
 
 use super::{Client, maybe};
-use fake_hac::{ExpiryAnswer, FakeHac, Response, TlsMode};
+use fake_hac::{ExpiryAnswer, FakeHac, Profile, Response, TlsMode};
 use hac_client::{
-    BasicCredentials, Error, FlexibleSearch, HacConfig, ImpexImport, MemoryStore, UpdateRequest,
+    BasicCredentials, Error, FlexibleSearch, GroovyScript, HacConfig, ImpexImport, MemoryStore,
+    RowLimit, UpdateRequest,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,118 +23,215 @@ fn client(hac: &FakeHac) -> Client {
     .unwrap()
 }
 
-#[maybe(AFIT)]
-pub async fn every_operation() {
-    let hac = FakeHac::builder().context_path("").start();
-    let c = client(&hac);
-    let g = c
-        .execute_groovy("println 'x'\nreturn 7", false)
-        .await
-        .unwrap();
-    assert_eq!(
-        (g.output.as_str(), g.result.as_str(), g.success),
-        ("x\n", "7", true)
-    );
-    let g = c
-        .execute_groovy("throw new Exception()", false)
-        .await
-        .unwrap();
-    assert!(!g.success);
-    let q = c
-        .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_count(2))
-        .await
-        .unwrap();
-    assert_eq!(q.len(), 2);
-    let q = c.flexible_search("SELECT {pk} FROM {Nope}").await.unwrap();
-    assert!(q.exception.is_some());
-    let i = c
-        .import_impex(ImpexImport::new("INSERT Language;isocode\n;de"))
-        .await
-        .unwrap();
-    assert!(i.success);
-    let i = c.validate_impex("colour").await.unwrap();
-    assert!(!i.success);
-    let d = c.update_data().await.unwrap();
-    let p = c.pending_patches().await.unwrap();
-    let o = c
-        .execute_update(&UpdateRequest::from_current(&d, &p))
-        .await
-        .unwrap();
-    assert!(o.success);
-    let log = c
-        .wait_for_update(Duration::from_millis(5), Duration::from_secs(5))
-        .await
-        .unwrap();
-    assert!(log.finished);
-    assert_eq!(c.context_path().as_deref(), Some(""));
-    assert_eq!(hac.stats().logins, 1);
+fn fakes() -> Vec<FakeHac> {
+    Profile::ALL
+        .into_iter()
+        .flat_map(|p| {
+            [
+                FakeHac::builder().profile(p).generated_rows(2_000).start(),
+                FakeHac::builder()
+                    .profile(p)
+                    .context_path("/hac")
+                    .generated_rows(2_000)
+                    .start(),
+            ]
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct Product {
+    pk: u64,
+    code: String,
+    name: Option<String>,
 }
 
 #[maybe(AFIT)]
-pub async fn relogin_after_each_expiry_answer() {
-    for answer in [
-        ExpiryAnswer::Realistic,
-        ExpiryAnswer::Redirect,
-        ExpiryAnswer::LoginPage,
-        ExpiryAnswer::Unauthorized,
-        ExpiryAnswer::Forbidden,
-    ] {
-        let hac = FakeHac::builder()
-            .expiry_answer(answer)
-            .route_cookie(true)
-            .start();
+pub async fn every_operation() {
+    for hac in fakes() {
+        let p = hac.profile();
         let c = client(&hac);
-        c.login().await.unwrap();
-        hac.restart();
-        hac.reset_stats();
-        let r = c.execute_groovy("return 3", false).await.unwrap();
-        assert_eq!(r.result, "3");
-        assert_eq!(hac.stats().logins, 1, "{answer:?}");
-        let calls = hac
-            .requests()
-            .iter()
-            .filter(|r| r.path.contains("scripting"))
-            .count();
-        assert_eq!(calls, 2, "{answer:?}");
+        let g = c.execute_groovy("println 'x'\nreturn 7").await.unwrap();
+        assert_eq!(
+            (g.output.as_str(), g.result.as_str(), g.success),
+            ("x\n", "7", true),
+            "{p}"
+        );
+        let g = c
+            .execute_groovy(GroovyScript::new("throw new IllegalStateException('no')").commit(true))
+            .await
+            .unwrap();
+        assert!(!g.success);
+        assert_eq!(g.stacktrace, "java.lang.IllegalStateException: no\r\n");
+        let blank = c.execute_groovy("  ").await.unwrap();
+        assert!(blank.success && blank.output.is_empty());
+        // Cells come back as they are in the database, not as HAC escaped them.
+        let q = c
+            .flexible_search("SELECT {pk}, {code}, {name} FROM {Product}")
+            .await
+            .unwrap();
+        assert_eq!(q.headers, ["PK", "p_code", "p_name"]);
+        let names: Vec<Option<&str>> = q.rows().map(|r| r.get("name")).collect();
+        assert_eq!(
+            names,
+            [
+                Some("Camera"),
+                None,
+                Some("Lens \"50mm\" <pro>"),
+                Some("Café Müller & Co"),
+                Some("中文名称"),
+                Some("two\nlines"),
+            ],
+            "{p}"
+        );
+        let products: Vec<Product> = q.deserialize().unwrap();
+        assert_eq!(products[3].code, "0004");
+        assert_eq!(products[3].name.as_deref(), Some("Café Müller & Co"));
+        let limited = c
+            .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_count(5))
+            .await
+            .unwrap();
+        assert_eq!(limited.len(), 5);
+        assert!(limited.is_truncated());
+        let all = c
+            .flexible_search(
+                FlexibleSearch::new("SELECT {pk} FROM {Generated} WHERE {pk} > 8796093054977")
+                    .max_count(RowLimit::Unlimited)
+                    .timeout(Duration::from_secs(120)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1_999);
+        assert!(!all.is_truncated());
+        let bad = c.flexible_search("SELECT {pk} FROM {Nope}").await.unwrap();
+        assert_eq!(bad.exception.as_deref(), Some("type code 'Nope' invalid"));
+        assert!(bad.exception_stacktrace.is_some());
+        let i = c
+            .import_impex(ImpexImport::new("INSERT Language;isocode\n;de"))
+            .await
+            .unwrap();
+        assert!(i.success, "{p}: {i:?}");
+        assert_eq!(i.level, "notice");
+        let i = c.import_impex(";orphan").await.unwrap();
+        assert!(!i.success);
+        let v = c
+            .validate_impex("INSERT Language;isocode\n;de")
+            .await
+            .unwrap();
+        assert!(v.success);
+        assert_eq!(v.summary, "Import script is valid");
+        let v = c.validate_impex("colour").await.unwrap();
+        assert!(!v.success);
+        let d = c.update_data().await.unwrap();
+        let patches = c.pending_patches().await.unwrap();
+        let o = c
+            .execute_update(&UpdateRequest::from_current(&d, &patches))
+            .await
+            .unwrap();
+        assert!(o.success);
+        let log = c
+            .wait_for_update(Duration::from_millis(5), Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert!(log.finished);
+        assert_eq!(c.context_path(), Some(hac.context_path()));
+        assert_eq!(hac.stats().logins, 1, "{p}");
+    }
+}
+
+#[maybe(AFIT)]
+pub async fn relogin_after_each_dead_session_answer() {
+    for profile in Profile::ALL {
+        for answer in [
+            ExpiryAnswer::Realistic,
+            ExpiryAnswer::RelativeRedirect,
+            ExpiryAnswer::LoginPage,
+            ExpiryAnswer::Unauthorized,
+            ExpiryAnswer::Forbidden,
+            ExpiryAnswer::MethodNotAllowed,
+        ] {
+            let hac = FakeHac::builder()
+                .profile(profile)
+                .expiry_answer(answer)
+                .route_cookie(true)
+                .start();
+            let c = client(&hac);
+            c.login().await.unwrap();
+            hac.restart();
+            hac.reset_stats();
+            let r = c.execute_groovy("return 3").await.unwrap();
+            assert_eq!(r.result, "3");
+            assert_eq!(hac.stats().logins, 1, "{profile} {answer:?}");
+            let calls = hac
+                .requests()
+                .iter()
+                .filter(|r| r.path.contains("scripting"))
+                .count();
+            assert_eq!(calls, 2, "{profile} {answer:?}");
+            // A GET console call, too.
+            hac.expire_sessions();
+            hac.reset_stats();
+            c.pending_patches().await.unwrap();
+            assert_eq!(hac.stats().logins, 1, "{profile} {answer:?}");
+        }
     }
 }
 
 #[maybe(AFIT)]
 pub async fn failures_are_typed() {
-    let hac = FakeHac::start();
-    let bad = Client::new(
-        HacConfig::builder(hac.url())
-            .credentials(BasicCredentials::new("admin", "wrong"))
-            .session_persistence(false)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    let e = bad.login().await.unwrap_err();
-    assert!(matches!(e, Error::BadCredentials { .. }), "{e:?}");
+    for profile in Profile::ALL {
+        let hac = FakeHac::builder().profile(profile).start();
+        let bad = Client::new(
+            HacConfig::builder(hac.url())
+                .credentials(BasicCredentials::new("admin", "wrong"))
+                .session_persistence(false)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let e = bad.login().await.unwrap_err();
+        assert!(matches!(e, Error::BadCredentials { .. }), "{e:?}");
 
-    let c = client(&hac);
-    hac.push_override("/console/flexsearch/execute", Response::json("<html>"));
-    let e = c
-        .flexible_search("SELECT {pk} FROM {Product}")
-        .await
-        .unwrap_err();
-    assert!(matches!(e, Error::InvalidResponse { .. }), "{e:?}");
+        let c = client(&hac);
+        hac.push_override("/console/flexsearch/execute", Response::json("<html>"));
+        let e = c
+            .flexible_search("SELECT {pk} FROM {Product}")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::InvalidResponse { .. }), "{e:?}");
+        let e = c.import_impex("  ").await.unwrap_err();
+        match e {
+            Error::FormRejected { messages, .. } => {
+                assert_eq!(messages, ["Script content should not be empty"])
+            }
+            e => panic!("{e:?}"),
+        }
+        hac.push_override(
+            "/console/impex/import",
+            Response::new(
+                500,
+                "text/html",
+                "<html><body>NullPointerException</body></html>",
+            ),
+        );
+        let e = c
+            .import_impex("INSERT Language;isocode\n;x")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::HttpStatus { status: 500, .. }), "{e:?}");
 
-    let slow = Client::new(
-        HacConfig::builder(hac.url())
-            .credentials(BasicCredentials::new("admin", "nimda"))
-            .session_persistence(false)
-            .timeout(Duration::from_millis(500))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    let e = slow
-        .execute_groovy("Thread.sleep(3000)", false)
-        .await
-        .unwrap_err();
-    assert!(e.is_timeout(), "{e:?}");
+        let slow = Client::new(
+            HacConfig::builder(hac.url())
+                .credentials(BasicCredentials::new("admin", "nimda"))
+                .session_persistence(false)
+                .timeout(Duration::from_millis(500))
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let e = slow.execute_groovy("Thread.sleep(3000)").await.unwrap_err();
+        assert!(e.is_timeout(), "{e:?}");
+    }
 
     let tls = FakeHac::builder().tls(TlsMode::SelfSigned).start();
     let c = client(&tls);
@@ -148,8 +247,7 @@ pub async fn failures_are_typed() {
     )
     .unwrap();
     pinned.login().await.unwrap();
-
-    drop(hac);
+    drop(tls);
     let e = c.login().await.unwrap_err();
     assert!(
         matches!(e, Error::Tls { .. } | Error::Connect { .. }),
@@ -158,23 +256,105 @@ pub async fn failures_are_typed() {
 }
 
 #[maybe(AFIT)]
-pub async fn resumes_a_stored_session_with_one_request() {
-    let hac = FakeHac::start();
+pub async fn moves_to_https_when_redirected() {
+    let hac = FakeHac::builder()
+        .tls(TlsMode::SelfSigned)
+        .http_redirect(true)
+        .start();
     let store = Arc::new(MemoryStore::new());
     let config = || {
-        HacConfig::builder(hac.url())
+        HacConfig::builder(hac.http_url().unwrap())
             .credentials(BasicCredentials::new("admin", "nimda"))
+            .pin_certificate_pem(&hac.certs().unwrap().leaf_pem)
             .session_store_arc(store.clone())
             .build()
             .unwrap()
     };
-    Client::new(config()).unwrap().login().await.unwrap();
+    let c = Client::new(config()).unwrap();
+    let r = c.execute_groovy("return 1").await.unwrap();
+    assert_eq!(r.result, "1");
+    assert_eq!(c.base_url(), hac.url());
+    // The password went to HTTPS only: the login POST never reached the plain port.
+    let http_port = url::Url::parse(&hac.http_url().unwrap())
+        .unwrap()
+        .port()
+        .unwrap();
+    let plain_host = format!("localhost:{http_port}");
+    let plain: Vec<_> = hac
+        .requests()
+        .into_iter()
+        .filter(|r| r.header("host") == Some(plain_host.as_str()))
+        .collect();
+    assert_eq!(
+        plain.len(),
+        1,
+        "only the first GET: {:?}",
+        plain.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(plain[0].method, "GET");
+    // A new client resumes straight on HTTPS.
     hac.reset_stats();
-    let second = Client::new(config()).unwrap();
-    let r = second.execute_groovy("return 1", false).await.unwrap();
-    assert!(r.success);
+    let again = Client::new(config()).unwrap();
+    again.execute_groovy("return 2").await.unwrap();
     assert_eq!(hac.stats().requests, 1);
-    second.logout().await.unwrap();
-    let listed = second.sessions().unwrap().list().unwrap();
-    assert!(listed.is_empty());
+    assert_eq!(hac.stats().channel_redirects, 0);
+}
+
+#[maybe(AFIT)]
+pub async fn resumes_a_stored_session_with_one_request() {
+    for profile in Profile::ALL {
+        let hac = FakeHac::builder().profile(profile).start();
+        let store = Arc::new(MemoryStore::new());
+        let config = || {
+            HacConfig::builder(hac.url())
+                .credentials(BasicCredentials::new("admin", "nimda"))
+                .session_store_arc(store.clone())
+                .build()
+                .unwrap()
+        };
+        Client::new(config()).unwrap().login().await.unwrap();
+        hac.reset_stats();
+        let second = Client::new(config()).unwrap();
+        let r = second.execute_groovy("return 1").await.unwrap();
+        assert!(r.success);
+        assert_eq!(hac.stats().requests, 1, "{profile}");
+        second.logout().await.unwrap();
+        assert_eq!(
+            hac.session_count(),
+            0,
+            "{profile}: logged out on the server"
+        );
+        let listed = second.sessions().unwrap().list().unwrap();
+        assert!(listed.is_empty());
+    }
+}
+
+#[maybe(AFIT)]
+pub async fn update_log_needs_no_session() {
+    let hac = FakeHac::builder()
+        .update_duration(Duration::from_millis(400))
+        .start();
+    let c = client(&hac);
+    c.execute_update(&UpdateRequest::new()).await.unwrap();
+    hac.expire_sessions();
+    hac.reset_stats();
+    let log = c
+        .wait_for_update(Duration::from_millis(5), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(log.finished);
+    assert_eq!(hac.stats().logins, 0, "the log is read without logging in");
+    // A client that never logged in reads it too, when it knows the context path.
+    let fresh = Client::new(
+        HacConfig::builder(hac.url())
+            .credentials(BasicCredentials::new("admin", "nimda"))
+            .context_path("")
+            .session_persistence(false)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let log = fresh.update_log().await.unwrap();
+    assert!(log.finished);
+    assert_eq!(hac.stats().logins, 0);
 }

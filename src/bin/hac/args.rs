@@ -81,16 +81,7 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a Groovy script (from FILE, or standard input for "-" or no FILE)
-    Groovy {
-        /// Script file, or "-" for standard input
-        file: Option<String>,
-        /// Commit the script's database changes (default: roll back)
-        #[arg(long)]
-        commit: bool,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
-        format: TextFormat,
-    },
+    Groovy(GroovyArgs),
     /// Run a FlexibleSearch (or, with --sql, SQL) query; "-" reads it from standard input
     Flexsearch(FlexsearchArgs),
     /// Import or validate ImpEx
@@ -108,6 +99,54 @@ pub enum Command {
     Sessions(SessionsCommand),
 }
 
+/// `hac groovy`.
+#[derive(Debug, Args)]
+pub struct GroovyArgs {
+    /// Script file, or "-" for standard input
+    pub file: Option<String>,
+    /// Commit the script's database changes (default: roll back)
+    #[arg(long)]
+    pub commit: bool,
+    /// Script language
+    #[arg(long = "type", value_enum, default_value_t = ScriptLanguage::Groovy)]
+    pub script_type: ScriptLanguage,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// Script languages of HAC's scripting console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptLanguage {
+    /// Groovy
+    Groovy,
+    /// BeanShell
+    Beanshell,
+    /// JavaScript (where the server has an engine for it)
+    Javascript,
+}
+
+/// `--max`: a number of rows or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxRows {
+    /// At most this many.
+    Rows(u32),
+    /// No limit.
+    All,
+}
+
+fn parse_max(text: &str) -> Result<MaxRows, String> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(MaxRows::All);
+    }
+    match text.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(MaxRows::Rows(n)),
+        _ => Err(format!(
+            "{text:?}: expected a number of rows (1 or more) or \"all\""
+        )),
+    }
+}
+
 /// `hac flexsearch`.
 #[derive(Debug, Args)]
 pub struct FlexsearchArgs {
@@ -116,9 +155,18 @@ pub struct FlexsearchArgs {
     /// The query is SQL, not FlexibleSearch
     #[arg(long)]
     pub sql: bool,
-    /// Maximum number of rows
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max: u32,
+    /// Maximum number of rows, or "all" for no limit
+    #[arg(long, value_name = "N|all", default_value = "200", value_parser = parse_max)]
+    pub max: MaxRows,
+    /// Every row, however many (same as --max all)
+    #[arg(long)]
+    pub all: bool,
+    /// Commit the changes of SQL DML (UPDATE, INSERT, DELETE); rolled back by default
+    #[arg(long)]
+    pub commit: bool,
+    /// Data source to query (e.g. a read-only replica); master by default
+    #[arg(long, value_name = "ID")]
+    pub data_source: Option<String>,
     /// Locale for localized attributes, e.g. en
     #[arg(long, value_name = "L")]
     pub locale: Option<String>,
@@ -153,6 +201,16 @@ pub struct ImpexArgs {
     /// Allow BeanShell/Groovy code in the ImpEx
     #[arg(long)]
     pub code_execution: bool,
+    /// Distributed mode
+    #[arg(long)]
+    pub distributed: bool,
+    /// Direct persistence (HAC's "sldEnabled")
+    #[arg(long)]
+    pub direct_persistence: bool,
+    /// Send the script as a file upload even when the form would do (scripts over HAC's
+    /// 6 MiB form limit, or with text HAC's XSS filter strips, always go that way)
+    #[arg(long)]
+    pub upload: bool,
     /// Worker threads on the server
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
@@ -320,6 +378,15 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn max_rows() {
+        assert_eq!(parse_max("50"), Ok(MaxRows::Rows(50)));
+        assert_eq!(parse_max("ALL"), Ok(MaxRows::All));
+        for bad in ["0", "-1", "x", ""] {
+            assert!(parse_max(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,9 +4,15 @@
 use std::io::{Read, Write};
 
 use anyhow::{Context, Result};
-use hac_client::{FlexibleSearch, HacClient, ImpexImport, ImpexResult, ValidationMode};
+use hac_client::{
+    FlexibleSearch, GroovyScript, HacClient, ImpexImport, ImpexResult, ImpexUpload, RowLimit,
+    ScriptType, ValidationMode,
+};
 
-use crate::args::{FlexsearchArgs, ImpexArgs, TableFormat, TextFormat, Validation};
+use crate::args::{
+    FlexsearchArgs, GroovyArgs, ImpexArgs, MaxRows, ScriptLanguage, TableFormat, TextFormat,
+    Validation,
+};
 use crate::failure::{Exit, usage};
 use crate::output::{self, Out};
 
@@ -38,16 +44,36 @@ pub fn read_input(file: Option<&str>, what: &str, stdin_taken: bool) -> Result<S
     Ok(text)
 }
 
-pub fn groovy(
-    hac: &HacClient,
-    out: &mut Out,
-    script: &str,
-    commit: bool,
-    format: TextFormat,
-) -> Result<Exit> {
-    let r = hac
-        .execute_groovy(script, commit)
-        .context("running the Groovy script")?;
+/// The ImpEx to import: a file is streamed from disk when it is sent (never read whole
+/// into memory); standard input is read first.
+pub fn impex_input(file: Option<&str>, stdin_taken: bool) -> Result<ImpexImport> {
+    match file {
+        None | Some("-") => Ok(ImpexImport::new(read_input(None, "ImpEx", stdin_taken)?)),
+        Some(path) => {
+            let meta = std::fs::metadata(path)
+                .and_then(|m| std::fs::File::open(path).map(|_| m))
+                .map_err(|e| usage(format!("cannot read ImpEx file {path}: {e}")))?;
+            if !meta.is_file() {
+                return Err(usage(format!("ImpEx file {path} is not a file")));
+            }
+            if meta.len() == 0 {
+                return Err(usage(format!("the ImpEx from {path} is empty")));
+            }
+            Ok(ImpexImport::from_file(path))
+        }
+    }
+}
+
+pub fn groovy(hac: &HacClient, out: &mut Out, script: String, args: &GroovyArgs) -> Result<Exit> {
+    let (commit, format) = (args.commit, args.format);
+    let script = GroovyScript::new(script)
+        .commit(commit)
+        .script_type(match args.script_type {
+            ScriptLanguage::Groovy => ScriptType::Groovy,
+            ScriptLanguage::Beanshell => ScriptType::Beanshell,
+            ScriptLanguage::Javascript => ScriptType::Javascript,
+        });
+    let r = hac.execute_groovy(script).context("running the script")?;
     match format {
         TextFormat::Json => out.json(&r)?,
         TextFormat::Text => {
@@ -83,17 +109,25 @@ pub fn flexsearch(
     args: &FlexsearchArgs,
     query: &str,
 ) -> Result<Exit> {
+    let limit = match (args.all, args.max) {
+        (true, _) | (_, MaxRows::All) => RowLimit::Unlimited,
+        (false, MaxRows::Rows(n)) => RowLimit::Rows(n),
+    };
     let mut q = if args.sql {
         FlexibleSearch::sql(query)
     } else {
         FlexibleSearch::new(query)
     }
-    .max_count(args.max);
+    .max_count(limit)
+    .commit(args.commit);
     if let Some(l) = &args.locale {
         q = q.locale(l.clone());
     }
     if let Some(u) = &args.as_user {
         q = q.user(u.clone());
+    }
+    if let Some(d) = &args.data_source {
+        q = q.data_source(d.clone());
     }
     let r = hac.flexible_search(q).context("running the query")?;
     if let Some(exception) = &r.exception {
@@ -129,16 +163,21 @@ pub fn impex(
     hac: &HacClient,
     out: &mut Out,
     args: &ImpexArgs,
-    script: String,
+    import: ImpexImport,
     validate_only: bool,
 ) -> Result<Exit> {
-    let mut import = ImpexImport::new(script)
+    let mut import = import
         .validation(match args.validation {
             Validation::Strict => ValidationMode::Strict,
             Validation::Relaxed => ValidationMode::Relaxed,
         })
         .legacy_mode(args.legacy)
-        .enable_code_execution(args.code_execution);
+        .enable_code_execution(args.code_execution)
+        .distributed_mode(args.distributed)
+        .direct_persistence(args.direct_persistence);
+    if args.upload {
+        import = import.upload(ImpexUpload::Always);
+    }
     if let Some(n) = args.threads {
         import = import.max_threads(n);
     }

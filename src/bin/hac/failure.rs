@@ -50,6 +50,7 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::Tls { .. }
         | E::Timeout { .. }
         | E::Transport { .. }
+        | E::ForeignRedirect { .. }
         | E::ContextPathNotFound { .. } => Exit::Connection,
         E::BadCredentials { .. }
         | E::LoginFailed { .. }
@@ -57,7 +58,9 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::SessionRejected { .. }
         | E::Forbidden { .. }
         | E::Credentials { .. } => Exit::Authentication,
-        E::Config { .. } => Exit::Usage,
+        E::Config { .. } | E::FormRejected { .. } | E::FormTooLarge { .. } | E::File { .. } => {
+            Exit::Usage
+        }
         _ => Exit::OperationFailed,
     }
 }

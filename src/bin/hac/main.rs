@@ -68,14 +68,10 @@ fn run(cli: &Cli, out: &mut Out) -> Result<Exit> {
     // Inputs are read before connecting, so a bad file fails without a login.
     let hac = || connect::client(g, password.clone());
     match &cli.command {
-        Command::Groovy {
-            file,
-            commit,
-            format,
-        } => {
-            let script = commands::read_input(file.as_deref(), "Groovy script", stdin_taken)?;
+        Command::Groovy(args) => {
+            let script = commands::read_input(args.file.as_deref(), "script", stdin_taken)?;
             let client = hac()?;
-            commands::groovy(&client, out, &script, *commit, *format)
+            commands::groovy(&client, out, script, args)
         }
         Command::Flexsearch(args) => {
             let query = if args.query == "-" {
@@ -89,14 +85,14 @@ fn run(cli: &Cli, out: &mut Out) -> Result<Exit> {
             commands::flexsearch(&client, out, args, &query)
         }
         Command::Impex(ImpexCommand::Import(args)) => {
-            let script = commands::read_input(args.file.as_deref(), "ImpEx", stdin_taken)?;
+            let import = commands::impex_input(args.file.as_deref(), stdin_taken)?;
             let client = hac()?;
-            commands::impex(&client, out, args, script, false)
+            commands::impex(&client, out, args, import, false)
         }
         Command::Impex(ImpexCommand::Validate(args)) => {
-            let script = commands::read_input(args.file.as_deref(), "ImpEx", stdin_taken)?;
+            let import = commands::impex_input(args.file.as_deref(), stdin_taken)?;
             let client = hac()?;
-            commands::impex(&client, out, args, script, true)
+            commands::impex(&client, out, args, import, true)
         }
         Command::Update(cmd) => update::run(&hac()?, out, cmd),
         Command::Login => sessions::login(&hac()?, out, &g.user),

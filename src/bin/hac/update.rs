@@ -23,15 +23,22 @@ pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Ex
             if data.is_initializing {
                 writeln!(w, "an update or initialization is running")?;
             }
+            // Parameters are shown under the key `--param` takes: `{extension}_{name}`.
             for ext in &data.project_data {
                 writeln!(w, "{}", ext.name)?;
                 for p in &ext.parameters {
+                    let key = format!("{}_{}", ext.name, p.name);
+                    if p.is_text() {
+                        let default = p.default.as_deref().unwrap_or("");
+                        writeln!(w, "  {key} = {default:?} (text)")?;
+                        continue;
+                    }
                     let choices: Vec<String> = p
                         .values
                         .iter()
                         .map(|(v, on)| if *on { format!("[{v}]") } else { v.clone() })
                         .collect();
-                    writeln!(w, "  {} = {}", p.name, choices.join(" "))?;
+                    writeln!(w, "  {key} = {}", choices.join(" "))?;
                 }
             }
             Ok(Exit::Success)
@@ -49,7 +56,8 @@ pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Ex
                 for p in list {
                     let name = p.name.as_deref().unwrap_or("");
                     let required = if p.required { "required" } else { "optional" };
-                    writeln!(w, "{category}\t{}\t{required}\t{name}", p.hash)?;
+                    let process = p.process.as_deref().unwrap_or("");
+                    writeln!(w, "{category}\t{}\t{required}\t{process}\t{name}", p.hash)?;
                 }
             }
             out.note(format_args!("{} pending patch(es)", patches.len()));
@@ -62,7 +70,7 @@ pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Ex
             format,
         } => {
             let log = if *follow {
-                follow_log(hac, out, follow_opts, *format)?
+                follow_log(hac, out, follow_opts, *format, Until::Finished)?
             } else {
                 let log = hac.update_log().context("reading the update log")?;
                 match format {
@@ -109,8 +117,8 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
     if args.drop_tables {
         out.problem("hac: WARNING: --drop-tables: the update drops tables");
     }
-    let outcome = hac.execute_update(&req).context("running the update")?;
     if !args.follow {
+        let outcome = hac.execute_update(&req).context("running the update")?;
         if args.format == TextFormat::Json {
             out.json(&outcome)?;
         } else {
@@ -122,31 +130,76 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
         out.problem("hac: the update failed on the server");
         return Ok(Exit::OperationFailed);
     }
-    if !outcome.success {
-        print_text(out, &outcome.log_text)?;
-        out.problem("hac: the update failed on the server");
-        return Ok(Exit::OperationFailed);
-    }
-    let log = follow_log(hac, out, &args.follow_opts, args.format)?;
-    Ok(verdict(&log, true))
+    // HAC answers the update request only when the update is done: the log is followed
+    // meanwhile, from this thread, while another one waits for that answer.
+    // The log still shows the previous run until the server starts this one.
+    let previous = hac.update_log().context("reading the update log")?.text;
+    std::thread::scope(|scope| {
+        let running = scope.spawn(|| hac.execute_update(&req));
+        let until = Until::Answered {
+            answered: &|| running.is_finished(),
+            previous,
+        };
+        let log = follow_log(hac, out, &args.follow_opts, args.format, until);
+        let outcome = running
+            .join()
+            .map_err(|_| anyhow::anyhow!("the update thread failed"))?
+            .context("running the update")?;
+        let log = log?;
+        if !outcome.success {
+            print_text(out, &outcome.log_text)?;
+            out.problem("hac: the update failed on the server");
+            return Ok(Exit::OperationFailed);
+        }
+        Ok(verdict(&log, true))
+    })
 }
 
-/// Reads the log until it says finished, printing what is new as it arrives (text) or the
-/// final log (JSON), with a progress line on stderr.
+/// When following the log ends.
+enum Until<'a> {
+    /// When the log says the update finished.
+    Finished,
+    /// With the read after the update request was answered; until the log changes, it is
+    /// still `previous`'s and not shown.
+    Answered {
+        answered: &'a dyn Fn() -> bool,
+        previous: String,
+    },
+}
+
+/// Reads the log until `until`, printing what is new as it arrives (text) or the final
+/// log (JSON), with a progress line on stderr.
 fn follow_log(
     hac: &HacClient,
     out: &mut Out,
     opts: &FollowOpts,
     format: TextFormat,
+    mut until: Until,
 ) -> Result<UpdateLog> {
     let started = Instant::now();
     let mut printed = String::new();
     let mut last_state = None;
     loop {
+        let last_read = match &until {
+            Until::Finished => false,
+            Until::Answered { answered, .. } => answered(),
+        };
         let log = hac.update_log().context("reading the update log")?;
-        if format == TextFormat::Text {
+        let stale = match &mut until {
+            Until::Answered { previous, .. } if *previous == log.text && !last_read => true,
+            Until::Answered { previous, .. } => {
+                previous.clear();
+                false
+            }
+            Until::Finished => false,
+        };
+        let ends = match until {
+            Until::Finished => log.finished,
+            Until::Answered { .. } => last_read,
+        };
+        if format == TextFormat::Text && !stale {
             // While it runs, only complete lines; the rest once it has finished.
-            let shown = if log.finished {
+            let shown = if ends {
                 log.text.as_str()
             } else {
                 &log.text[..log.text.rfind('\n').map_or(0, |i| i + 1)]
@@ -161,7 +214,7 @@ fn follow_log(
         }
         let state = if log.finished { "finished" } else { "running" };
         let elapsed = started.elapsed().as_secs();
-        if log.finished {
+        if ends {
             out.clear_progress();
             if format == TextFormat::Json {
                 out.json(&log)?;
