@@ -107,6 +107,8 @@ pub(crate) struct Call {
     /// Explicit timeout for this call.
     pub timeout: Option<Duration>,
     pub session: Session,
+    /// The answer echoes the request's text in a `textarea`: drop it while reading.
+    pub drop_textareas: bool,
 }
 
 impl Call {
@@ -120,6 +122,7 @@ impl Call {
             long: false,
             timeout: None,
             session: Session::Required,
+            drop_textareas: false,
         }
     }
 
@@ -133,6 +136,7 @@ impl Call {
             long: false,
             timeout: None,
             session: Session::Required,
+            drop_textareas: false,
         }
     }
 }

@@ -298,6 +298,7 @@ impl Core {
             ],
             body: Some(RequestBody::Bytes(body)),
             timeout: self.config.timeout,
+            drop_textareas: false,
         }
     }
 
@@ -378,6 +379,7 @@ impl Core {
             headers,
             body,
             timeout,
+            drop_textareas: call.drop_textareas,
         };
         Ok((req, generation))
     }

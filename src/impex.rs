@@ -269,6 +269,8 @@ impl ImpexImport {
         };
         call.long = !validate;
         call.timeout = self.timeout;
+        // HAC echoes the script in the page: not needed, and as large as the script.
+        call.drop_textareas = true;
         Ok(call)
     }
 

@@ -68,6 +68,7 @@ mod config;
 mod cookies;
 mod core;
 mod credentials;
+mod echo;
 mod error;
 mod flexsearch;
 mod groovy;

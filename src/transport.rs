@@ -12,6 +12,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use zeroize::Zeroizing;
 
 use crate::config::HacConfig;
+use crate::echo::DropTextareas;
 use crate::error::{Error, Result};
 use crate::multipart::StreamBody;
 
@@ -37,6 +38,8 @@ pub(crate) struct HttpRequest {
     pub headers: Vec<(String, String)>,
     pub body: Option<RequestBody>,
     pub timeout: Duration,
+    /// Read the answer without the content of its `textarea`s (see `echo.rs`).
+    pub drop_textareas: bool,
 }
 
 impl HttpRequest {
@@ -47,6 +50,7 @@ impl HttpRequest {
             headers: Vec::new(),
             body: None,
             timeout,
+            drop_textareas: false,
         }
     }
 
@@ -169,13 +173,16 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let status = resp.status().as_u16();
-    let body = resp
-        .body_mut()
-        .with_config()
-        .limit(limit)
-        .lossy_utf8(true)
-        .read_to_string()
-        .map_err(|e| map_error(e, req))?;
+    let body = if req.drop_textareas {
+        read_without_textareas(resp.body_mut(), limit, req)?
+    } else {
+        resp.body_mut()
+            .with_config()
+            .limit(limit)
+            .lossy_utf8(true)
+            .read_to_string()
+            .map_err(|e| map_error(e, req))?
+    };
     Ok(HttpResponse {
         path: safe_path(&req.url),
         status,
@@ -183,6 +190,34 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
         set_cookies,
         body,
     })
+}
+
+/// Reads a body through [`DropTextareas`]; the limit applies to what is kept, which is
+/// what takes memory.
+fn read_without_textareas(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<String> {
+    use std::io::Read;
+    let mut reader = body.with_config().limit(u64::MAX).reader();
+    let mut filter = DropTextareas::default();
+    let mut kept = Vec::new();
+    let mut piece = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(map_error(ureq::Error::Io(e), req)),
+        };
+        filter.feed(&piece[..n], &mut kept);
+        if kept.len() as u64 > limit {
+            return Err(Error::ResponseTooLarge {
+                path: req.path(),
+                limit,
+            });
+        }
+    }
+    filter.finish(&mut kept);
+    Ok(String::from_utf8(kept)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 fn origin(url: &url::Url) -> String {

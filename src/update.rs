@@ -367,6 +367,7 @@ impl UpdateRequest {
             long: true,
             timeout: self.timeout,
             session: Session::Required,
+            drop_textareas: false,
         }
     }
 }

@@ -1087,3 +1087,47 @@ fn library_diagnostics_on_stderr() {
     assert_exit(&o, 0);
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn https_redirect_and_xss_warnings() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .tls(TlsMode::SelfSigned)
+        .http_redirect(true)
+        .start();
+    let dir = TempDir::new().unwrap();
+    let cert = dir.path().join("hac.pem");
+    std::fs::write(&cert, &fake.certs().unwrap().leaf_pem).unwrap();
+    let http = fake.http_url().unwrap();
+    let o = run(
+        with_password(hac(&http, dir.path()))
+            .arg("--ca-cert")
+            .arg(&cert)
+            .arg("groovy"),
+        "def src = 'x'\nreturn 1",
+    );
+    // The self-signed certificate is trusted as a CA here; the XSS filter changed the script.
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "hac: warning: {http} redirects to HTTPS; continuing at {}",
+            fake.url()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 1 of the Groovy script matches HAC's XSS filter rule \"src\""),
+        "{err}"
+    );
+    // --quiet: neither.
+    let o = run(
+        with_password(hac(&http, dir.path()))
+            .arg("--ca-cert")
+            .arg(&cert)
+            .args(["--quiet", "--no-session-cache", "groovy"]),
+        "def src = 'x'\nreturn 1",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stderr(&o), "");
+}

@@ -28,11 +28,82 @@ static LOGGER: Capture = Capture {
     lines: Mutex::new(Vec::new()),
 };
 
+/// Installs the capturing logger once for every test in this binary, at debug level for
+/// every crate (trace is parser internals: html5ever traces every token it reads).
+fn capture() -> &'static Capture {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        log::set_logger(&LOGGER).unwrap();
+        log::set_max_level(log::LevelFilter::Debug);
+    });
+    &LOGGER
+}
+
+fn warnings_containing(needle: &str) -> Vec<String> {
+    capture()
+        .lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("WARN ") && l.contains(needle))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn warnings_for_what_hac_would_silently_change() {
+    capture();
+    let hac = FakeHac::builder().user("xss", "pw onload=1").start();
+    let c = common::client(&hac);
+    c.execute_groovy("println 'a'\ndef src = 'x'\nprintln src")
+        .unwrap();
+    let w = warnings_containing("Groovy script");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains("line 2") && w[0].contains("\"src\""), "{w:?}");
+    // Form-sent ImpEx that matches: warned; with the default, uploaded instead (no warning).
+    c.import_impex("INSERT Language;isocode\n;de\n# vbscript:x")
+        .unwrap();
+    assert!(warnings_containing("ImpEx script").is_empty());
+    c.import_impex(
+        hac_client::ImpexImport::new("INSERT Language;isocode\n;de\n# vbscript:x")
+            .upload(hac_client::ImpexUpload::Never),
+    )
+    .unwrap();
+    let w = warnings_containing("ImpEx script");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("line 3") && w[0].contains("vbscript"),
+        "{w:?}"
+    );
+    // The password: the rule, never the password.
+    let _ = common::client_as(&hac, "xss", "pw onload=1").login();
+    let w = warnings_containing("the password");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(!w[0].contains("pw onload"), "{w:?}");
+}
+
+#[test]
+fn the_move_to_https_is_reported_once() {
+    capture();
+    let hac = FakeHac::builder()
+        .tls(fake_hac::TlsMode::SelfSigned)
+        .http_redirect(true)
+        .start();
+    let http = hac.http_url().unwrap();
+    let c = common::build(
+        common::config_for(http.clone()).pin_certificate_pem(&hac.certs().unwrap().leaf_pem),
+    );
+    c.execute_groovy("return 1").unwrap();
+    hac.expire_sessions();
+    c.execute_groovy("return 1").unwrap();
+    let w = warnings_containing(&http);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].contains(&hac.url()), "{w:?}");
+}
+
 #[test]
 fn trace_logs_hold_no_secrets() {
-    log::set_logger(&LOGGER).unwrap();
-    // Debug for every crate: trace is parser internals (html5ever traces every token it reads).
-    log::set_max_level(log::LevelFilter::Debug);
+    capture();
     let password = "Tr4ce-Me-If-You-Can";
     let hac = FakeHac::builder()
         .user("ops", password)
