@@ -54,6 +54,9 @@ const LOGIN_WAIT: Duration = Duration::from_millis(5);
 struct LoginPage {
     info: PageInfo,
     url: Url,
+    /// The login page redirected to a page of HAC with a token: the jar's session is
+    /// already logged in (HAC's login page sends a logged-in user home).
+    already_in: bool,
 }
 
 #[maybe(AFIT)]
@@ -157,10 +160,12 @@ impl HacClient {
             let inside = final_url.path().starts_with(&prefix);
             if resp.status == 200 && inside {
                 let info = PageInfo::parse(&resp.body);
-                if info.is_login_page {
+                let already_in = final_url != url && !info.is_login_page && info.csrf.is_some();
+                if info.is_login_page || already_in {
                     return Ok(Ok(LoginPage {
                         info,
                         url: final_url,
+                        already_in,
                     }));
                 }
             }
@@ -238,6 +243,15 @@ impl HacClient {
         let token = page.info.csrf.clone().ok_or_else(|| Error::Csrf {
             reason: format!("the login page {} has no _csrf token", safe_path(&page.url)),
         })?;
+        if page.already_in {
+            log::info!(
+                "already logged in: the login page redirected to {}",
+                safe_path(&page.url)
+            );
+            self.core
+                .finish_login(jar, &ctx, token, page.info.csrf_header);
+            return Ok(());
+        }
         let action = self
             .core
             .login_action(&ctx, &page.url, page.info.login_action.as_deref())?;

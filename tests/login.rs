@@ -396,3 +396,16 @@ fn a_password_the_xss_filter_would_change_is_warned_about() {
         .login()
         .unwrap();
 }
+
+#[test]
+fn a_login_page_that_sends_a_logged_in_session_home_is_fine() {
+    // As HAC's login page does for a logged-in session (here: a gateway that logged us in).
+    let hac = FakeHac::builder().context_path("/hac").start();
+    let home = fake_hac::pages::home("/hac", "home-token", "admin");
+    hac.push_override("/login", Response::redirect("/hac/"));
+    hac.push_override("/", Response::html(home));
+    let c = common::build(common::config(&hac).context_path("/hac"));
+    c.login().unwrap();
+    assert!(c.is_logged_in());
+    assert_eq!(hac.stats().login_attempts, 0, "no form was posted");
+}
