@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use crate::transport::{HttpResponse, Method};
 
 /// Tomcat's `maxPostSize` as SAP Commerce configures it: a form body larger than this is
@@ -170,7 +170,7 @@ pub(crate) fn expect_ok(resp: &HttpResponse) -> Result<()> {
         Err(Error::HttpStatus {
             status: resp.status,
             path: resp.path.clone(),
-            excerpt: excerpt(&resp.body),
+            excerpt: resp.excerpt(),
         })
     }
 }
@@ -181,17 +181,72 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     resp: &HttpResponse,
 ) -> Result<T> {
     expect_ok(resp)?;
-    serde_json::from_str(&resp.body).map_err(|e| {
+    let parsed = serde_json::from_str(&resp.body).or_else(|e| {
+        // Jackson writes a lone surrogate escape when it cuts a string inside an emoji;
+        // serde_json refuses the whole document for it.
+        match without_lone_surrogates(&resp.body) {
+            Some(fixed) if e.to_string().contains("surrogate") => serde_json::from_str(&fixed),
+            _ => Err(e),
+        }
+    });
+    parsed.map_err(|e| {
         Error::invalid(
             &resp.path,
             expected,
-            format!("{e} (body starts: {})", excerpt_short(&resp.body)),
+            format!("{e} (body starts: {})", excerpt_short(resp)),
         )
     })
 }
 
-fn excerpt_short(body: &str) -> String {
-    let e = excerpt(body);
+/// JSON text with every `\uD800`–`\uDFFF` escape that is not half of a valid pair replaced by
+/// `\uFFFD`; `None` when there is none.
+pub(crate) fn without_lone_surrogates(json: &str) -> Option<String> {
+    fn escape_at(b: &[u8], i: usize) -> Option<u16> {
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let b = json.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(b, i) else {
+            i += 2; // any other escape, `\\` included
+            continue;
+        };
+        let paired = match unit {
+            0xD800..=0xDBFF => escape_at(b, i + 6).is_some_and(|u| (0xDC00..=0xDFFF).contains(&u)),
+            0xDC00..=0xDFFF => false,
+            _ => {
+                i += 6;
+                continue;
+            }
+        };
+        if paired {
+            i += 12;
+            continue;
+        }
+        let o = out.get_or_insert_with(|| String::with_capacity(json.len()));
+        o.push_str(&json[copied..i]);
+        o.push_str("\\uFFFD");
+        i += 6;
+        copied = i;
+    }
+    out.map(|mut o| {
+        o.push_str(&json[copied..]);
+        o
+    })
+}
+
+fn excerpt_short(resp: &HttpResponse) -> String {
+    let e = resp.excerpt();
     match e.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &e[..i]),
         None => e,
@@ -201,6 +256,21 @@ fn excerpt_short(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let cut = r#"{"a":"smile \ud83d","b":"\ud83d\ude00","c":"\\ud83d","d":"\udc00x"}"#;
+        let fixed = without_lone_surrogates(cut).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(v["a"], "smile \u{fffd}");
+        assert_eq!(v["b"], "😀");
+        assert_eq!(v["c"], "\\ud83d");
+        assert_eq!(v["d"], "\u{fffd}x");
+        assert_eq!(
+            without_lone_surrogates(r#"{"ok":"\ud83d\ude00 \\ \n"}"#),
+            None
+        );
+    }
 
     #[test]
     fn encoded_length_matches_the_encoder() {

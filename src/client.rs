@@ -15,7 +15,7 @@ use crate::call::{Call, Session};
 use crate::config::HacConfig;
 use crate::cookies::CookieJar;
 use crate::core::{Core, MAX_HOPS, form_body};
-use crate::error::{Error, Result, excerpt};
+use crate::error::{Error, Result};
 use crate::flexsearch::{self, FlexSearchResult, FlexibleSearch};
 use crate::groovy::{self, GroovyResult, GroovyScript};
 use crate::html::PageInfo;
@@ -262,10 +262,26 @@ impl HacClient {
             ("j_password", password.expose()),
             ("_csrf", token.as_str()),
         ]);
-        drop(password);
         let req = self.core.login_request(action.clone(), body);
-        let resp = self.send_in(&mut jar, req).await?;
-        let location = match login_answer(&resp) {
+        let mut resp = self.send_in(&mut jar, req).await?;
+        // An answer echoing the form must not carry the password or token into an error.
+        resp.secrets = jar.values();
+        resp.secrets.push(token.clone());
+        let answer = login_answer(&resp);
+        let excerpt = match answer {
+            LoginAnswer::Unexpected { .. } => crate::redact::excerpt(
+                &resp.body,
+                &resp
+                    .secrets
+                    .iter()
+                    .map(String::as_str)
+                    .chain([password.expose()])
+                    .collect::<Vec<_>>(),
+            ),
+            _ => String::new(),
+        };
+        drop(password);
+        let location = match answer {
             LoginAnswer::LoggedIn { location } => location,
             LoginAnswer::BadCredentials => return Err(Error::BadCredentials { username }),
             LoginAnswer::TokenRefused { status } => {
@@ -284,7 +300,7 @@ impl HacClient {
                 return Err(Error::HttpStatus {
                     status,
                     path: safe_path(&action),
-                    excerpt: excerpt(&resp.body),
+                    excerpt,
                 });
             }
         };
@@ -341,7 +357,8 @@ impl HacClient {
             let (req, seen) = self.core.build(call)?;
             let path = req.path();
             let url = req.url.clone();
-            let resp = self.transport.exchange(req).await?;
+            let mut resp = self.transport.exchange(req).await?;
+            resp.secrets = self.core.secrets();
             let liveness = classify(&resp);
             if liveness == Liveness::Alive {
                 // A "logged out" answer may set a new anonymous session; other callers must

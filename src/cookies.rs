@@ -86,6 +86,14 @@ impl CookieJar {
 
     /// Every unexpired cookie, session cookies included (cookie_store's own serializer
     /// drops those, and JSESSIONID is one).
+    /// Every cookie value (for masking them in error messages).
+    pub fn values(&self) -> Vec<String> {
+        self.store
+            .iter_unexpired()
+            .map(|c| c.value().to_owned())
+            .collect()
+    }
+
     pub fn to_vec(&self) -> Vec<Cookie<'static>> {
         self.store.iter_unexpired().cloned().collect()
     }

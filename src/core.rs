@@ -286,6 +286,14 @@ impl Core {
         }
     }
 
+    /// What must never appear in an error: the session's token and cookie values.
+    pub fn secrets(&self) -> Vec<String> {
+        let st = self.lock();
+        let mut out = st.jar.values();
+        out.extend(st.csrf.clone());
+        out
+    }
+
     /// The login form POST to `action`. The body holds the password and is wiped after
     /// sending.
     pub fn login_request(&self, action: Url, body: Zeroizing<Vec<u8>>) -> HttpRequest {

@@ -7,8 +7,10 @@ use std::time::Duration;
 /// Everything that can go wrong talking to HAC.
 ///
 /// No variant ever carries a password, a session id or a CSRF token: the fields hold URLs
-/// without credentials, paths, status codes, short excerpts of server bodies and messages
-/// written by this library.
+/// without credentials, paths, status codes, messages written by this library, and short
+/// excerpts of server bodies, which are taken from a page's visible text only and have
+/// every value the client knows to be secret, and every `password=`, `JSESSIONID=`,
+/// `_csrf=`-like value, masked as `[redacted]`.
 ///
 /// ```
 /// use hac_client::Error;
@@ -281,39 +283,3 @@ impl std::error::Error for Error {}
 
 /// Result alias of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// A short, single-line excerpt of a body for error messages.
-pub(crate) fn excerpt(body: &str) -> String {
-    const MAX: usize = 160;
-    let mut out = String::new();
-    for word in body.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-        if out.len() >= MAX {
-            let mut cut = MAX;
-            while !out.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            out.truncate(cut);
-            out.push('…');
-            break;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpt_collapses_and_truncates() {
-        assert_eq!(excerpt("  a\n\n b\tc "), "a b c");
-        let long = "é".repeat(500);
-        let e = excerpt(&long);
-        assert!(e.ends_with('…'));
-        assert!(e.len() <= 164);
-    }
-}

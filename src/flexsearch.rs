@@ -300,6 +300,30 @@ impl FlexSearchResult {
     pub fn is_success(&self) -> bool {
         self.exception.is_none()
     }
+    /// The column names made unique for keyed output (a JSON object per row): a name that
+    /// occurs again gets `_2`, `_3`, ... (a join can return two `p_code` columns). The
+    /// flag says whether any name was changed.
+    ///
+    /// ```
+    /// use hac_client::FlexSearchResult;
+    /// let r = FlexSearchResult::from_rows(vec!["p_code".into(), "p_code".into()], vec![]);
+    /// assert_eq!(r.unique_headers(), (vec!["p_code".to_owned(), "p_code_2".to_owned()], true));
+    /// ```
+    pub fn unique_headers(&self) -> (Vec<String>, bool) {
+        let mut out: Vec<String> = Vec::with_capacity(self.headers.len());
+        let mut renamed = false;
+        for h in &self.headers {
+            let mut name = h.clone();
+            let mut n = 1;
+            while out.contains(&name) {
+                n += 1;
+                name = format!("{h}_{n}");
+                renamed = true;
+            }
+            out.push(name);
+        }
+        (out, renamed)
+    }
     /// Index of a column: matched exactly, then ASCII case-insensitively, then as the SQL
     /// column of an attribute (`code` finds `p_code`, the name FlexibleSearch gives
     /// `{code}` in its SQL).

@@ -123,11 +123,31 @@ pub(crate) fn impex_page(html: &str, marker_id: &str) -> ImpexPage {
 /// Turns an HTML log into plain text: entities decoded, `<br>` and block ends as line
 /// breaks, blank runs collapsed, trailing whitespace trimmed.
 pub(crate) fn to_text(html: &str) -> String {
+    dom_text(&parse(html))
+}
+
+/// The `<title>` of a page (if it has a non-empty one) and its visible text.
+pub(crate) fn title_and_text(html: &str) -> (Option<String>, String) {
+    let dom = parse(html);
+    let mut title = None;
+    walk(&dom.document, &mut |node| {
+        if title.is_none()
+            && let NodeData::Element { name, .. } = &node.data
+            && &*name.local == "title"
+        {
+            let mut text = String::new();
+            text_content(node, &mut text);
+            title = Some(collapse(&text)).filter(|t| !t.is_empty());
+        }
+    });
+    (title, dom_text(&dom))
+}
+
+fn dom_text(dom: &RcDom) -> String {
     enum Step {
         Enter(Handle),
         LeaveBlock,
     }
-    let dom = parse(html);
     let mut raw = String::new();
     let mut stack = vec![Step::Enter(dom.document.clone())];
     while let Some(step) = stack.pop() {

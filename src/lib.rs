@@ -78,6 +78,7 @@ mod json_out;
 mod manager;
 mod multipart;
 mod page_info;
+mod redact;
 mod redirects;
 mod resolver;
 #[cfg(test)]

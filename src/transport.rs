@@ -76,6 +76,9 @@ pub(crate) struct HttpResponse {
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
     pub body: String,
+    /// What the client knows that must not appear in an error (its token, its cookie
+    /// values), attached by the client; the answer's own `Set-Cookie` values count too.
+    pub secrets: Vec<String>,
 }
 
 impl HttpResponse {
@@ -87,7 +90,23 @@ impl HttpResponse {
             location: None,
             set_cookies: Vec::new(),
             body,
+            secrets: Vec::new(),
         }
+    }
+
+    /// A short excerpt of the body for an error message, without secrets (see `redact`).
+    pub(crate) fn excerpt(&self) -> String {
+        let cookie_values = self
+            .set_cookies
+            .iter()
+            .filter_map(|c| c.split(';').next()?.split_once('=').map(|(_, v)| v.trim()));
+        let secrets: Vec<&str> = self
+            .secrets
+            .iter()
+            .map(String::as_str)
+            .chain(cookie_values)
+            .collect();
+        crate::redact::excerpt(&self.body, &secrets)
     }
 }
 
@@ -176,12 +195,16 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
     let body = if req.drop_textareas {
         read_without_textareas(resp.body_mut(), limit, req)?
     } else {
-        resp.body_mut()
+        // Bytes, then text: one bad byte must not lose a whole result (ureq decodes lossily
+        // only `text/*`, and HAC's JSON is `application/json`).
+        let bytes = resp
+            .body_mut()
             .with_config()
             .limit(limit)
-            .lossy_utf8(true)
-            .read_to_string()
-            .map_err(|e| map_error(e, req))?
+            .read_to_vec()
+            .map_err(|e| map_error(e, req))?;
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     };
     Ok(HttpResponse {
         path: safe_path(&req.url),
@@ -189,6 +212,7 @@ pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<H
         location,
         set_cookies,
         body,
+        secrets: Vec::new(),
     })
 }
 

@@ -461,11 +461,22 @@ pub(crate) fn parse_patches(resp: &HttpResponse) -> Result<PendingPatches> {
     let expected = "pending patches JSON ({extension: [patch]})";
     let map: BTreeMap<String, Value> = parse_json(expected, resp)?;
     let mut out = BTreeMap::new();
-    for (ext, value) in map {
-        if let Value::Array(_) = value {
-            let patches: Vec<Patch> = serde_json::from_value(value)
-                .map_err(|e| Error::invalid(&resp.path, expected, e.to_string()))?;
-            out.insert(ext, patches);
+    for (key, value) in map {
+        match value {
+            Value::Array(_) => {
+                let patches: Vec<Patch> = serde_json::from_value(value)
+                    .map_err(|e| Error::invalid(&resp.path, expected, e.to_string()))?;
+                out.insert(key, patches);
+            }
+            // What HAC adds while an initialization or update runs.
+            _ if key == "isInitializing" || key == "initInfo" => {}
+            other => {
+                return Err(Error::invalid(
+                    &resp.path,
+                    expected,
+                    format!("\"{key}\" is {other}, not a list of patches"),
+                ));
+            }
         }
     }
     Ok(PendingPatches(out))
@@ -620,6 +631,7 @@ mod tests {
             assert!(parse_log(&r).is_err(), "{body}");
             assert!(parse_data(&r).is_err(), "{body}");
         }
+        assert!(parse_patches(&HttpResponse::ok(r#"{"status":"ok"}"#.into())).is_err());
         assert_eq!(
             parse_log(&HttpResponse::ok(r#"{"log":""}"#.into()))
                 .unwrap()

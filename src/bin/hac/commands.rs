@@ -143,7 +143,14 @@ pub fn flexsearch(
         TableFormat::Table => output::write_table(out.stdout(), &r)?,
         TableFormat::Csv => output::write_csv(out.stdout(), &r)?,
         TableFormat::Json => out.json(&r)?,
-        TableFormat::Jsonl => output::write_jsonl(out.stdout(), &r)?,
+        TableFormat::Jsonl => {
+            if output::write_jsonl(out.stdout(), &r)? {
+                out.note(format_args!(
+                    "hac: columns with the same name were renamed for JSON: {}",
+                    r.unique_headers().0.join(", ")
+                ));
+            }
+        }
     }
     let more = if r.count > r.len() as u64 {
         format!(" of {}", r.count)

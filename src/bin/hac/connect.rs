@@ -105,10 +105,10 @@ pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient
     }
     if global.insecure {
         // Printed even with --quiet: this must not go unnoticed in a CI log.
-        eprintln!(
+        crate::output::stderr_line(format_args!(
             "hac: WARNING: --insecure: TLS certificates are NOT verified; anyone on the \
              network path can read the password and the session"
-        );
+        ));
         b = b.danger_accept_invalid_certs(true);
     }
     if global.no_session_cache {

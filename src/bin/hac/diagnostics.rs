@@ -32,7 +32,7 @@ impl Log for Stderr {
             Level::Debug => "debug",
             Level::Trace => "trace",
         };
-        eprintln!("hac: {level}: {}", r.args());
+        crate::output::stderr_line(format_args!("hac: {level}: {}", r.args()));
     }
 
     fn flush(&self) {}

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // `{:#}` puts the whole context chain on one line: "running the query: cannot
             // connect to http://...: connection refused".
-            eprintln!("hac: {e:#}");
+            output::stderr_line(format_args!("hac: {e:#}"));
             exit_for(&e).into()
         }
     }

@@ -8,6 +8,13 @@ use hac_client::{FlexSearchResult, Row};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+/// Writes one line to stderr. A closed stderr (`hac ... 2>&1 | grep -q x` after grep
+/// exits) is ignored: the exit code must still report the operation, and `eprintln!` would
+/// panic instead.
+pub fn stderr_line(line: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 /// The two streams of the tool.
 pub struct Out {
     stdout: io::BufWriter<io::Stdout>,
@@ -34,7 +41,7 @@ impl Out {
     pub fn note(&mut self, line: impl std::fmt::Display) {
         if !self.quiet {
             self.clear_progress();
-            eprintln!("{line}");
+            stderr_line(line);
         }
     }
 
@@ -42,7 +49,7 @@ impl Out {
     /// does not say what the server complained about.
     pub fn problem(&mut self, line: impl std::fmt::Display) {
         self.clear_progress();
-        eprintln!("{line}");
+        stderr_line(line);
     }
 
     /// A progress line: rewritten in place on a terminal; elsewhere (CI logs) printed as
@@ -169,23 +176,27 @@ fn csv_record(w: &mut impl Write, cells: &[Option<&str>]) -> io::Result<()> {
     w.write_all(b"\n")
 }
 
-/// One JSON object per row, keys in column order; NULL is `null`.
-pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<()> {
+/// One JSON object per row, keys in column order; NULL is `null`. Column names that
+/// repeat (a join) get `_2`, `_3`, ... so that no value is lost; returns whether any did.
+pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
+    let (keys, renamed) = r.unique_headers();
     for row in r.rows() {
-        serde_json::to_writer(&mut *w, &RowObject(row))?;
+        serde_json::to_writer(&mut *w, &RowObject { keys: &keys, row })?;
         w.write_all(b"\n")?;
     }
-    Ok(())
+    Ok(renamed)
 }
 
-struct RowObject<'a>(Row<'a>);
+struct RowObject<'a> {
+    keys: &'a [String],
+    row: Row<'a>,
+}
 
 impl Serialize for RowObject<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let headers = self.0.headers();
-        let mut map = s.serialize_map(Some(headers.len()))?;
-        for (i, h) in headers.iter().enumerate() {
-            map.serialize_entry(h, &self.0.get_index(i))?;
+        let mut map = s.serialize_map(Some(self.keys.len()))?;
+        for (i, k) in self.keys.iter().enumerate() {
+            map.serialize_entry(k, &self.row.get_index(i))?;
         }
         map.end()
     }
@@ -228,8 +239,24 @@ mod tests {
     }
 
     #[test]
+    fn jsonl_keeps_columns_with_the_same_name() {
+        let r = FlexSearchResult::from_rows(
+            vec!["p_code".into(), "p_code".into(), "p_code_2".into()],
+            vec![vec![Some("a".into()), Some("b".into()), Some("c".into())]],
+        );
+        let mut v = Vec::new();
+        assert!(write_jsonl(&mut v, &r).unwrap());
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "{\"p_code\":\"a\",\"p_code_2\":\"b\",\"p_code_2_2\":\"c\"}\n"
+        );
+    }
+
+    #[test]
     fn jsonl() {
-        let t = text(|w| write_jsonl(w, &result()).unwrap());
+        let t = text(|w| {
+            write_jsonl(w, &result()).unwrap();
+        });
         assert_eq!(
             t,
             "{\"PK\":\"1\",\"name\":\"a, \\\"b\\\"\"}\n{\"PK\":\"22\",\"name\":null}\n{\"PK\":\"3\",\"name\":\"two\\nlines\"}\n"

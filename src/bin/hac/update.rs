@@ -277,7 +277,7 @@ fn print_text(out: &mut Out, text: &str) -> Result<()> {
 /// fails if it already reports errors.
 fn verdict(log: &UpdateLog, followed: bool) -> Exit {
     if log.has_errors && (followed || log.finished) {
-        eprintln!("hac: the update log reports errors");
+        crate::output::stderr_line("hac: the update log reports errors");
         Exit::OperationFailed
     } else {
         Exit::Success
