@@ -185,8 +185,8 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         // Jackson writes a lone surrogate escape when it cuts a string inside an emoji;
         // serde_json refuses the whole document for it.
         match without_lone_surrogates(&resp.body) {
-            Some(fixed) if e.to_string().contains("surrogate") => serde_json::from_str(&fixed),
-            _ => Err(e),
+            Some(fixed) => serde_json::from_str(&fixed),
+            None => Err(e),
         }
     });
     parsed.map_err(|e| {

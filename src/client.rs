@@ -126,15 +126,21 @@ impl HacClient {
     /// hop's cookies are kept.
     async fn get_following(&self, jar: &mut CookieJar, start: Url) -> Result<(HttpResponse, Url)> {
         let mut url = start;
-        let mut hops = 0;
+        let mut seen: Vec<Url> = Vec::new();
         loop {
             let resp = self
                 .send_in(jar, self.core.page_request(url.clone()))
                 .await?;
             match resp.location.as_deref() {
-                Some(loc) if is_redirect(resp.status) && hops < MAX_HOPS => {
-                    url = self.core.follow(&url, loc)?;
-                    hops += 1;
+                Some(loc) if is_redirect(resp.status) => {
+                    let next = self.core.follow(&url, loc)?;
+                    seen.push(url);
+                    if seen.contains(&next) || seen.len() > MAX_HOPS {
+                        return Err(Error::RedirectLoop {
+                            path: safe_path(&seen[0]),
+                        });
+                    }
+                    url = next;
                 }
                 _ => return Ok((resp, url)),
             }
@@ -148,8 +154,8 @@ impl HacClient {
         &self,
         jar: &mut CookieJar,
         ctx: &str,
-    ) -> Result<std::result::Result<LoginPage, String>> {
-        let mut last = String::new();
+    ) -> Result<std::result::Result<LoginPage, Vec<String>>> {
+        let mut tried = Vec::new();
         for page in ["/login", "/login.jsp"] {
             let url = self.core.url(ctx, page, None)?;
             let (resp, final_url) = self.get_following(jar, url.clone()).await?;
@@ -169,9 +175,9 @@ impl HacClient {
                     }));
                 }
             }
-            last = format!("{} (HTTP {})", safe_path(&url), resp.status);
+            tried.push(format!("{} (HTTP {})", safe_path(&url), resp.status));
         }
-        Ok(Err(last))
+        Ok(Err(tried))
     }
 
     /// Finds the context path: `/hac` first, then root. The login form's action names
@@ -189,10 +195,13 @@ impl HacClient {
                     log::debug!("HAC context path detected: {ctx:?}");
                     return Ok((ctx, page));
                 }
-                Err(what) => tried.push(what),
+                Err(what) => tried.extend(what),
             }
         }
-        Err(Error::ContextPathNotFound { tried })
+        Err(Error::NotHac {
+            url: self.core.base(),
+            tried,
+        })
     }
 
     /// Logs in now: login page, form POST with the CSRF token, the redirect after it, and
@@ -229,13 +238,14 @@ impl HacClient {
         let known = configured.clone().or_else(|| self.core.context());
         let found = match &known {
             Some(ctx) => self.find_login_page(&mut jar, ctx).await?,
-            None => Err(String::new()),
+            None => Err(Vec::new()),
         };
         let (ctx, page) = match (found, known, configured) {
             (Ok(page), Some(ctx), _) => (ctx, page),
-            (Err(what), Some(_), Some(_)) => {
-                return Err(Error::LoginFailed {
-                    reason: format!("no login form at {what}; is the context path right?"),
+            (Err(tried), Some(_), Some(_)) => {
+                return Err(Error::NotHac {
+                    url: self.core.base(),
+                    tried,
                 });
             }
             _ => self.detect_login_page(&mut jar).await?,

@@ -27,7 +27,8 @@ use std::time::Duration;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server could not be reached: connection refused or reset, unknown host.
+    /// The server could not be reached, nothing was sent: connection refused, unknown host,
+    /// network unreachable.
     Connect {
         /// Scheme, host and port.
         url: String,
@@ -41,7 +42,15 @@ pub enum Error {
         /// The rustls reason, e.g. `invalid peer certificate: UnknownIssuer`.
         reason: String,
     },
-    /// No complete answer within the timeout.
+    /// The request was sent, then the connection broke (reset, closed) or the answer was
+    /// not HTTP: the server may have run it. Never retried automatically.
+    AnswerLost {
+        /// The request path.
+        path: String,
+        /// What the operating system or the HTTP parser said.
+        message: String,
+    },
+    /// No complete answer within the timeout. The server may still be running the request.
     Timeout {
         /// The request path.
         path: String,
@@ -143,10 +152,18 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
-    /// Context-path detection found no login page.
-    ContextPathNotFound {
-        /// The paths that were tried.
+    /// The server answers, but not as HAC: no HAC login page at any path tried (the
+    /// configured context path, or `/hac` and root when detecting).
+    NotHac {
+        /// The server's base URL.
+        url: String,
+        /// Each page tried, with what it answered.
         tried: Vec<String>,
+    },
+    /// Redirects that lead back where they started, or too many of them.
+    RedirectLoop {
+        /// The path the redirects started from.
+        path: String,
     },
     /// The configuration is invalid (bad URL, unreadable PEM, ...).
     Config {
@@ -171,6 +188,13 @@ impl Error {
     /// True for [`Error::Timeout`].
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// True when the request may have reached the server and run there although no answer
+    /// came back ([`Error::AnswerLost`], [`Error::Timeout`]): sending it again could run it
+    /// twice. False for failures before anything was sent (connect, DNS, TLS handshake).
+    pub fn may_have_run(&self) -> bool {
+        matches!(self, Error::AnswerLost { .. } | Error::Timeout { .. })
     }
 
     /// True for failures of login or session: bad credentials, login failure, CSRF,
@@ -212,9 +236,15 @@ impl fmt::Display for Error {
         match self {
             Error::Connect { url, message } => write!(f, "cannot connect to {url}: {message}"),
             Error::Tls { url, reason } => write!(f, "TLS handshake with {url} failed: {reason}"),
-            Error::Timeout { path, after } => {
-                write!(f, "{path}: no answer within {:.1} s", after.as_secs_f64())
-            }
+            Error::AnswerLost { path, message } => write!(
+                f,
+                "{path}: the request was sent but the answer was lost ({message}); the server may have run it: check before sending it again"
+            ),
+            Error::Timeout { path, after } => write!(
+                f,
+                "{path}: no answer within {:.1} s; the server may still be running the request",
+                after.as_secs_f64()
+            ),
             Error::Transport { path, message } => write!(f, "{path}: transport error: {message}"),
             Error::BadCredentials { username } => {
                 write!(f, "login as {username:?} failed: bad user name or password")
@@ -264,11 +294,14 @@ impl fmt::Display for Error {
             Error::ResponseTooLarge { path, limit } => {
                 write!(f, "{path}: response larger than the limit of {limit} bytes")
             }
-            Error::ContextPathNotFound { tried } => write!(
+            Error::NotHac { url, tried } => write!(
                 f,
-                "no HAC login page found (tried {}); set the context path explicitly",
+                "no HAC login page at {url} (tried {}): is this HAC, and are the URL and the context path right?",
                 tried.join(", ")
             ),
+            Error::RedirectLoop { path } => {
+                write!(f, "{path}: the server redirects in a loop")
+            }
             Error::Config { message } => write!(f, "invalid configuration: {message}"),
             Error::Credentials { message } => write!(f, "credentials unavailable: {message}"),
             Error::Persistence { path, message } => match path {

@@ -290,13 +290,20 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
                 };
             }
             match io.kind() {
+                // Before anything was sent.
                 io::ErrorKind::ConnectionRefused
-                | io::ErrorKind::ConnectionReset
-                | io::ErrorKind::ConnectionAborted
-                | io::ErrorKind::NotConnected
                 | io::ErrorKind::AddrNotAvailable
                 | io::ErrorKind::HostUnreachable
                 | io::ErrorKind::NetworkUnreachable => connect(io.to_string()),
+                // On an open connection: the request (or part of it) went out.
+                io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::NotConnected
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof => Error::AnswerLost {
+                    path,
+                    message: io.to_string(),
+                },
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout {
                     path,
                     after: req.timeout,
@@ -309,6 +316,16 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
                 },
             }
         }
+        ureq::Error::Protocol(p) => Error::Transport {
+            message: if req.url.scheme() == "http" {
+                format!(
+                    "the answer is not HTTP ({p}); if the server speaks HTTPS, use an https:// URL"
+                )
+            } else {
+                format!("the answer is not HTTP ({p})")
+            },
+            path,
+        },
         other => Error::Transport {
             path,
             message: other.to_string(),

@@ -1131,3 +1131,60 @@ fn https_redirect_and_xss_warnings() {
     assert_exit(&o, 0);
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn a_lost_answer_and_a_closed_stderr() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    // The request went out and the connection broke: not "cannot connect".
+    let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
+    assert_exit(&o, 0);
+    fake.push_override("/console/scripting/execute", fake_hac::Response::abort());
+    let o = run(
+        hac(&url, dir.path()).args(["groovy", "--commit", "-"]),
+        "return 1",
+    );
+    assert_exit(&o, 4);
+    assert_one_error_line(&o, "may have run");
+    assert!(!stderr(&o).contains("cannot connect"), "{}", stderr(&o));
+
+    // Nobody reads stderr any more: no panic, and the exit code still says what happened.
+    for (script, expected) in [("return 1", 0), ("throw new Exception('x')", 1)] {
+        let mut cmd = hac(&url, dir.path());
+        cmd.args(["-vv", "groovy", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        drop(child.stderr.take());
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(expected), "{script}");
+    }
+}
+
+#[test]
+fn duplicate_column_names_keep_every_value_in_jsonl() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    fake.push_override(
+        "/console/flexsearch/execute",
+        fake_hac::Response::json(
+            r#"{"headers":["p_code","p_code"],"resultList":[["a","b"]],"resultCount":1,"exception":null}"#,
+        ),
+    );
+    let o = run(
+        with_password(hac(&url, dir.path())).args(["flexsearch", "x", "--format", "jsonl"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "{\"p_code\":\"a\",\"p_code_2\":\"b\"}\n");
+    assert!(stderr(&o).contains("renamed"), "{}", stderr(&o));
+}

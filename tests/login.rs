@@ -109,7 +109,7 @@ fn wrong_context_path_is_a_clear_error() {
     let hac = FakeHac::start();
     let c = common::build(common::config(&hac).context_path("/hac"));
     let e = c.login().unwrap_err();
-    assert!(matches!(e, Error::LoginFailed { .. }), "{e:?}");
+    assert!(matches!(e, Error::NotHac { .. }), "{e:?}");
     assert!(e.to_string().contains("context path"), "{e}");
 }
 
@@ -118,7 +118,7 @@ fn no_hac_at_all_gives_context_not_found() {
     let hac = FakeHac::builder().context_path("/other").start();
     let c = common::client(&hac);
     match c.login().unwrap_err() {
-        Error::ContextPathNotFound { tried } => assert_eq!(tried.len(), 2),
+        Error::NotHac { tried, .. } => assert_eq!(tried.len(), 4, "{tried:?}"),
         e => panic!("{e:?}"),
     }
 }

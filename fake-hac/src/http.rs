@@ -202,15 +202,28 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// Close the connection instead of answering: the request was read, the answer never
+    /// comes (see [`Response::abort`]).
+    pub abort: bool,
 }
 
 impl Response {
+    /// No answer: the connection is closed after the request was read, as when a proxy or
+    /// the server dies mid-request.
+    pub fn abort() -> Self {
+        Response {
+            abort: true,
+            ..Self::status(500)
+        }
+    }
+
     /// A response with a body and a content type.
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
         Response {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
+            abort: false,
         }
     }
 
@@ -230,6 +243,7 @@ impl Response {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            abort: false,
         }
     }
 

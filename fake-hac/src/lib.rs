@@ -429,6 +429,9 @@ fn serve_stream<S: std::io::Read + std::io::Write>(stream: S, shared: &Shared, s
             _ => return,
         };
         let resp = respond(shared, &req, secure);
+        if resp.abort {
+            return;
+        }
         match http::write_response(reader.get_mut(), &req, &resp) {
             Ok(true) => {}
             _ => return,

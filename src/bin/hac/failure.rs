@@ -50,8 +50,10 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::Tls { .. }
         | E::Timeout { .. }
         | E::Transport { .. }
+        | E::AnswerLost { .. }
         | E::ForeignRedirect { .. }
-        | E::ContextPathNotFound { .. } => Exit::Connection,
+        | E::RedirectLoop { .. }
+        | E::NotHac { .. } => Exit::Connection,
         E::BadCredentials { .. }
         | E::LoginFailed { .. }
         | E::Csrf { .. }
