@@ -7,7 +7,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// A password. The memory is wiped on drop, and `Debug` never shows it.
+/// A password. The memory is wiped on drop, and `Debug` never shows it. Clones share one
+/// copy of the text.
 ///
 /// ```
 /// use hac_client::Password;
@@ -16,12 +17,12 @@ use crate::error::{Error, Result};
 /// assert_eq!(p.expose(), "nimda");
 /// ```
 #[derive(Clone)]
-pub struct Password(Zeroizing<String>);
+pub struct Password(Arc<Zeroizing<String>>);
 
 impl Password {
-    /// Wraps a password.
+    /// Wraps a password (the `String` moves in; it is not copied).
     pub fn new(password: impl Into<String>) -> Self {
-        Password(Zeroizing::new(password.into()))
+        Password(Arc::new(Zeroizing::new(password.into())))
     }
 
     /// The clear text. Use it only to hand the password on to the login form.

@@ -292,7 +292,10 @@ impl fmt::Display for Error {
                 detail,
             } => write!(f, "{path}: expected {expected}: {detail}"),
             Error::ResponseTooLarge { path, limit } => {
-                write!(f, "{path}: response larger than the limit of {limit} bytes")
+                write!(
+                    f,
+                    "{path}: the answer is larger than the limit of {limit} bytes (raise the response limit: the library's max_response_bytes, hac's --max-response)"
+                )
             }
             Error::NotHac { url, tried } => write!(
                 f,

@@ -63,6 +63,7 @@
 mod answers;
 #[doc(hidden)]
 pub mod bench_support;
+mod cache_dir;
 mod call;
 mod config;
 mod cookies;

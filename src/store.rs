@@ -2,13 +2,15 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache_dir::{
+    ensure_private_dir, load_or_create_key, remove_stale_temp_files, write_atomic,
+};
 use crate::error::{Error, Result};
 use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession};
 
@@ -89,7 +91,6 @@ impl SessionStore for MemoryStore {
     }
 }
 
-const KEY_FILE: &str = "session.key";
 const PREFIX: &str = "session_";
 const SUFFIX: &str = ".json";
 /// Files larger than this are not sessions; they are not even read.
@@ -110,7 +111,9 @@ const FORMAT: &str = "hac-client-session";
 /// One JSON file per session in a private directory, each authenticated with a keyed
 /// blake3 MAC whose key lives in `session.key` beside them.
 ///
-/// * directory created `0700`, files `0600` (Unix);
+/// * directory created `0700` when missing; an existing one is never changed, and refused
+///   when it is a symbolic link, another user's, or writable by others (Unix);
+/// * files `0600`; the key file is replaced when it is anything but this library's own;
 /// * written atomically: temp file in the same directory, then rename;
 /// * files that fail the MAC, belong to another key, have the wrong shape or an unknown
 ///   version are removed on sight and never used.
@@ -153,11 +156,14 @@ impl FileStore {
         Self::new(Self::default_dir()?)
     }
 
-    /// A store in `dir`, created `0700` if missing. The MAC key is read from
-    /// `dir/session.key`, created on first use.
+    /// A store in `dir`, created `0700` if missing; an existing directory must be the
+    /// user's own and not writable by others ([`Error::Persistence`] says why not). The MAC
+    /// key is read from `dir/session.key`, created on first use. Temp files of interrupted
+    /// saves are removed.
     pub fn new(dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
         ensure_private_dir(&dir)?;
+        remove_stale_temp_files(&dir);
         let key = load_or_create_key(&dir)?;
         Ok(FileStore {
             dir,
@@ -318,6 +324,7 @@ impl SessionStore for FileStore {
     }
 
     fn list(&self) -> Result<Vec<StoredSession>> {
+        remove_stale_temp_files(&self.dir);
         let mut out = Vec::new();
         for path in self.session_files()? {
             match self.read_verified(&path)? {
@@ -329,6 +336,7 @@ impl SessionStore for FileStore {
     }
 
     fn clear(&self) -> Result<usize> {
+        remove_stale_temp_files(&self.dir);
         let mut n = 0;
         for path in self.session_files()? {
             match fs::remove_file(&path) {
@@ -339,119 +347,6 @@ impl SessionStore for FileStore {
         }
         Ok(n)
     }
-}
-
-fn ensure_private_dir(dir: &Path) -> Result<()> {
-    let err = |e: io::Error| Error::persistence(Some(dir.to_path_buf()), e);
-    if !dir.is_dir() {
-        let mut b = fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(dir).map_err(err)?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(dir).map_err(err)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(err)?;
-        }
-    }
-    Ok(())
-}
-
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn temp_path(dest: &Path) -> PathBuf {
-    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    dest.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
-}
-
-fn create_private(path: &Path) -> io::Result<fs::File> {
-    let mut o = fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path)
-}
-
-/// Replaces `dest` atomically: temp file in the same directory, then rename, so a reader
-/// sees the old file or the new one, never a mix.
-///
-/// No fsync: this is a cache. After a crash the file may be old, empty or missing; an old
-/// one is a session the server may have ended (the client logs in again), and an empty or
-/// torn one fails the MAC and is removed. Either way the price is one login, while an fsync
-/// would cost more than everything else a save does, on every save. The key file, which
-/// every session depends on, is the one thing synced (see `load_or_create_key`).
-pub(crate) fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_path(dest);
-    let result = (|| -> io::Result<()> {
-        let mut f = create_private(&tmp)?;
-        f.write_all(bytes)?;
-        drop(f);
-        fs::rename(&tmp, dest)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(|e| Error::persistence(Some(dest.to_path_buf()), e))
-}
-
-fn parse_key(text: &str) -> Option<[u8; 32]> {
-    let hash = blake3::Hash::from_hex(text.trim().as_bytes()).ok()?;
-    Some(*hash.as_bytes())
-}
-
-/// Reads `dir/session.key`, or creates it (0600) with 32 random bytes. Two processes
-/// racing here agree on one key: the file is published with a hard link, which fails
-/// if the other process got there first.
-fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
-    let path = dir.join(KEY_FILE);
-    let perr = |e: io::Error| Error::persistence(Some(path.clone()), e);
-    for _ in 0..3 {
-        match fs::read_to_string(&path) {
-            Ok(text) => {
-                if let Some(key) = parse_key(&text) {
-                    return Ok(key);
-                }
-                // A broken key file makes every session unverifiable; start afresh.
-                log::warn!("replacing unreadable session key {}", path.display());
-                let _ = fs::remove_file(&path);
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(perr(e)),
-        }
-        let mut key = [0u8; 32];
-        getrandom::getrandom(&mut key)
-            .map_err(|e| Error::persistence(Some(path.clone()), format!("no randomness: {e}")))?;
-        let tmp = temp_path(&path);
-        let hex = blake3::Hash::from_bytes(key).to_hex();
-        let written = (|| -> io::Result<()> {
-            let mut f = create_private(&tmp)?;
-            f.write_all(hex.as_bytes())?;
-            f.sync_all()
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(perr(e));
-        }
-        let linked = fs::hard_link(&tmp, &path);
-        let _ = fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => return Ok(key),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(perr(e)),
-        }
-    }
-    Err(Error::persistence(
-        Some(path),
-        "cannot create the session key",
-    ))
 }
 
 #[cfg(test)]

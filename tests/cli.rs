@@ -1188,3 +1188,103 @@ fn duplicate_column_names_keep_every_value_in_jsonl() {
     assert_eq!(stdout(&o), "{\"p_code\":\"a\",\"p_code_2\":\"b\"}\n");
     assert!(stderr(&o).contains("renamed"), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_unsafe_cache_dir_is_a_local_error_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    for args in [&["groovy", "-"][..], &["sessions", "list"][..]] {
+        let o = run(
+            with_password(hac(&fake.url(), dir.path()))
+                .arg("--cache-dir")
+                .arg(&shared)
+                .args(args),
+            "return 1",
+        );
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, "chmod 700");
+    }
+    let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o1777, "never changed");
+    assert_eq!(fake.stats().requests, 0, "refused before anything was sent");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unusable_default_cache_is_a_warning_and_no_cache() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let default = dir.path().join("hac-client");
+    std::fs::create_dir(&default).unwrap();
+    std::fs::set_permissions(&default, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut cmd = with_password(hac(&fake.url(), dir.path()));
+    cmd.env_remove("HAC_CACHE_DIR")
+        .env("XDG_CACHE_HOME", dir.path());
+    let o = run(cmd.arg("groovy"), "return 1");
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("hac: warning: session persistence disabled"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(&default).unwrap().count(), 0);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn no_core_dumps_while_secrets_are_in_memory() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let mut cmd = with_password(hac(&fake.url(), dir.path()));
+    cmd.args(["--password-stdin", "groovy"])
+        .arg(dir.path().join("s.groovy"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    std::fs::write(dir.path().join("s.groovy"), "Thread.sleep(1500)\nreturn 1").unwrap();
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert_eq!(
+        core.split_whitespace().skip(4).take(2).collect::<Vec<_>>(),
+        ["0", "0"],
+        "{core}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn the_response_limit_is_an_option() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "--max-response",
+            "2k",
+            "flexsearch",
+            "SELECT {pk}, {code} FROM {Generated}",
+            "--max",
+            "500",
+        ]),
+        "",
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "--max-response");
+}

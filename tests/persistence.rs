@@ -273,12 +273,133 @@ fn permissions_are_owner_only() {
         files += 1;
     }
     assert_eq!(files, 2, "the key and one session, no temp files left");
-    // An existing directory that is too open is tightened.
+}
+
+/// An existing directory is never changed: unsafe ones are refused with the reason and the
+/// fix, whoever calls (issue 11: `--cache-dir /tmp` as root used to make /tmp private).
+#[cfg(unix)]
+#[test]
+fn unsafe_cache_directories_are_refused_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // World-writable (like /tmp, sticky bit and all).
     let open = parent.path().join("open");
     std::fs::create_dir(&open).unwrap();
-    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let e = FileStore::new(&open).unwrap_err();
+    assert!(matches!(e, hac_client::Error::Persistence { .. }), "{e:?}");
+    assert!(e.to_string().contains("chmod 700"), "{e}");
+    assert_eq!(
+        std::fs::metadata(&open).unwrap().permissions().mode() & 0o7777,
+        0o1777
+    );
+    assert_eq!(
+        std::fs::read_dir(&open).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    // Group-writable.
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o770)).unwrap();
+    assert!(FileStore::new(&open).is_err());
+    assert_eq!(mode(&open), 0o770);
+    // Readable by others is fine (the files in it are 0600).
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
     FileStore::new(&open).unwrap();
-    assert_eq!(mode(&open), 0o700);
+    assert_eq!(mode(&open), 0o755);
+    // A symbolic link, even to a good directory.
+    let real = parent.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let link = parent.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let e = FileStore::new(&link).unwrap_err();
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+    assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0);
+    // A file.
+    let file = parent.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    assert!(FileStore::new(&file).is_err());
+    // Another user's directory, where the test can make one (as root, as CI runs).
+    if rustix_uid() == 0 {
+        let foreign = parent.path().join("foreign");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::os::unix::fs::chown(&foreign, Some(65534), Some(65534)).unwrap();
+        let e = FileStore::new(&foreign).unwrap_err();
+        assert!(e.to_string().contains("another user"), "{e}");
+        assert_eq!(mode(&foreign), 0o700);
+    }
+}
+
+#[cfg(unix)]
+fn rustix_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // The owner of a file this process just made is its effective user.
+    let f = tempfile::NamedTempFile::new().unwrap();
+    f.as_file().metadata().unwrap().uid()
+}
+
+/// The key file is opened without following links or blocking, and replaced when it is
+/// not a private regular file of the right size.
+#[cfg(unix)]
+#[test]
+fn odd_key_files_are_replaced_without_hanging() {
+    use std::os::unix::fs::PermissionsExt;
+    let make = |setup: &dyn Fn(&Path)| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        setup(&dir.path().join("session.key"));
+        let store = FileStore::new(dir.path()).unwrap();
+        let key = dir.path().join("session.key");
+        let meta = std::fs::symlink_metadata(&key).unwrap();
+        assert!(meta.is_file(), "replaced by a regular file");
+        assert_eq!(meta.len(), 64);
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        store.save(&sample("admin", "dev")).unwrap();
+        assert!(store.load(&sample("admin", "dev").key()).unwrap().is_some());
+    };
+    // A FIFO: reading it would block forever.
+    make(&|p| {
+        let status = std::process::Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    });
+    // A link to /dev/zero: reading it would never end.
+    make(&|p| std::os::unix::fs::symlink("/dev/zero", p).unwrap());
+    // Readable by everyone.
+    make(&|p| {
+        std::fs::write(p, "a".repeat(64)).unwrap();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    });
+    // Too long, and garbage.
+    make(&|p| std::fs::write(p, "b".repeat(100_000)).unwrap());
+}
+
+#[test]
+fn stale_temp_files_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path()).unwrap();
+    store.save(&sample("admin", "dev")).unwrap();
+    // An interrupted save of a process that is gone, holding a session.
+    let dead = dir.path().join(".session_abc.json.999999999.0.tmp");
+    std::fs::write(&dead, "{\"JSESSIONID\":\"live\"}").unwrap();
+    // One of this process, fresh: still being written, kept.
+    let ours = dir
+        .path()
+        .join(format!(".session_def.json.{}.7.tmp", std::process::id()));
+    std::fs::write(&ours, "x").unwrap();
+    assert_eq!(store.list().unwrap().len(), 1);
+    assert!(!dead.exists(), "removed by list (and prune)");
+    assert!(ours.exists());
+    std::fs::write(&dead, "x").unwrap();
+    assert_eq!(store.clear().unwrap(), 1);
+    assert!(!dead.exists(), "removed by clear");
+    std::fs::write(&dead, "x").unwrap();
+    FileStore::new(dir.path()).unwrap();
+    assert!(!dead.exists(), "removed on open");
 }
 
 #[test]

@@ -64,6 +64,10 @@ pub struct Global {
     #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true, value_parser = BoolishValueParser::new())]
     pub no_session_cache: bool,
 
+    /// Largest answer accepted: 64M, 1G, 500k or bytes [default: 256M]
+    #[arg(long, env = "HAC_MAX_RESPONSE", value_name = "SIZE", value_parser = parse_size, global = true)]
+    pub max_response: Option<u64>,
+
     /// Directory for cached sessions (default: the user's cache directory)
     #[arg(long, env = "HAC_CACHE_DIR", value_name = "DIR", global = true)]
     pub cache_dir: Option<PathBuf>,
@@ -343,6 +347,31 @@ pub enum Validation {
     Relaxed,
 }
 
+/// Parses a size: bytes, or with `k`, `M`, `G` (binary multiples; `KiB`, `MB`... too).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (examples: 64M, 1G, 500k)"))?;
+    let factor: u64 = match unit
+        .trim()
+        .to_ascii_lowercase()
+        .trim_end_matches(['b', 'i'])
+    {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        other => return Err(format!("unknown size unit {other:?} (use k, M or G)")),
+    };
+    match n.checked_mul(factor) {
+        Some(0) | None => Err(format!("{text:?}: the size must be above zero")),
+        Some(bytes) => Ok(bytes),
+    }
+}
+
 /// Parses `30`, `30s`, `500ms`, `5m`, `2h` (a bare number is seconds).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
@@ -386,6 +415,17 @@ mod tests {
         assert_eq!(parse_max("ALL"), Ok(MaxRows::All));
         for bad in ["0", "-1", "x", ""] {
             assert!(parse_max(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024").unwrap(), 1024);
+        assert_eq!(parse_size("64M").unwrap(), 64 << 20);
+        assert_eq!(parse_size("1GiB").unwrap(), 1 << 30);
+        assert_eq!(parse_size("500kb").unwrap(), 500 << 10);
+        for bad in ["", "0", "x", "5T", "-1"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
         }
     }
 

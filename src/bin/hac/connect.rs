@@ -1,7 +1,7 @@
 //! From global options to a client: configuration, TLS trust, the session cache, and the
 //! password, which is fetched only when a login actually needs it.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
@@ -60,17 +60,13 @@ impl Credentials for CliCredentials {
 
 /// Reads the password from the first line of standard input.
 pub fn password_from_stdin() -> Result<Password> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    let line = Password::new(line);
-    let trimmed = line.expose().trim_end_matches(['\r', '\n']);
-    if trimmed.is_empty() {
+    let mut line =
+        crate::secrets::read_password_line().context("reading the password from standard input")?;
+    if line.is_empty() {
         return Err(usage("--password-stdin: standard input has no password"));
     }
-    Ok(Password::new(trimmed))
+    // Moved into the password, not copied; the emptied buffer is wiped anyway.
+    Ok(Password::new(std::mem::take(&mut *line)))
 }
 
 /// Builds the client the options describe.
@@ -98,6 +94,9 @@ pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient
         // Imports and updates run long; a short timeout for queries must not cut them off.
         b = b.timeout(t).long_timeout(t.max(DEFAULT_LONG_TIMEOUT));
     }
+    if let Some(limit) = global.max_response {
+        b = b.max_response_bytes(limit);
+    }
     if let Some(path) = &global.ca_cert {
         let pem =
             std::fs::read(path).map_err(|e| usage(format!("--ca-cert {}: {e}", path.display())))?;
@@ -114,7 +113,7 @@ pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient
     if global.no_session_cache {
         b = b.session_persistence(false);
     } else if let Some(dir) = &global.cache_dir {
-        b = b.session_store(FileStore::new(dir)?);
+        b = b.session_store(FileStore::new(dir).context("--cache-dir")?);
     }
     Ok(HacClient::new(b.build()?)?)
 }
@@ -127,8 +126,8 @@ pub fn session_manager(global: &Global) -> Result<SessionManager> {
         ));
     }
     let store = match &global.cache_dir {
-        Some(dir) => FileStore::new(dir)?,
-        None => FileStore::default_location()?,
+        Some(dir) => FileStore::new(dir).context("--cache-dir")?,
+        None => FileStore::default_location().context("the session cache")?,
     };
     Ok(SessionManager::new(std::sync::Arc::new(store)))
 }

@@ -11,7 +11,8 @@ pub enum Exit {
     /// The server ran the operation and it failed (stack trace, query exception, import
     /// errors, update errors), or any failure that fits no other class.
     OperationFailed = 1,
-    /// The command line or its input is wrong: unreadable file, empty script, bad option.
+    /// The command line, its input or the local setup is wrong: unreadable file, empty
+    /// script, bad option, unusable cache directory, a form HAC rejected.
     Usage = 2,
     /// The server refused the login or the session, or no password was available.
     Authentication = 3,
@@ -60,9 +61,12 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::SessionRejected { .. }
         | E::Forbidden { .. }
         | E::Credentials { .. } => Exit::Authentication,
-        E::Config { .. } | E::FormRejected { .. } | E::FormTooLarge { .. } | E::File { .. } => {
-            Exit::Usage
-        }
+        E::Config { .. }
+        | E::FormRejected { .. }
+        | E::FormTooLarge { .. }
+        | E::File { .. }
+        | E::Persistence { .. }
+        | E::ResponseTooLarge { .. } => Exit::Usage,
         _ => Exit::OperationFailed,
     }
 }

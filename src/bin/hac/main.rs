@@ -9,6 +9,7 @@ mod connect;
 mod diagnostics;
 mod failure;
 mod output;
+mod secrets;
 mod sessions;
 mod update;
 
@@ -23,6 +24,7 @@ use output::Out;
 
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
+    secrets::no_core_dumps();
     let cli = Cli::parse();
     diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);

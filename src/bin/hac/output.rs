@@ -89,62 +89,76 @@ impl Out {
 }
 
 /// Aligned columns; NULL is shown as `NULL`, control characters as escapes so that one
-/// row stays one line.
+/// row stays one line. Widths are computed over the result's own cells in a first pass,
+/// then rows are written one by one: nothing is copied per cell.
 pub fn write_table(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
-    let shown: Vec<Vec<String>> = r
-        .rows()
-        .map(|row| {
-            row.cells()
-                .map(|c| c.map_or_else(|| "NULL".to_owned(), one_line))
-                .collect()
-        })
-        .collect();
-    let headers: Vec<String> = r.headers.iter().map(|h| one_line(h)).collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &shown {
-        for (i, cell) in row.iter().enumerate() {
+    let mut widths: Vec<usize> = r.headers.iter().map(|h| shown_width(h)).collect();
+    for row in r.rows() {
+        for (i, cell) in row.cells().enumerate() {
             if i >= widths.len() {
                 widths.push(0);
             }
-            widths[i] = widths[i].max(cell.chars().count());
+            widths[i] = widths[i].max(cell.map_or(4, shown_width));
         }
     }
-    let line = |w: &mut dyn Write, cells: &[String]| -> io::Result<()> {
-        let mut text = String::new();
-        for (i, width) in widths.iter().enumerate() {
-            let cell = cells.get(i).map_or("", String::as_str);
-            if i > 0 {
-                text.push_str(" | ");
-            }
-            text.push_str(cell);
-            if i + 1 < widths.len() {
-                text.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
-            }
-        }
-        writeln!(w, "{}", text.trim_end())
-    };
-    line(w, &headers)?;
+    let headers = r.headers.iter().map(|h| Some(h.as_str()));
+    write_line(w, &widths, headers)?;
     let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
     writeln!(w, "{}", rule.join("-+-"))?;
-    for row in &shown {
-        line(w, row)?;
+    for row in r.rows() {
+        write_line(w, &widths, row.cells())?;
     }
     Ok(())
 }
 
-fn one_line(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_owned();
+fn write_line<'a>(
+    w: &mut impl Write,
+    widths: &[usize],
+    cells: impl Iterator<Item = Option<&'a str>>,
+) -> io::Result<()> {
+    let mut cells = cells;
+    let mut line = String::new();
+    for (i, width) in widths.iter().enumerate() {
+        if i > 0 {
+            line.push_str(" | ");
+        }
+        // No cell at all (a short row): blank; a NULL cell: `NULL`.
+        let shown = match cells.next() {
+            None => "",
+            Some(None) => "NULL",
+            Some(Some(c)) => c,
+        };
+        push_one_line(&mut line, shown);
+        if i + 1 < widths.len() {
+            let pad = width.saturating_sub(shown_width(shown));
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
     }
-    s.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_owned(),
-            '\r' => "\\r".to_owned(),
-            '\t' => "\\t".to_owned(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    writeln!(w, "{}", line.trim_end())
+}
+
+fn escape_of(c: char) -> Option<String> {
+    match c {
+        '\n' => Some("\\n".into()),
+        '\r' => Some("\\r".into()),
+        '\t' => Some("\\t".into()),
+        c if c.is_control() => Some(format!("\\u{{{:x}}}", c as u32)),
+        _ => None,
+    }
+}
+
+/// Width of a cell as shown (characters, control characters as their escapes).
+fn shown_width(s: &str) -> usize {
+    s.chars().map(|c| escape_of(c).map_or(1, |e| e.len())).sum()
+}
+
+fn push_one_line(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match escape_of(c) {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
 }
 
 /// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
