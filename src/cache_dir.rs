@@ -34,6 +34,7 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
                 fs::create_dir_all(parent).map_err(|e| refuse(dir, &e.to_string()))?;
             }
+            #[cfg_attr(not(unix), allow(unused_mut))]
             let mut b = fs::DirBuilder::new();
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
