@@ -166,6 +166,31 @@ pub(crate) fn create_private(path: &Path) -> io::Result<fs::File> {
     o.open(path)
 }
 
+/// Opens (creating, 0600) a lock file: never through a symbolic link and never blocking
+/// on a FIFO, so a planted file cannot redirect or hang the client.
+pub(crate) fn open_lock_file(path: &Path) -> io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut o,
+            (OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32,
+        );
+    }
+    #[cfg(not(unix))]
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::other("the lock file is a symbolic link"));
+    }
+    let file = o.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("the lock file is not a regular file"));
+    }
+    Ok(file)
+}
+
 /// Replaces `dest` atomically: temp file in the same directory, then rename, so a reader
 /// sees the old file or the new one, never a mix.
 ///

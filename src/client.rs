@@ -22,6 +22,7 @@ use crate::html::PageInfo;
 use crate::impex::{self, ImpexImport, ImpexResult};
 use crate::manager::SessionManager;
 use crate::redirects::is_channel_upgrade;
+use crate::store::LockAttempt;
 use crate::transport::{HttpRequest, HttpResponse, safe_path};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
 
@@ -49,6 +50,9 @@ impl fmt::Debug for HacClient {
 
 /// How long a caller waits before looking again whether another caller's login is done.
 const LOGIN_WAIT: Duration = Duration::from_millis(5);
+/// How often, and how long at most, a client waits for another process's login.
+const STORE_LOCK_POLL: Duration = Duration::from_millis(20);
+const STORE_LOCK_WAIT: Duration = Duration::from_secs(120);
 
 /// Where a login page was found.
 struct LoginPage {
@@ -221,6 +225,25 @@ impl HacClient {
             self.transport.sleep(LOGIN_WAIT).await;
         };
         if seen.is_some_and(|g| g != self.core.generation()) && self.core.is_logged_in() {
+            return Ok(());
+        }
+        // Other processes sharing the session store: one logs in, the others wait for it
+        // and take its session (without this, N processes after an expiry log in N times).
+        let started = Instant::now();
+        let _store_lock = loop {
+            match self.core.try_lock_login() {
+                LockAttempt::Locked(lock) => break Some(lock),
+                LockAttempt::NotSupported => break None,
+                LockAttempt::Busy if started.elapsed() > STORE_LOCK_WAIT => {
+                    log::warn!(
+                        "another process holds the session store's login lock; logging in anyway"
+                    );
+                    break None;
+                }
+                LockAttempt::Busy => self.transport.sleep(STORE_LOCK_POLL).await,
+            }
+        };
+        if seen.is_some() && self.core.adopt_newer_stored() {
             return Ok(());
         }
         let result = self.login_inner().await;

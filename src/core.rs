@@ -482,7 +482,18 @@ impl Core {
                 return Ok(false);
             }
         };
-        let usable = stored.key() == key
+        if !self.usable(&stored, &key) {
+            let _ = store.remove(&key);
+            return Ok(false);
+        }
+        self.install(&mut st, stored);
+        log::debug!("resumed stored session for {}", key.username);
+        Ok(true)
+    }
+
+    /// Whether a stored session may be resumed by this client.
+    fn usable(&self, stored: &StoredSession, key: &SessionKey) -> bool {
+        stored.key() == *key
             && !stored.is_expired(
                 SystemTime::now(),
                 self.config.session_idle_limit,
@@ -493,11 +504,10 @@ impl Core {
                 .config
                 .context_path
                 .as_ref()
-                .is_none_or(|c| *c == stored.context_path);
-        if !usable {
-            let _ = store.remove(&key);
-            return Ok(false);
-        }
+                .is_none_or(|c| *c == stored.context_path)
+    }
+
+    fn install(&self, st: &mut State, stored: StoredSession) {
         st.jar = CookieJar::from_vec(stored.cookies);
         if let Some(base) = stored
             .upgraded_to
@@ -514,9 +524,38 @@ impl Core {
         st.last_used_ms = stored.last_used_ms;
         st.stored_last_used_ms = Some(stored.last_used_ms);
         st.logged_in = true;
+        st.restore_attempted = true;
         self.generation.fetch_add(1, Ordering::AcqRel);
-        log::debug!("resumed stored session for {}", key.username);
-        Ok(true)
+    }
+
+    /// After waiting for another process's login: takes the session it stored, if there is
+    /// one newer than the session this client had (or than none), instead of logging in
+    /// again.
+    pub fn adopt_newer_stored(&self) -> bool {
+        let (Some(store), Ok(key)) = (&self.config.store, self.key()) else {
+            return false;
+        };
+        let Ok(Some(stored)) = store.load(&key) else {
+            return false;
+        };
+        let mut st = self.lock();
+        if stored.created_ms <= st.created_ms || !self.usable(&stored, &key) {
+            return false;
+        }
+        self.install(&mut st, stored);
+        log::info!("using the session another process logged in meanwhile");
+        true
+    }
+
+    /// One attempt at the store's cross-process login lock for this client's key.
+    pub fn try_lock_login(&self) -> crate::store::LockAttempt {
+        match (&self.config.store, self.key()) {
+            (Some(store), Ok(key)) => store.try_lock_login(&key).unwrap_or_else(|e| {
+                log::warn!("cannot lock the session store, logging in without: {e}");
+                crate::store::LockAttempt::NotSupported
+            }),
+            _ => crate::store::LockAttempt::NotSupported,
+        }
     }
 
     /// After a successful call: note the use, and persist it at most once a second.

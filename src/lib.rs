@@ -104,7 +104,7 @@ pub use groovy::{GroovyResult, GroovyScript, ScriptType};
 pub use impex::{ImpexImport, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
-pub use store::{FileStore, MemoryStore, SessionStore};
+pub use store::{FileStore, LockAttempt, LoginLock, MemoryStore, SessionStore};
 pub use update::{
     InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
     UpdateParameter, UpdateRequest,

@@ -43,6 +43,42 @@ pub trait SessionStore: Send + Sync {
     fn list(&self) -> Result<Vec<StoredSession>>;
     /// Removes every session; returns how many.
     fn clear(&self) -> Result<usize>;
+    /// One attempt at a lock that serializes logins for `key` across the processes that
+    /// share this store. The client holds it around "the stored session is gone or dead →
+    /// log in → save", and after getting it takes a session another process stored
+    /// meanwhile instead of logging in again. The default: no locking.
+    fn try_lock_login(&self, key: &SessionKey) -> Result<LockAttempt> {
+        let _ = key;
+        Ok(LockAttempt::NotSupported)
+    }
+}
+
+/// The outcome of [`SessionStore::try_lock_login`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LockAttempt {
+    /// Locked until the guard is dropped.
+    Locked(LoginLock),
+    /// Another holder has it; try again later.
+    Busy,
+    /// The store does not lock.
+    NotSupported,
+}
+
+/// Holds a store's login lock; dropping it releases the lock.
+pub struct LoginLock(#[allow(dead_code)] Box<dyn Send + Sync>);
+
+impl LoginLock {
+    /// Wraps whatever keeps the lock held (a locked file, a guard...).
+    pub fn new(guard: impl Send + Sync + 'static) -> Self {
+        LoginLock(Box::new(guard))
+    }
+}
+
+impl std::fmt::Debug for LoginLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginLock")
+    }
 }
 
 /// Sessions in memory, for tests and for processes that only want reuse within one run.
@@ -333,6 +369,23 @@ impl SessionStore for FileStore {
             }
         }
         Ok(out)
+    }
+
+    /// An advisory lock on `session_<id>.lock` beside the session file (not on the file
+    /// itself, which a save replaces by rename). Lock files are left in place: removing
+    /// one another process has open would let two hold "the" lock.
+    fn try_lock_login(&self, key: &SessionKey) -> Result<LockAttempt> {
+        let path = self.dir.join(format!("{PREFIX}{}.lock", key.id()));
+        let file = crate::cache_dir::open_lock_file(&path)
+            .map_err(|e| Error::persistence(Some(path.clone()), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(LockAttempt::Locked(LoginLock::new(file))),
+            Err(fs::TryLockError::WouldBlock) => Ok(LockAttempt::Busy),
+            Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {
+                Ok(LockAttempt::NotSupported)
+            }
+            Err(fs::TryLockError::Error(e)) => Err(Error::persistence(Some(path), e)),
+        }
     }
 
     fn clear(&self) -> Result<usize> {

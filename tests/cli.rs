@@ -1288,3 +1288,55 @@ fn the_response_limit_is_an_option() {
     assert_exit(&o, 2);
     assert_one_error_line(&o, "--max-response");
 }
+
+/// Starts `n` runs of `hac groovy` at once, sharing one cache directory, and waits for all.
+fn burst(url: &str, cache: &Path, n: usize) -> Vec<Output> {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            let mut cmd = with_password(hac(url, cache));
+            cmd.arg("groovy")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let mut child = cmd.spawn().expect("spawn hac");
+            let mut input = child.stdin.take().expect("stdin");
+            input.write_all(format!("return {i}").as_bytes()).unwrap();
+            child
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait"))
+        .collect()
+}
+
+#[test]
+fn processes_sharing_a_cache_log_in_once() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let check = |outs: Vec<Output>| {
+        for (i, o) in outs.iter().enumerate() {
+            assert_exit(o, 0);
+            assert_eq!(stdout(o), format!("{i}\n"));
+        }
+    };
+
+    // An empty cache: one process logs in, the others wait for its session.
+    check(burst(&url, dir.path(), 20));
+    let first = fake.stats().logins;
+    assert!(first <= 2, "{first} logins for 20 processes");
+
+    // After the server ended that session: again one login for all of them.
+    fake.expire_sessions();
+    check(burst(&url, dir.path(), 20));
+    let again = fake.stats().logins - first;
+    assert!(
+        again <= 2,
+        "{again} logins for 20 processes after an expiry"
+    );
+
+    // The lock file beside the session is not a session.
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+}

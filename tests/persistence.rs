@@ -123,6 +123,68 @@ const CHILD_URL: &str = "HAC_TEST_CHILD_URL";
 const CHILD_DIR: &str = "HAC_TEST_CHILD_DIR";
 
 #[test]
+fn file_store_login_lock() {
+    use hac_client::LockAttempt;
+    let dir = tempfile::tempdir().unwrap();
+    let a = FileStore::new(dir.path()).unwrap();
+    let b = FileStore::new(dir.path()).unwrap();
+    let key = SessionKey::new("http://127.0.0.1:9001", "admin", "local");
+    let other = SessionKey::new("http://127.0.0.1:9001", "admin", "prod");
+    let held = a.try_lock_login(&key).unwrap();
+    assert!(matches!(held, LockAttempt::Locked(_)), "{held:?}");
+    // Another holder (another process, or here another open file) must wait...
+    assert!(matches!(b.try_lock_login(&key).unwrap(), LockAttempt::Busy));
+    // ...but only for the same session.
+    assert!(matches!(
+        b.try_lock_login(&other).unwrap(),
+        LockAttempt::Locked(_)
+    ));
+    drop(held);
+    assert!(matches!(
+        b.try_lock_login(&key).unwrap(),
+        LockAttempt::Locked(_)
+    ));
+    // Lock files are not sessions.
+    assert!(a.list().unwrap().is_empty());
+    assert!(matches!(
+        MemoryStore::new().try_lock_login(&key).unwrap(),
+        LockAttempt::NotSupported
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_planted_lock_file_is_an_error_not_a_hang() {
+    let hac = FakeHac::builder().context_path("/hac").start();
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path()).unwrap();
+    let key = SessionKey::new(hac.url(), "admin", "local");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "keep").unwrap();
+    let lock = store.path_for(&key).with_extension("lock");
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    assert!(store.try_lock_login(&key).is_err());
+    // The client logs in anyway, without the lock.
+    file_client(&hac, dir.path())
+        .execute_groovy("return 1")
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+
+    std::fs::remove_file(&lock).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&lock)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(store.try_lock_login(&key).is_err());
+    store.clear().unwrap();
+    file_client(&hac, dir.path())
+        .execute_groovy("return 2")
+        .unwrap();
+    assert_eq!(hac.stats().logins, 2);
+}
+
+#[test]
 fn child_process_entry() {
     let (Ok(url), Ok(dir)) = (std::env::var(CHILD_URL), std::env::var(CHILD_DIR)) else {
         return; // not a child run
@@ -272,7 +334,10 @@ fn permissions_are_owner_only() {
         assert_eq!(mode(&p), 0o600, "{}", p.display());
         files += 1;
     }
-    assert_eq!(files, 2, "the key and one session, no temp files left");
+    assert_eq!(
+        files, 3,
+        "the key, one session and its login lock, no temp files left"
+    );
 }
 
 /// An existing directory is never changed: unsafe ones are refused with the reason and the
