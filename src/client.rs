@@ -68,7 +68,7 @@ impl HacClient {
     /// Creates a client. No request is made until the first call.
     pub fn new(config: HacConfig) -> Result<Self> {
         Ok(HacClient {
-            transport: Transport::new(&config),
+            transport: Transport::new(&config)?,
             core: Core::new(config),
         })
     }

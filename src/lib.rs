@@ -56,6 +56,15 @@
 //! credentials, CSRF, a session the server keeps rejecting, permission, a form HAC
 //! rejected, HTTP status, invalid response, persistence. None of them contains the password
 //! or a session id.
+//!
+//! # Logging
+//!
+//! The crate logs through `log` and never logs the password, session ids or CSRF tokens.
+//! Two dependencies do when a logger takes everything: html5ever at debug level and below
+//! (the HTML it parses, tokens included) and ureq's protocol layer `ureq_proto` at trace level
+//! (hex dumps of request heads and answers: the `Cookie` and `X-CSRF-TOKEN` headers; request
+//! bodies, so the password, are not dumped). The client warns once when `ureq_proto` trace
+//! records would be taken. Keep `html5ever=info,ureq_proto=debug` outside local debugging.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -88,7 +97,9 @@ mod row_de;
 mod session;
 mod store;
 mod table;
+mod tls_connector;
 mod transport;
+mod trust;
 mod unescape;
 mod update;
 mod xss;

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use ureq::Agent;
 use ureq::http::header::{LOCATION, SET_COOKIE};
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use zeroize::Zeroizing;
 
 use crate::config::HacConfig;
@@ -110,36 +109,47 @@ impl HttpResponse {
     }
 }
 
-/// Builds the agent from the configuration.
-pub(crate) fn agent(config: &HacConfig) -> Agent {
-    let tls = &config.tls;
-    let mut builder = TlsConfig::builder().provider(TlsProvider::Rustls);
-    if tls.danger_accept_invalid_certs {
+/// Builds the agent from the configuration: ureq's proxy and TCP connectors, then the
+/// client's own TLS (see `trust.rs`).
+pub(crate) fn agent(config: &HacConfig) -> Result<Agent> {
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+    if config.tls.danger_accept_invalid_certs {
         log::warn!("TLS certificate verification is disabled (danger_accept_invalid_certs)");
-        builder = builder.disable_verification(true);
-    } else if !tls.pinned.is_empty() {
-        builder = builder.root_certs(RootCerts::new_with_certs(&tls.pinned));
-    } else if !tls.extra_roots.is_empty() {
-        // RootCerts::Specific replaces the Mozilla roots, so add them back explicitly.
-        let mut all: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-            .collect();
-        all.extend(tls.extra_roots.iter().cloned());
-        builder = builder.root_certs(RootCerts::new_with_certs(&all));
     }
+    warn_if_wire_tracing();
+    let tls = crate::tls_connector::TlsConnector::new(crate::trust::client_config(&config.tls)?);
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(tls);
     let agent_config = Agent::config_builder()
-        .tls_config(builder.build())
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(config.timeout))
         .user_agent(config.user_agent.as_str())
         .build();
-    Agent::with_parts(
+    Ok(Agent::with_parts(
         agent_config,
-        ureq::unversioned::transport::DefaultConnector::default(),
+        connector,
         crate::resolver::CachingResolver::default(),
-    )
+    ))
+}
+
+/// ureq's protocol layer, at trace level, hex-dumps every request head and every answer:
+/// the `Cookie` header (the session id), `X-CSRF-TOKEN` and pages with the token (request
+/// bodies, the login form with the password among them, are not dumped). The library
+/// cannot filter another crate's records; it can say so, once, when the application's
+/// logger would take them.
+fn warn_if_wire_tracing() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if log::log_enabled!(target: "ureq_proto::util", log::Level::Trace) {
+        WARNED.call_once(|| {
+            log::warn!(
+                "trace logging of ureq_proto is on: it dumps the session cookie and CSRF token \
+                 of every request; set ureq_proto to debug or lower outside local debugging"
+            );
+        });
+    }
 }
 
 /// Runs one exchange and reads the whole body (up to `limit` bytes).
@@ -251,7 +261,10 @@ fn origin(url: &url::Url) -> String {
 fn tls_reason(e: &io::Error) -> Option<String> {
     let inner = e.get_ref()?;
     if let Some(r) = inner.downcast_ref::<rustls::Error>() {
-        return Some(r.to_string());
+        return Some(crate::trust::explain(r));
+    }
+    if let Some(h) = inner.downcast_ref::<crate::tls_connector::HandshakeFailed>() {
+        return Some(h.to_string());
     }
     // Some paths wrap the rustls error once more.
     let text = inner.to_string();
@@ -275,7 +288,7 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
         ureq::Error::ConnectionFailed => connect("connection failed".into()),
         ureq::Error::Rustls(r) => Error::Tls {
             url: origin(&req.url),
-            reason: r.to_string(),
+            reason: crate::trust::explain(&r),
         },
         ureq::Error::Tls(r) => Error::Tls {
             url: origin(&req.url),
@@ -341,11 +354,11 @@ pub(crate) struct Exchanger {
 }
 
 impl Exchanger {
-    pub fn new(config: &HacConfig) -> Self {
-        Exchanger {
-            agent: agent(config),
+    pub fn new(config: &HacConfig) -> Result<Self> {
+        Ok(Exchanger {
+            agent: agent(config)?,
             limit: config.max_response_bytes,
-        }
+        })
     }
 
     pub fn run(&self, req: &HttpRequest) -> Result<HttpResponse> {
@@ -374,8 +387,8 @@ pub(crate) mod blocking {
     pub(crate) struct Transport(Exchanger);
 
     impl Transport {
-        pub fn new(config: &HacConfig) -> Self {
-            Transport(Exchanger::new(config))
+        pub fn new(config: &HacConfig) -> Result<Self> {
+            Exchanger::new(config).map(Transport)
         }
 
         pub fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {
@@ -399,8 +412,8 @@ pub(crate) mod nonblocking {
     pub(crate) struct Transport(Exchanger);
 
     impl Transport {
-        pub fn new(config: &HacConfig) -> Self {
-            Transport(Exchanger::new(config))
+        pub fn new(config: &HacConfig) -> Result<Self> {
+            Exchanger::new(config).map(Transport)
         }
 
         pub async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse> {

@@ -895,6 +895,35 @@ fn tls_trust_options() {
     }
 }
 
+/// What `openssl req -x509` makes and a local HAC's keystore holds: trusted with
+/// `--ca-cert`, as `curl --cacert` does.
+#[test]
+fn ca_cert_trusts_a_self_signed_ca_certificate() {
+    let fake = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .tls(TlsMode::SelfSignedCa)
+        .start();
+    let dir = TempDir::new().unwrap();
+    let cert = dir.path().join("hac.pem");
+    std::fs::write(&cert, &fake.certs().unwrap().leaf_pem).unwrap();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path()))
+            .arg("--ca-cert")
+            .arg(&cert)
+            .arg("groovy"),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    // Without it: exit 4, one line saying what to do.
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args(["--env", "other", "login"]),
+        "",
+    );
+    assert_exit(&o, 4);
+    assert_one_error_line(&o, "--ca-cert FILE");
+}
+
 #[test]
 fn root_context_path_and_quiet() {
     let fake = FakeHac::builder()

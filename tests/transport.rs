@@ -183,3 +183,145 @@ fn server_closing_idle_connections_is_harmless() {
         assert_eq!(hac.stats().logins, 1, "{mode:?}");
     }
 }
+
+/// The TLS error of logging in to `url` trusting `pem` (as a root, like `curl --cacert`).
+fn tls_error(url: String, pem: Option<&str>) -> String {
+    let mut config = common::config_for(url).timeout(Duration::from_secs(10));
+    if let Some(pem) = pem {
+        config = config.add_root_certificate_pem(pem);
+    }
+    match common::build(config).login() {
+        Err(Error::Tls { reason, .. }) => reason,
+        other => panic!("expected a TLS error, got {other:?}"),
+    }
+}
+
+/// `openssl req -x509` makes a self-signed certificate with `CA:TRUE`, what a local HAC's
+/// keystore typically holds; webpki alone refuses it as a server's own ("CaUsedAsEndEntity").
+#[test]
+fn tls_a_trusted_self_signed_ca_certificate_works_like_curl_cacert() {
+    let hac = FakeHac::builder().tls(TlsMode::SelfSignedCa).start();
+    let pem = hac.certs().unwrap().leaf_pem.clone();
+    for url in [hac.url(), hac.url_with_host("127.0.0.1")] {
+        let c = common::build(
+            common::config_for(url.clone())
+                .timeout(Duration::from_secs(10))
+                .add_root_certificate_pem(&pem),
+        );
+        c.execute_groovy("return 1").unwrap();
+        let c = common::build(
+            common::config_for(url)
+                .timeout(Duration::from_secs(10))
+                .pin_certificate_pem(&pem),
+        );
+        c.execute_groovy("return 1").unwrap();
+    }
+    // Not trusted: refused, and the message says what to do.
+    let reason = tls_error(hac.url(), None);
+    assert!(reason.contains("--ca-cert"), "{reason}");
+    // Another certificate of the same kind is not this one.
+    let other = FakeHac::builder().tls(TlsMode::SelfSignedCa).start();
+    let reason = tls_error(hac.url(), Some(&other.certs().unwrap().leaf_pem));
+    assert!(reason.contains("trust that exact certificate"), "{reason}");
+}
+
+#[test]
+fn tls_a_trusted_certificate_must_still_name_the_host_and_be_valid() {
+    // Issued for localhost only: 127.0.0.1 is another name.
+    let hac = FakeHac::builder()
+        .tls(TlsMode::SelfSignedCa)
+        .cert_names(&["localhost"])
+        .start();
+    let pem = hac.certs().unwrap().leaf_pem.clone();
+    let reason = tls_error(hac.url_with_host("127.0.0.1"), Some(&pem));
+    assert!(
+        reason.contains("not for 127.0.0.1") && reason.contains("localhost"),
+        "{reason}"
+    );
+
+    // Expired.
+    let hac = FakeHac::builder()
+        .tls(TlsMode::SelfSignedCa)
+        .cert_expired(true)
+        .start();
+    let pem = hac.certs().unwrap().leaf_pem.clone();
+    let reason = tls_error(hac.url(), Some(&pem));
+    assert!(
+        reason.contains("expired") && reason.contains("2021-01-01"),
+        "{reason}"
+    );
+    // Expired and only pinned: the same.
+    let c = common::build(
+        common::config_for(hac.url())
+            .timeout(Duration::from_secs(10))
+            .pin_certificate_pem(&pem),
+    );
+    assert!(matches!(c.login(), Err(Error::Tls { .. })));
+
+    // Expired, CA-signed: the chain check says so too.
+    let hac = FakeHac::builder()
+        .tls(TlsMode::CaSigned)
+        .cert_expired(true)
+        .start();
+    let ca = hac.certs().unwrap().ca_pem.clone();
+    let reason = tls_error(hac.url(), Some(&ca));
+    assert!(reason.contains("expired"), "{reason}");
+}
+
+/// An older `openssl req -x509 -subj /CN=localhost` certificate has no subject alternative
+/// names: trusted as it is, its common name is the host name, as OpenSSL has it.
+#[test]
+fn tls_a_trusted_certificate_without_alternative_names_uses_its_common_name() {
+    let hac = FakeHac::builder()
+        .tls(TlsMode::SelfSignedCa)
+        .cert_names(&[])
+        .cert_common_name("localhost")
+        .start();
+    let pem = hac.certs().unwrap().leaf_pem.clone();
+    let c = common::build(
+        common::config_for(hac.url())
+            .timeout(Duration::from_secs(10))
+            .add_root_certificate_pem(&pem),
+    );
+    c.execute_groovy("return 1").unwrap();
+    let reason = tls_error(hac.url_with_host("127.0.0.1"), Some(&pem));
+    assert!(reason.contains("not for 127.0.0.1"), "{reason}");
+}
+
+#[test]
+fn tls_failures_say_what_to_do() {
+    // An https URL for a plain-HTTP server.
+    let hac = FakeHac::start();
+    let reason = tls_error(hac.url().replace("http://", "https://"), None);
+    assert!(reason.contains("use an http:// URL"), "{reason}");
+    // The same where the server answers the handshake with HTTP, as Tomcat does.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut s, _)) = listener.accept() {
+            let _ = s.read(&mut [0; 1024]);
+            let _ = s.write_all(b"HTTP/1.1 400 \r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    let reason = tls_error(format!("https://127.0.0.1:{port}"), None);
+    assert!(reason.contains("use an http:// URL"), "{reason}");
+    // A server that closes the connection at the handshake: nothing was sent, so this is
+    // a TLS failure, not an answer lost.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || drop(listener.accept()));
+    let reason = tls_error(format!("https://127.0.0.1:{port}"), None);
+    assert!(
+        reason.contains("ended during the TLS handshake"),
+        "{reason}"
+    );
+    // Untrusted CA.
+    let hac = FakeHac::builder().tls(TlsMode::CaSigned).start();
+    let reason = tls_error(hac.url(), None);
+    assert!(
+        reason.contains("not issued by a CA this client trusts")
+            && reason.contains("add_root_certificate_pem"),
+        "{reason}"
+    );
+}

@@ -259,6 +259,23 @@ impl Response {
     }
 }
 
+/// Tomcat's answer to a request line whose method is not a token (a TLS handshake sent to
+/// the plain-HTTP port, for one).
+pub const BAD_METHOD_ANSWER: &[u8] = b"HTTP/1.1 400 \r\nContent-Type: text/html;charset=utf-8\r\n\
+Content-Length: 104\r\nConnection: close\r\n\r\n\
+<h1>HTTP Status 400</h1><p>Invalid character found in method name. HTTP method names must be tokens.</p>";
+
+/// True when the next request cannot start with a method (its first byte is no letter and
+/// no line break): such a connection is answered with [`BAD_METHOD_ANSWER`].
+pub fn not_a_method(r: &mut impl BufRead) -> bool {
+    match r.fill_buf() {
+        Ok(buf) => buf
+            .first()
+            .is_some_and(|b| !(b.is_ascii_alphabetic() || *b == b'\r' || *b == b'\n')),
+        Err(_) => false,
+    }
+}
+
 /// Reads one request; `Ok(None)` on a clean end of stream before a request starts.
 pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
     let mut head = Vec::new();

@@ -48,7 +48,7 @@ mod tls;
 mod tokens;
 mod xss;
 
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -70,6 +70,7 @@ pub const ADMIN: (&str, &str) = ("admin", "nimda");
 pub struct Builder {
     settings: Settings,
     tls: TlsMode,
+    cert: tls::CertSpec,
     http_redirect: bool,
     keep_alive: Duration,
     generated_rows: u64,
@@ -159,6 +160,23 @@ impl Builder {
         self.tls = mode;
         self
     }
+    /// With HTTPS: the host names and addresses the certificate names in its subject
+    /// alternative names (`localhost` and `127.0.0.1` by default). None at all: no such
+    /// extension, the name only in the common name (older `openssl req -x509` certificates).
+    pub fn cert_names(mut self, names: &[&str]) -> Self {
+        self.cert.names = names.iter().map(|n| (*n).to_owned()).collect();
+        self
+    }
+    /// With HTTPS: the certificate's common name (`fake-hac localhost` by default).
+    pub fn cert_common_name(mut self, name: &str) -> Self {
+        self.cert.common_name = name.to_owned();
+        self
+    }
+    /// With HTTPS: a certificate that expired (valid in 2020 only).
+    pub fn cert_expired(mut self, expired: bool) -> Self {
+        self.cert.expired = expired;
+        self
+    }
     /// With HTTPS: also listen on plain HTTP and answer every request there with a
     /// redirect to the HTTPS port, as HAC's `requires-channel="https"` does for 9001 →
     /// 9002 (see [`FakeHac::http_url`]).
@@ -209,6 +227,7 @@ impl FakeHac {
         Builder {
             settings: Settings::default(),
             tls: TlsMode::Off,
+            cert: tls::CertSpec::default(),
             http_redirect: false,
             keep_alive: Duration::from_secs(10),
             generated_rows: 1_000_000,
@@ -223,7 +242,7 @@ impl FakeHac {
     fn start_with(b: Builder) -> FakeHac {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls));
+        let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls, &b.cert));
         let mut state = hac::State::new(b.settings);
         state.db.generated_rows = b.generated_rows;
         let http_listener = (b.http_redirect && certs.is_some()).then(|| {
@@ -421,9 +440,14 @@ fn serve_connection(tcp: TcpStream, shared: Arc<Shared>, tls: bool) {
     }
 }
 
-fn serve_stream<S: std::io::Read + std::io::Write>(stream: S, shared: &Shared, secure: bool) {
+fn serve_stream<S: std::io::Read + Write>(stream: S, shared: &Shared, secure: bool) {
     let mut reader = BufReader::new(stream);
     while !shared.stop.load(Ordering::SeqCst) {
+        if http::not_a_method(&mut reader) {
+            // A TLS handshake on the plain port: Tomcat answers 400 at once and closes.
+            let _ = reader.get_mut().write_all(http::BAD_METHOD_ANSWER);
+            return;
+        }
         let req = match http::read_request(&mut reader) {
             Ok(Some(r)) => r,
             _ => return,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, date_time_ymd};
 use rustls::ServerConfig;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
@@ -15,6 +15,29 @@ pub enum TlsMode {
     SelfSigned,
     /// A leaf signed by a throwaway CA (what a company-internal CA looks like).
     CaSigned,
+    /// A self-signed certificate that says it is a CA (`basicConstraints CA:TRUE`), as
+    /// `openssl req -x509` makes by default: what a local HAC's keystore typically holds.
+    SelfSignedCa,
+}
+
+/// What the server's own certificate says (see the builder's `cert_*` methods).
+#[derive(Debug, Clone)]
+pub(crate) struct CertSpec {
+    /// Subject alternative names; none: no extension at all (the name only in the CN).
+    pub names: Vec<String>,
+    pub common_name: String,
+    /// Valid in 2020 only.
+    pub expired: bool,
+}
+
+impl Default for CertSpec {
+    fn default() -> Self {
+        CertSpec {
+            names: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
+            common_name: "fake-hac localhost".to_owned(),
+            expired: false,
+        }
+    }
 }
 
 /// The PEM material a test needs to trust the server.
@@ -27,21 +50,28 @@ pub struct ServerCerts {
     pub(crate) config: Arc<ServerConfig>,
 }
 
-fn leaf_params() -> CertificateParams {
-    let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .expect("static SANs are valid");
+fn leaf_params(spec: &CertSpec) -> CertificateParams {
+    let mut params = CertificateParams::new(spec.names.clone()).expect("SANs are valid");
     params
         .distinguished_name
-        .push(DnType::CommonName, "fake-hac localhost");
+        .push(DnType::CommonName, spec.common_name.as_str());
+    if spec.expired {
+        params.not_before = date_time_ymd(2020, 1, 1);
+        params.not_after = date_time_ymd(2021, 1, 1);
+    }
     params
 }
 
 /// Generates certificates and a rustls server config for `mode` (not `Off`).
-pub fn make(mode: TlsMode) -> ServerCerts {
+pub(crate) fn make(mode: TlsMode, spec: &CertSpec) -> ServerCerts {
     let leaf_key = KeyPair::generate().expect("key generation");
     let (leaf_pem, leaf_der, ca_pem) = match mode {
-        TlsMode::Off | TlsMode::SelfSigned => {
-            let cert = leaf_params().self_signed(&leaf_key).expect("self-signed");
+        TlsMode::Off | TlsMode::SelfSigned | TlsMode::SelfSignedCa => {
+            let mut params = leaf_params(spec);
+            if mode == TlsMode::SelfSignedCa {
+                params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            }
+            let cert = params.self_signed(&leaf_key).expect("self-signed");
             (cert.pem(), cert.der().clone(), cert.pem())
         }
         TlsMode::CaSigned => {
@@ -53,7 +83,7 @@ pub fn make(mode: TlsMode) -> ServerCerts {
                 .push(DnType::CommonName, "fake-hac test CA");
             let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
             let issuer = Issuer::new(ca_params, ca_key);
-            let cert = leaf_params()
+            let cert = leaf_params(spec)
                 .signed_by(&leaf_key, &issuer)
                 .expect("leaf cert");
             (cert.pem(), cert.der().clone(), ca_cert.pem())
