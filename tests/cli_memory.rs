@@ -1,0 +1,72 @@
+//! `hac flexsearch --format table` must not hold much more memory than `--format csv`
+//! (it held about three times as much: every cell copied to size the columns).
+//!
+//! The peak of the `hac` process is read from `/proc/PID/status` (`VmHWM`) once its output
+//! has begun: the result is parsed and the column widths computed by then, and the process
+//! stays alive, blocked on the full pipe, until the test drains it. Linux only.
+#![cfg(all(feature = "cli", target_os = "linux"))]
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use fake_hac::FakeHac;
+
+const ROWS: &str = "100000";
+
+/// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
+fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
+        .env_clear()
+        .env("HAC_URL", fake.url())
+        .env("HAC_PASSWORD", fake_hac::ADMIN.1)
+        .env("HAC_CACHE_DIR", cache)
+        .args([
+            "flexsearch",
+            "SELECT {pk}, {code} FROM {Generated}",
+            "--max",
+            ROWS,
+            "--format",
+            format,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hac");
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    out.read_exact(&mut first).expect("output begins");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    let mut rest = Vec::new();
+    out.read_to_end(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "hac --format {format}");
+    (peak, rest.len() + 1)
+}
+
+#[test]
+fn a_table_costs_about_what_csv_costs() {
+    let fake = FakeHac::start();
+    let cache = tempfile::tempdir().unwrap();
+    // Log in once, so that both runs below do the same work.
+    let login = Command::new(env!("CARGO_BIN_EXE_hac"))
+        .env_clear()
+        .env("HAC_URL", fake.url())
+        .env("HAC_PASSWORD", fake_hac::ADMIN.1)
+        .env("HAC_CACHE_DIR", cache.path())
+        .arg("login")
+        .status()
+        .unwrap();
+    assert!(login.success());
+    let (csv, csv_bytes) = peak_kib(&fake, cache.path(), "csv");
+    let (table, _) = peak_kib(&fake, cache.path(), "table");
+    println!("peak: csv {csv} KiB, table {table} KiB ({csv_bytes} bytes of csv)");
+    assert!(
+        table * 4 <= csv * 5,
+        "table {table} KiB against csv {csv} KiB"
+    );
+}
