@@ -5,6 +5,7 @@
 // share them. `.await` must not sit inside a macro call (maybe-async cannot strip it there).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use url::Url;
@@ -26,15 +27,22 @@ use crate::store::LockAttempt;
 use crate::transport::{HttpRequest, HttpResponse, safe_path};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
 
-/// A client of one HAC server as one user. Share it between threads by reference or in
-/// an `Arc`: logins are serialized, so many threads using one client log in once.
+/// A client of one HAC server as one user.
 ///
-/// Log-in happens on the first call (or explicitly with `login`). A stored session is
-/// resumed without a round-trip; if the server answers that the session is gone, the
-/// client logs in again once and retries the call once.
+/// Cloning is cheap (the session, the connection pool and the configuration are shared),
+/// so move clones into threads and tasks: logins are serialized, so many threads using one
+/// client log in once.
+///
+/// Log-in happens on the first call, or up front with [`HacClient::connect`] (which
+/// resumes a stored session without a request) or [`HacClient::login`] (always a fresh
+/// session). If the server answers that the session is gone, the client logs in again once
+/// and retries the call once.
+#[derive(Clone)]
 pub struct HacClient {
-    core: Core,
+    core: Arc<Core>,
     transport: Transport,
+    /// This handle's timeout, from [`HacClient::with_timeout`].
+    timeout: Option<Duration>,
 }
 
 impl fmt::Debug for HacClient {
@@ -69,8 +77,21 @@ impl HacClient {
     pub fn new(config: HacConfig) -> Result<Self> {
         Ok(HacClient {
             transport: Transport::new(&config)?,
-            core: Core::new(config),
+            core: Arc::new(Core::new(config)),
+            timeout: None,
         })
+    }
+
+    /// A handle on the same client (same session) whose requests wait at most `timeout`
+    /// for an answer instead of the configured timeouts, for operations without a
+    /// per-call timeout of their own (`update_data`, `pending_patches`, `update_log`, ...);
+    /// a per-call timeout (`FlexibleSearch::timeout`, `GroovyScript::timeout`, ...) still
+    /// wins.
+    pub fn with_timeout(&self, timeout: Duration) -> HacClient {
+        HacClient {
+            timeout: Some(timeout),
+            ..self.clone()
+        }
     }
 
     /// The configuration.
@@ -90,14 +111,40 @@ impl HacClient {
         self.core.base()
     }
 
-    /// True when the client holds a session it believes to be valid.
+    /// True when the client holds a session it believes to be valid, taking a usable
+    /// stored one from the session store if it has none yet. No request is made: the server
+    /// may still have ended the session ([`HacClient::validate`] asks it).
     pub fn is_logged_in(&self) -> bool {
-        self.core.is_logged_in()
+        self.core.ensure_session().unwrap_or(false)
+    }
+
+    /// Makes sure the client has a session: resumes a stored one when there is one (no
+    /// request), else logs in. Unlike [`HacClient::login`], which always starts a fresh
+    /// session, this is the call to make up front.
+    ///
+    /// ```no_run
+    /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
+    /// hac.connect()?; // no request at all when the last run's session is stored
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(&self) -> Result<()> {
+        let seen = self.core.generation();
+        if self.core.ensure_session()? {
+            return Ok(());
+        }
+        self.login_unless_renewed(Some(seen)).await
     }
 
     /// The stored sessions of this client's store, if persistence is on.
     pub fn sessions(&self) -> Option<SessionManager> {
         SessionManager::from_config(&self.core.config)
+    }
+
+    /// This handle's timeout, if it has one (see `with_timeout`).
+    fn apply_timeout(&self, req: &mut HttpRequest) {
+        if let Some(t) = self.timeout {
+            req.timeout = t;
+        }
     }
 
     /// Sends a page request in the client's session.
@@ -108,7 +155,8 @@ impl HacClient {
 
     /// Sends a request that already carries the cookies of session generation `sent_at`,
     /// and records every `Set-Cookie` of the answer.
-    async fn send_built(&self, req: HttpRequest, sent_at: u64) -> Result<HttpResponse> {
+    async fn send_built(&self, mut req: HttpRequest, sent_at: u64) -> Result<HttpResponse> {
+        self.apply_timeout(&mut req);
         let url = req.url.clone();
         let resp = self.transport.exchange(req).await?;
         self.core.store_cookies(sent_at, &url, &resp);
@@ -120,6 +168,7 @@ impl HacClient {
         if let Some(cookie) = jar.header_for(&req.url) {
             req.headers.push(("Cookie".into(), cookie));
         }
+        self.apply_timeout(&mut req);
         let url = req.url.clone();
         let resp = self.transport.exchange(req).await?;
         jar.store(&resp.set_cookies, &url);
@@ -387,7 +436,10 @@ impl HacClient {
         }
         let mut upgraded = false;
         loop {
-            let (req, seen) = self.core.build(call)?;
+            let (mut req, seen) = self.core.build(call)?;
+            if call.timeout.is_none() {
+                self.apply_timeout(&mut req);
+            }
             let path = req.path();
             let url = req.url.clone();
             let mut resp = self.transport.exchange(req).await?;

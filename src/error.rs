@@ -165,6 +165,48 @@ pub enum Error {
         /// The path the redirects started from.
         path: String,
     },
+    /// The server ran the FlexibleSearch or SQL query and reported an error (HAC's
+    /// `exception`): a typo in a type or attribute, a syntax error, a failed statement.
+    /// From [`FlexSearchResult::deserialize`](crate::FlexSearchResult::deserialize) and
+    /// [`FlexSearchResult::into_result`](crate::FlexSearchResult::into_result).
+    Query {
+        /// The server's message.
+        message: String,
+        /// The server's stack trace, when it sent one.
+        stacktrace: Option<String>,
+        /// The SQL the query was translated to, when the server got that far.
+        translated_query: Option<String>,
+    },
+    /// The Groovy script ran and failed: it threw, or did not compile. From
+    /// [`GroovyResult::into_result`](crate::GroovyResult::into_result).
+    Script {
+        /// The first line of what HAC reported.
+        message: String,
+        /// Everything HAC reported (`stacktraceText`).
+        stacktrace: String,
+        /// What the script printed before it failed.
+        output: String,
+    },
+    /// An ImpEx import or validation reported problems. From
+    /// [`ImpexResult::into_result`](crate::ImpexResult::into_result).
+    Import {
+        /// HAC's summary, e.g. `Import has encountered problems.`.
+        summary: String,
+        /// The lines HAC listed (unresolved lines with their messages).
+        lines: Vec<crate::ImpexLine>,
+    },
+    /// A row does not fit the type it was deserialized into: a missing or unknown field,
+    /// text that is not a number... The query itself worked.
+    Deserialize {
+        /// The row's index (0-based).
+        row: usize,
+        /// The struct field (or the column) concerned, when known.
+        field: Option<String>,
+        /// The columns the result has.
+        columns: Vec<String>,
+        /// What serde said.
+        message: String,
+    },
     /// The configuration is invalid (bad URL, unreadable PEM, ...).
     Config {
         /// What is wrong.
@@ -304,6 +346,36 @@ impl fmt::Display for Error {
             ),
             Error::RedirectLoop { path } => {
                 write!(f, "{path}: the server redirects in a loop")
+            }
+            Error::Query { message, .. } => {
+                write!(f, "the query failed on the server: {message}")
+            }
+            Error::Script { message, .. } => {
+                write!(f, "the script failed on the server: {message}")
+            }
+            Error::Import { summary, lines } => {
+                write!(f, "{}", summary.trim_end_matches('.'))?;
+                let mut problems = lines.iter().filter(|l| l.line.is_some());
+                if let Some(first) = problems.next() {
+                    write!(f, ": {}", first.message)?;
+                    let more = problems.count();
+                    if more > 0 {
+                        write!(f, " (and {more} more)")?;
+                    }
+                }
+                Ok(())
+            }
+            Error::Deserialize {
+                row,
+                field,
+                columns,
+                message,
+            } => {
+                write!(f, "row {row} does not fit the type: {message}")?;
+                if let Some(field) = field {
+                    write!(f, " (field `{field}`)")?;
+                }
+                write!(f, "; the columns are: {}", columns.join(", "))
             }
             Error::Config { message } => write!(f, "invalid configuration: {message}"),
             Error::Credentials { message } => write!(f, "credentials unavailable: {message}"),

@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use crate::call::{Call, Text, parse_json};
 use crate::error::{Error, Result};
-use crate::row_de::RowDeserializer;
 use crate::table::{Cells, Table};
 use crate::transport::HttpResponse;
 use crate::unescape::unescape_into;
@@ -227,6 +226,7 @@ pub struct FlexSearchResult {
 pub struct Row<'a> {
     headers: &'a [String],
     cells: Cells<'a>,
+    index: usize,
 }
 
 impl<'a> Row<'a> {
@@ -258,11 +258,27 @@ impl<'a> Row<'a> {
     pub fn is_empty(&self) -> bool {
         self.cells.len() == 0
     }
+    /// The row's index in the result.
+    pub fn index(&self) -> usize {
+        self.index
+    }
     /// Deserializes the row into `T`: a struct by column name, a tuple by position. Text
     /// cells become numbers or booleans where `T` asks for them; `NULL` fits `Option`.
+    ///
+    /// A field matches a column by name exactly, then ASCII case-insensitively, then as the
+    /// SQL column FlexibleSearch makes of an attribute (`p_` + the name): the field `code`
+    /// is filled from `p_code`, which `SELECT {code}` produces, and `pk` from `PK`. A row
+    /// that does not fit is [`Error::Deserialize`], naming the row, the field and the
+    /// columns there are.
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T> {
-        T::deserialize(RowDeserializer::new(self.headers, self.cells))
-            .map_err(|e| Error::invalid(PATH, "rows that fit the requested type", e.to_string()))
+        crate::row_de::deserialize_row(self.headers, self.cells).map_err(|(message, field)| {
+            Error::Deserialize {
+                row: self.index,
+                field,
+                columns: self.headers.to_vec(),
+                message,
+            }
+        })
     }
 }
 
@@ -369,13 +385,15 @@ impl FlexSearchResult {
         (index < self.rows.len()).then(|| Row {
             headers: &self.headers,
             cells: self.rows.row(index),
+            index,
         })
     }
     /// The rows with column access.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
-        self.rows.rows().map(|cells| Row {
+        self.rows.rows().enumerate().map(|(index, cells)| Row {
             headers: &self.headers,
             cells,
+            index,
         })
     }
     /// True when the rows returned reach the limit the query was sent with: there may be
@@ -384,17 +402,39 @@ impl FlexSearchResult {
         self.limit
             .is_some_and(|limit| self.rows.len() as u64 >= u64::from(limit))
     }
-    /// Deserializes every row into `T` (see [`Row::deserialize`]).
+    /// Deserializes every row into `T` (see [`Row::deserialize`] for how fields match
+    /// columns). A query the server reported an error for is [`Error::Query`], never an
+    /// empty list.
     ///
-    /// ```
-    /// # fn demo(result: hac_client::FlexSearchResult) -> hac_client::Result<()> {
+    /// ```no_run
+    /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
     /// #[derive(serde::Deserialize)]
-    /// struct Product { #[serde(rename = "PK")] pk: u64, code: String, name: Option<String> }
-    /// let products: Vec<Product> = result.deserialize()?;
+    /// struct Product { pk: u64, code: String, name: Option<String> }
+    /// let products: Vec<Product> = hac
+    ///     .flexible_search("SELECT {pk}, {code}, {name} FROM {Product}")?
+    ///     .deserialize()?;
     /// # Ok(()) }
     /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
+        self.error_for_failure()?;
         self.rows().map(|r| r.deserialize()).collect()
+    }
+    /// The result when the query worked, else [`Error::Query`] with the server's message
+    /// and stack trace.
+    pub fn into_result(self) -> Result<FlexSearchResult> {
+        self.error_for_failure()?;
+        Ok(self)
+    }
+    /// As [`FlexSearchResult::into_result`], keeping the result.
+    pub fn error_for_failure(&self) -> Result<&FlexSearchResult> {
+        match &self.exception {
+            None => Ok(self),
+            Some(message) => Err(Error::Query {
+                message: message.clone(),
+                stacktrace: self.exception_stacktrace.clone(),
+                translated_query: Some(self.translated_query.clone()).filter(|q| !q.is_empty()),
+            }),
+        }
     }
 }
 

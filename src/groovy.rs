@@ -126,7 +126,17 @@ impl From<String> for GroovyScript {
     }
 }
 
-/// The outcome of a script.
+/// The outcome of a script. HAC answers a script that threw like one that worked (200,
+/// JSON); [`GroovyResult::into_result`] makes a failure an error:
+///
+/// ```no_run
+/// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
+/// let done = hac.execute_groovy("return 6 * 7")?.into_result()?;
+/// assert_eq!(done.result, "42");
+/// # Ok(()) }
+/// ```
+///
+/// or inspect it:
 ///
 /// ```
 /// # use hac_client::GroovyResult;
@@ -150,6 +160,41 @@ pub struct GroovyResult {
     /// Round-trip time measured by the client (serialized as `elapsed_ms`).
     #[serde(rename = "elapsed_ms", serialize_with = "crate::json_out::duration_ms")]
     pub elapsed: Duration,
+}
+
+impl GroovyResult {
+    /// The result when the script worked, else [`Error::Script`] with HAC's report and what
+    /// the script printed.
+    pub fn into_result(self) -> Result<GroovyResult> {
+        if self.success {
+            Ok(self)
+        } else {
+            Err(self.failure())
+        }
+    }
+
+    /// As [`GroovyResult::into_result`], keeping the result.
+    pub fn error_for_failure(&self) -> Result<&GroovyResult> {
+        if self.success {
+            Ok(self)
+        } else {
+            Err(self.clone().failure())
+        }
+    }
+
+    fn failure(self) -> Error {
+        Error::Script {
+            message: self
+                .stacktrace
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("(no message)")
+                .to_owned(),
+            stacktrace: self.stacktrace,
+            output: self.output,
+        }
+    }
 }
 
 #[derive(Deserialize)]

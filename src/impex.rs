@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::call::{Body, Call, FileContent, MAX_FORM_BYTES, Text, expect_ok, form_len};
 use crate::error::{Error, Result};
 use crate::html;
+pub use crate::impex_result::{ImpexLevel, ImpexLine, ImpexResult};
 use crate::transport::HttpResponse;
 use crate::xss;
 
@@ -315,33 +316,6 @@ fn file_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// What HAC said about an import or validation.
-///
-/// ```
-/// # use hac_client::ImpexResult;
-/// fn report(r: &ImpexResult) -> Result<(), String> {
-///     if r.success {
-///         Ok(())
-///     } else {
-///         Err(format!("{}\n{}", r.summary, r.details.join("\n")))
-///     }
-/// }
-/// # let _ = report;
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct ImpexResult {
-    /// `data-level` was `notice`.
-    pub success: bool,
-    /// `data-level` as sent (`notice` or `error`).
-    pub level: String,
-    /// `data-result`, e.g. `Import finished successfully`, `Import script is valid`.
-    pub summary: String,
-    /// The non-empty lines of the result box (the unresolved lines after a failed import,
-    /// the job log after a successful one), entities decoded.
-    pub details: Vec<String>,
-}
-
 /// Reads the page an import (`validation: false`) or validation answered with.
 pub(crate) fn parse(resp: &HttpResponse, validation: bool) -> Result<ImpexResult> {
     expect_ok(resp)?;
@@ -365,19 +339,7 @@ pub(crate) fn parse(resp: &HttpResponse, validation: bool) -> Result<ImpexResult
             "no result marker and no form errors in the page",
         ));
     };
-    let level = level.trim().to_ascii_lowercase();
-    Ok(ImpexResult {
-        success: level == "notice",
-        level,
-        summary: summary.trim().to_owned(),
-        details: page
-            .details
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
-    })
+    Ok(ImpexResult::new(&level, summary.trim(), &page.details))
 }
 
 impl From<&str> for ImpexImport {

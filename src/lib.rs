@@ -14,28 +14,36 @@
 //!
 //! # Quick start
 //!
+//! HAC answers a failed script, query or import like a successful one (200 with the
+//! failure inside), so each result has `into_result()`, which turns a failure into an
+//! [`Error`], and `deserialize()` refuses a failed query:
+//!
 //! ```no_run
 //! use hac_client::{BasicCredentials, FlexibleSearch, GroovyScript, HacClient, HacConfig};
 //!
 //! let config = HacConfig::builder("https://localhost:9002")
 //!     .credentials(BasicCredentials::new("admin", "nimda"))
-//!     .pin_certificate_pem(std::fs::read("hac-cert.pem")?)
+//!     .add_root_certificate_pem(std::fs::read("hac-cert.pem")?)
 //!     .build()?;
 //! let hac = HacClient::new(config)?;
+//! hac.connect()?; // resumes the last run's session without a request, or logs in
 //!
-//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42")?; // rolls back
+//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42")?.into_result()?; // rolls back
 //! println!("{} -> {}", groovy.output, groovy.result);
-//! hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?;
+//! hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?.into_result()?;
 //!
-//! let products = hac.flexible_search(FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}").max_count(10))?;
-//! for row in products.rows() {
-//!     println!("{:?}", row.get("code")); // finds the column `p_code`
-//! }
+//! #[derive(serde::Deserialize)]
+//! struct Product { pk: u64, code: String }
+//! let products: Vec<Product> = hac
+//!     .flexible_search(FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}").max_count(10))?
+//!     .deserialize()?; // `code` reads the column `p_code`; a failed query is an error
 //!
-//! let import = hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?;
-//! assert!(import.success, "{}: {:?}", import.summary, import.details);
+//! hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?.into_result()?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! The full results stay available: `success`, `stacktrace`, `exception`, `lines` and the
+//! rest are public, for code that inspects a failure instead of propagating it.
 //!
 //! # Versions
 //!
@@ -84,6 +92,7 @@ mod flexsearch;
 mod groovy;
 mod html;
 mod impex;
+mod impex_result;
 mod json_out;
 mod manager;
 mod multipart;
@@ -112,7 +121,7 @@ pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
 pub use error::{Error, Result};
 pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, RowLimit};
 pub use groovy::{GroovyResult, GroovyScript, ScriptType};
-pub use impex::{ImpexImport, ImpexResult, ImpexUpload, ValidationMode};
+pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
 pub use store::{FileStore, LockAttempt, LoginLock, MemoryStore, SessionStore};

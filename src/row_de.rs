@@ -13,22 +13,55 @@ use serde::forward_to_deserialize_any;
 use crate::flexsearch::match_rank;
 use crate::table::Cells;
 
-pub(crate) struct RowDeserializer<'a> {
+/// Deserializes one row into `T`. On failure: serde's message and the field (or column)
+/// it is about, when known.
+pub(crate) fn deserialize_row<T: de::DeserializeOwned>(
+    headers: &[String],
+    cells: Cells<'_>,
+) -> Result<T, (String, Option<String>)> {
+    let current = std::cell::Cell::new(None);
+    let de = RowDeserializer {
+        headers,
+        cells,
+        pos: 0,
+        fields: Vec::new(),
+        current: &current,
+    };
+    T::deserialize(de).map_err(|e| {
+        let message = e.to_string();
+        let field = match current.get() {
+            Some((i, field)) => field.map(str::to_owned).or_else(|| headers.get(i).cloned()),
+            // Errors the visitor raises itself name their field: "missing field `code`".
+            None => message
+                .split_once('`')
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned()),
+        };
+        (message, field)
+    })
+}
+
+struct RowDeserializer<'a> {
     headers: &'a [String],
     cells: Cells<'a>,
     pos: usize,
     /// For a struct: the field each column fills, where one matches.
     fields: Vec<Option<&'static str>>,
+    /// The column (and the field it fills) whose value is being read, to name it in an
+    /// error.
+    current: &'a std::cell::Cell<Option<(usize, Option<&'static str>)>>,
 }
 
-impl<'a> RowDeserializer<'a> {
-    pub fn new(headers: &'a [String], cells: Cells<'a>) -> Self {
-        RowDeserializer {
-            headers,
-            cells,
-            pos: 0,
-            fields: Vec::new(),
-        }
+impl RowDeserializer<'_> {
+    /// Reads the value at the current position, noting which it is until it succeeds.
+    fn value<'de, V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        let cell = self.cells.get(self.pos).flatten();
+        let field = self.fields.get(self.pos).copied().flatten();
+        self.current.set(Some((self.pos, field)));
+        self.pos += 1;
+        let value = seed.deserialize(Cell(cell))?;
+        self.current.set(None);
+        Ok(value)
     }
 
     /// Assigns each field the column that matches it best; a column goes to one field at
@@ -113,9 +146,7 @@ impl<'de> MapAccess<'de> for RowDeserializer<'_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let cell = self.cells.get(self.pos).flatten();
-        self.pos += 1;
-        seed.deserialize(Cell(cell))
+        self.value(seed)
     }
 }
 
@@ -126,11 +157,10 @@ impl<'de> SeqAccess<'de> for RowDeserializer<'_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        let Some(cell) = self.cells.get(self.pos) else {
+        if self.pos >= self.cells.len() {
             return Ok(None);
-        };
-        self.pos += 1;
-        seed.deserialize(Cell(cell)).map(Some)
+        }
+        self.value(seed).map(Some)
     }
 }
 
@@ -274,7 +304,7 @@ mod tests {
             s("ignored"),
         ];
         let t = table(cells);
-        let p = Product::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
+        let p = deserialize_row::<Product>(&headers, t.row(0)).unwrap();
         assert_eq!(
             p,
             Product {
@@ -297,7 +327,7 @@ mod tests {
         }
         let headers = vec!["PK".into(), "p_code".into(), "P_NAME".into(), "code".into()];
         let t = table(vec![s("1"), s("sql"), None, s("exact")]);
-        let p = P::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
+        let p = deserialize_row::<P>(&headers, t.row(0)).unwrap();
         assert_eq!(
             p,
             P {
@@ -309,7 +339,7 @@ mod tests {
         );
         let headers = vec!["PK".into(), "p_code".into()];
         let t = table(vec![s("1"), s("sql")]);
-        let p = P::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap();
+        let p = deserialize_row::<P>(&headers, t.row(0)).unwrap();
         assert_eq!(
             (p.code.as_str(), p.name),
             ("sql", None),
@@ -320,23 +350,23 @@ mod tests {
         struct Strict {
             name: String,
         }
-        let e = Strict::deserialize(RowDeserializer::new(&headers, t.row(0))).unwrap_err();
-        assert!(e.to_string().contains("missing field `name`"), "{e}");
+        let e = deserialize_row::<Strict>(&headers, t.row(0)).unwrap_err();
+        assert!(e.0.contains("missing field `name`"), "{e:?}");
+        assert_eq!(e.1.as_deref(), Some("name"));
     }
 
     #[test]
     fn tuple_by_position_and_errors() {
         let headers = vec!["a".into(), "b".into()];
         let cells = table(vec![s("1"), None]);
-        let t: (u8, Option<String>) =
-            Deserialize::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap();
+        let t: (u8, Option<String>) = deserialize_row(&headers, cells.row(0)).unwrap();
         assert_eq!(t, (1, None));
-        let e =
-            <(u8, String)>::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap_err();
-        assert!(e.to_string().contains("NULL"), "{e}");
+        let e = deserialize_row::<(u8, String)>(&headers, cells.row(0)).unwrap_err();
+        assert!(e.0.contains("NULL"), "{e:?}");
+        assert_eq!(e.1.as_deref(), Some("b"), "the column of a tuple element");
         let cells = table(vec![s("x"), s("y")]);
-        let e =
-            <(u8, String)>::deserialize(RowDeserializer::new(&headers, cells.row(0))).unwrap_err();
-        assert!(e.to_string().contains("not a valid u8"), "{e}");
+        let e = deserialize_row::<(u8, String)>(&headers, cells.row(0)).unwrap_err();
+        assert!(e.0.contains("not a valid u8"), "{e:?}");
+        assert_eq!(e.1.as_deref(), Some("a"));
     }
 }

@@ -54,4 +54,8 @@ both!(
     moves_to_https_when_redirected,
     resumes_a_stored_session_with_one_request,
     update_log_needs_no_session,
+    failures_are_errors_on_the_question_mark_path,
+    truncation_is_visible,
+    connect_resumes_a_stored_session_without_a_request,
+    clones_share_one_session,
 );

@@ -424,7 +424,14 @@ fn impex_import_and_validate() {
     assert_exit(&o, 1);
     let v = json(&o);
     assert_eq!(v["success"], false);
-    assert!(!v["details"].as_array().unwrap().is_empty());
+    let lines = v["lines"].as_array().unwrap();
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["line"].is_u64() && l["message"].is_string()),
+        "{v}"
+    );
 
     // A script with text HAC's XSS filter strips goes as a file upload; --upload forces it.
     let xss = "INSERT Language;isocode\n# a comment with eval(x)\n;de\n";
@@ -1368,4 +1375,43 @@ fn processes_sharing_a_cache_log_in_once() {
     // The lock file beside the session is not a session.
     let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn a_truncated_result_is_warned_about() {
+    let fake = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .generated_rows(250)
+        .start();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let query = "SELECT {pk} FROM {Generated}";
+    let flex = |args: &[&str]| {
+        let mut c = with_password(hac(&url, dir.path()));
+        c.args(["flexsearch", query, "--format", "csv"]).args(args);
+        run(&mut c, "")
+    };
+    // HAC's default limit, not chosen: warned about even with --quiet.
+    for quiet in [false, true] {
+        let o = flex(if quiet { &["--quiet"] } else { &[] });
+        assert_exit(&o, 0);
+        assert_eq!(stdout(&o).lines().count(), 201, "header + 200 rows");
+        let err = stderr(&o);
+        assert!(
+            err.contains("limit of 200 rows") && err.contains("--max N") && err.contains("--all"),
+            "{err}"
+        );
+    }
+    // A limit the user chose: a note, which --quiet silences.
+    let o = flex(&["--max", "10"]);
+    assert!(stderr(&o).contains("limit of 10 rows"), "{}", stderr(&o));
+    let o = flex(&["--max", "10", "--quiet"]);
+    assert_eq!(stderr(&o), "");
+    // Everything: no warning.
+    for args in [&["--all"][..], &["--max", "all"], &["--max", "251"]] {
+        let o = flex(args);
+        assert_eq!(stdout(&o).lines().count(), 251);
+        assert!(!stderr(&o).contains("limit"), "{}", stderr(&o));
+    }
 }

@@ -109,7 +109,11 @@ fn flexsearch_unescapes_cells_everywhere() {
         name: String,
     }
     let e = r.deserialize::<Strict>().unwrap_err();
-    assert!(matches!(e, Error::InvalidResponse { .. }), "{e:?}");
+    assert!(
+        matches!(&e, Error::Deserialize { row: 1, field: Some(f), .. } if f == "name"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("p_description"), "{e}");
 }
 
 #[test]
@@ -244,7 +248,7 @@ fn impex_import_success_and_every_option() {
     assert!(r.success);
     assert_eq!(r.level, "notice");
     assert_eq!(r.summary, "Import finished successfully");
-    assert!(r.details.is_empty());
+    assert!(r.lines.is_empty());
     let last = hac.requests().pop().unwrap();
     assert_eq!(last.path, "/console/impex/import");
     let form = |k: &str| last.form_value(k);
@@ -283,12 +287,15 @@ fn impex_import_error_details() {
     assert!(!r.success);
     assert_eq!(r.level, "error");
     assert_eq!(r.summary, "Import has encountered problems.");
-    assert_eq!(r.details.len(), 2, "{:?}", r.details);
+    assert_eq!(r.lines.len(), 2, "{:?}", r.lines);
     assert!(
-        r.details[1].contains("cannot resolve value 'unknownCatalog:Staged'"),
+        r.lines[1]
+            .message
+            .contains("cannot resolve value 'unknownCatalog:Staged'"),
         "entities decoded: {:?}",
-        r.details
+        r.lines
     );
+    assert_eq!(r.lines[1].line, Some(2));
 }
 
 #[test]

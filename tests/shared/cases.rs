@@ -362,3 +362,202 @@ pub async fn update_log_needs_no_session() {
     assert!(log.finished);
     assert_eq!(hac.stats().logins, 0);
 }
+
+#[maybe(AFIT)]
+pub async fn failures_are_errors_on_the_question_mark_path() {
+    let hac = FakeHac::builder().generated_rows(50).start();
+    let c = client(&hac);
+
+    // A failed query never deserializes into an empty list.
+    let r = c
+        .flexible_search("SELECT {pk} FROM {Prodcut}")
+        .await
+        .unwrap();
+    assert!(!r.is_success());
+    match r.deserialize::<Product>().unwrap_err() {
+        Error::Query {
+            message,
+            stacktrace,
+            ..
+        } => {
+            assert!(message.contains("Prodcut"), "{message}");
+            assert!(stacktrace.is_some_and(|s| s.contains("Prodcut")));
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(matches!(r.error_for_failure(), Err(Error::Query { .. })));
+    let e = r.into_result().unwrap_err();
+    assert!(
+        e.to_string().starts_with("the query failed on the server"),
+        "{e}"
+    );
+
+    // Rows into a struct with fields `pk` and `code`: `PK` and `p_code` match.
+    let r = c
+        .flexible_search("SELECT {pk}, {code} FROM {Product} ORDER BY {pk}")
+        .await
+        .unwrap();
+    #[derive(serde::Deserialize)]
+    struct PkCode {
+        pk: u64,
+        code: String,
+    }
+    let rows: Vec<PkCode> = r.deserialize().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|p| p.pk > 0 && !p.code.is_empty()));
+
+    // A type that does not fit is not a server error: row, field and columns are named.
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Wrong {
+        code: bool,
+    }
+    match r.deserialize::<Wrong>().unwrap_err() {
+        Error::Deserialize {
+            row,
+            field,
+            columns,
+            message,
+        } => {
+            assert_eq!(row, 0);
+            assert_eq!(field.as_deref(), Some("code"));
+            assert_eq!(columns.len(), 2, "{columns:?}");
+            assert!(message.contains("bool"), "{message}");
+        }
+        e => panic!("{e:?}"),
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Missing {
+        description: String,
+    }
+    match r.deserialize::<Missing>().unwrap_err() {
+        Error::Deserialize { field, .. } => assert_eq!(field.as_deref(), Some("description")),
+        e => panic!("{e:?}"),
+    }
+
+    // Groovy: a script that threw.
+    let g = c
+        .execute_groovy("println 'before'\nthrow new IllegalStateException('boom')")
+        .await
+        .unwrap();
+    assert!(g.error_for_failure().is_err());
+    match g.into_result().unwrap_err() {
+        Error::Script {
+            message, output, ..
+        } => {
+            assert_eq!(message, "java.lang.IllegalStateException: boom");
+            assert_eq!(output, "before\n");
+        }
+        e => panic!("{e:?}"),
+    }
+    let ok = c.execute_groovy("return 1").await.unwrap();
+    assert_eq!(ok.into_result().unwrap().result, "1");
+
+    // ImpEx: problems with the script lines they are about.
+    let script = "INSERT_UPDATE Product;code[unique=true];catalogVersion\n;p1;unknownCatalog:Staged\n;p2;unknownCatalog:Online";
+    let i = c.import_impex(script).await.unwrap();
+    assert_eq!(i.level, hac_client::ImpexLevel::Error);
+    match i.clone().into_result().unwrap_err() {
+        Error::Import { summary, lines } => {
+            assert!(!summary.is_empty());
+            let numbered: Vec<u32> = lines.iter().filter_map(|l| l.line).collect();
+            assert_eq!(numbered, [2, 3], "{lines:?}");
+            assert!(lines[1].message.contains("cannot resolve"), "{lines:?}");
+        }
+        e => panic!("{e:?}"),
+    }
+    let v = c.validate_impex(script).await.unwrap();
+    assert!(matches!(v.into_result(), Err(Error::Import { .. })));
+    let ok = c
+        .import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")
+        .await
+        .unwrap();
+    assert!(ok.into_result().is_ok());
+}
+
+#[maybe(AFIT)]
+pub async fn truncation_is_visible() {
+    let hac = FakeHac::builder().generated_rows(300).start();
+    let c = client(&hac);
+    let q = |limit: RowLimit| FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_count(limit);
+    let exactly = c.flexible_search(q(RowLimit::Rows(300))).await.unwrap();
+    assert_eq!(exactly.len(), 300);
+    assert!(
+        exactly.is_truncated(),
+        "as many rows as the limit: there may be more"
+    );
+    let under = c.flexible_search(q(RowLimit::Rows(301))).await.unwrap();
+    assert!(!under.is_truncated());
+    let all = c.flexible_search(q(RowLimit::Unlimited)).await.unwrap();
+    assert_eq!(all.len(), 300);
+    assert!(!all.is_truncated(), "never for an unlimited query");
+    // The `&str` shortcut: HAC's default of 200 rows.
+    let short = c
+        .flexible_search("SELECT {pk} FROM {Generated}")
+        .await
+        .unwrap();
+    assert_eq!(short.len(), hac_client::DEFAULT_MAX_COUNT as usize);
+    assert!(short.is_truncated());
+}
+
+#[maybe(AFIT)]
+pub async fn connect_resumes_a_stored_session_without_a_request() {
+    let hac = FakeHac::start();
+    let store = Arc::new(MemoryStore::new());
+    let config = || {
+        HacConfig::builder(hac.url())
+            .credentials(BasicCredentials::new("admin", "nimda"))
+            .session_store_arc(store.clone())
+            .build()
+            .unwrap()
+    };
+    // Nothing stored: connect logs in, once.
+    let first = Client::new(config()).unwrap();
+    assert!(!first.is_logged_in());
+    first.connect().await.unwrap();
+    first.connect().await.unwrap();
+    assert_eq!(hac.stats().logins, 1);
+    assert!(first.is_logged_in());
+    // Stored: a new client takes it without a single request.
+    hac.reset_stats();
+    let second = Client::new(config()).unwrap();
+    assert!(second.is_logged_in());
+    second.connect().await.unwrap();
+    assert_eq!(hac.stats().requests, 0);
+    let r = second.execute_groovy("return 1").await.unwrap();
+    assert!(r.success);
+    assert_eq!(hac.stats().requests, 1);
+    // login() is the explicit fresh session.
+    second.login().await.unwrap();
+    assert_eq!(hac.stats().logins, 1);
+}
+
+#[maybe(AFIT)]
+pub async fn clones_share_one_session() {
+    let hac = FakeHac::start();
+    let c = client(&hac);
+    let copy = c.clone();
+    copy.execute_groovy("return 1").await.unwrap();
+    c.execute_groovy("return 2").await.unwrap();
+    assert_eq!(hac.stats().logins, 1);
+    // A handle with its own timeout, on the same session.
+    let impatient = c.with_timeout(Duration::from_millis(300));
+    let e = impatient
+        .execute_groovy("Thread.sleep(2000)")
+        .await
+        .unwrap_err();
+    assert!(e.is_timeout() && e.may_have_run(), "{e:?}");
+    assert!(e.to_string().contains("may still be running"), "{e}");
+    let data = impatient.update_data().await;
+    assert!(data.is_ok());
+    // A per-call timeout wins over the handle's.
+    let g = impatient
+        .execute_groovy(
+            GroovyScript::new("Thread.sleep(600)\nreturn 3").timeout(Duration::from_secs(5)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(g.result, "3");
+    assert_eq!(hac.stats().logins, 1);
+}

@@ -130,6 +130,9 @@ pub enum ScriptLanguage {
     Javascript,
 }
 
+/// `--max` when not given: HAC's own default (`DEFAULT_MAX_COUNT`).
+pub const DEFAULT_MAX: MaxRows = MaxRows::Rows(hac_client::DEFAULT_MAX_COUNT);
+
 /// `--max`: a number of rows or `all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxRows {
@@ -159,9 +162,9 @@ pub struct FlexsearchArgs {
     /// The query is SQL, not FlexibleSearch
     #[arg(long)]
     pub sql: bool,
-    /// Maximum number of rows, or "all" for no limit
-    #[arg(long, value_name = "N|all", default_value = "200", value_parser = parse_max)]
-    pub max: MaxRows,
+    /// Maximum number of rows, or "all" for no limit [default: 200]
+    #[arg(long, value_name = "N|all", value_parser = parse_max)]
+    pub max: Option<MaxRows>,
     /// Every row, however many (same as --max all)
     #[arg(long)]
     pub all: bool,

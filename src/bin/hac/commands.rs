@@ -10,8 +10,8 @@ use hac_client::{
 };
 
 use crate::args::{
-    FlexsearchArgs, GroovyArgs, ImpexArgs, MaxRows, ScriptLanguage, TableFormat, TextFormat,
-    Validation,
+    DEFAULT_MAX, FlexsearchArgs, GroovyArgs, ImpexArgs, MaxRows, ScriptLanguage, TableFormat,
+    TextFormat, Validation,
 };
 use crate::failure::{Exit, usage};
 use crate::output::{self, Out};
@@ -109,7 +109,7 @@ pub fn flexsearch(
     args: &FlexsearchArgs,
     query: &str,
 ) -> Result<Exit> {
-    let limit = match (args.all, args.max) {
+    let limit = match (args.all, args.max.unwrap_or(DEFAULT_MAX)) {
         (true, _) | (_, MaxRows::All) => RowLimit::Unlimited,
         (false, MaxRows::Rows(n)) => RowLimit::Rows(n),
     };
@@ -163,6 +163,20 @@ pub fn flexsearch(
         if r.len() == 1 { "" } else { "s" },
         r.execution_time.as_secs_f64() * 1000.0
     ));
+    if r.is_truncated() {
+        let warning = format_args!(
+            "hac: warning: the result stops at the limit of {} rows; more rows may match \
+             (raise it with --max N, or lift it with --all)",
+            r.len()
+        );
+        // A limit the user did not choose is shown even with --quiet: a script must not
+        // take 200 rows for the whole table unawares.
+        if args.max.is_none() && !args.all {
+            out.problem(warning);
+        } else {
+            out.note(warning);
+        }
+    }
     Ok(Exit::Success)
 }
 
@@ -203,8 +217,8 @@ pub fn impex(
     }
     if args.format == TextFormat::Text {
         out.problem(&r.summary);
-        for line in &r.details {
-            out.problem(line);
+        for line in &r.lines {
+            out.problem(&line.raw);
         }
     }
     out.problem(if validate_only {
