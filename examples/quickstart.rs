@@ -28,7 +28,7 @@ fn main() -> Result<()> {
                 b = b.context_path(ctx);
             }
             if let Ok(path) = std::env::var("HAC_CERT_PEM") {
-                b = b.pin_certificate_pem(std::fs::read(&path).with_context(|| path.clone())?);
+                b = b.trust_only_certificate(std::fs::read(&path).with_context(|| path.clone())?);
             }
             b.build()?
         }

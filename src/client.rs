@@ -13,7 +13,7 @@ use url::Url;
 use super::{Transport, maybe};
 use crate::answers::{Liveness, LoginAnswer, classify, is_redirect, login_answer};
 use crate::call::{Call, Session};
-use crate::config::HacConfig;
+use crate::config::{BuildTarget, HacConfig, HacConfigBuilder, sealed};
 use crate::cookies::CookieJar;
 use crate::core::{Core, MAX_HOPS, form_body};
 use crate::error::{Error, Result};
@@ -71,8 +71,32 @@ struct LoginPage {
     already_in: bool,
 }
 
+impl sealed::Sealed for HacClient {}
+
+impl BuildTarget for HacClient {
+    fn from_config(config: HacConfig) -> Result<Self> {
+        HacClient::new(config)
+    }
+}
+
 #[maybe(AFIT)]
 impl HacClient {
+    /// Starts configuring a client for the server at `base_url`; `build()` returns the
+    /// client. The same settings as [`HacConfig::builder`], in one step.
+    ///
+    /// ```no_run
+    /// # fn demo() -> hac_client::Result<()> {
+    /// use hac_client::{BasicCredentials, HacClient};
+    /// let hac = HacClient::builder("https://localhost:9002")
+    ///     .credentials(BasicCredentials::new("admin", "nimda"))
+    ///     .add_root_certificate(std::fs::read("hac-cert.pem").unwrap_or_default())
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn builder(base_url: impl Into<String>) -> HacConfigBuilder<HacClient> {
+        HacConfigBuilder::new(base_url)
+    }
+
     /// Creates a client. No request is made until the first call.
     pub fn new(config: HacConfig) -> Result<Self> {
         Ok(HacClient {

@@ -1,14 +1,17 @@
 //! Client configuration and its builder.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ureq::tls::{Certificate, PemItem};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use zeroize::Zeroizing;
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::store::{FileStore, SessionStore};
+use crate::tls_material;
 
 /// Default timeout of one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,14 +26,37 @@ pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(110 * 60);
 /// Stored sessions older than this are not resumed, however active.
 pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(12 * 60 * 60);
 
-/// Which certificates the client trusts.
+/// A client certificate and its key (mutual TLS).
+pub(crate) struct ClientAuth {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key: PrivateKeyDer<'static>,
+}
+
+/// Which certificates the client trusts, and what it presents.
 #[derive(Clone, Default)]
 pub(crate) struct TlsSettings {
     /// Added to the Mozilla roots.
-    pub extra_roots: Vec<Certificate<'static>>,
+    pub extra_roots: Vec<CertificateDer<'static>>,
     /// When non-empty, the only trust anchors.
-    pub pinned: Vec<Certificate<'static>>,
+    pub trust_only: Vec<CertificateDer<'static>>,
+    /// SHA-256 hashes of accepted server public keys; when non-empty, the server's must be
+    /// one of them (in addition to the certificate checks).
+    pub public_key_pins: Vec<[u8; 32]>,
+    pub client_auth: Option<Arc<ClientAuth>>,
     pub danger_accept_invalid_certs: bool,
+    /// A ready rustls configuration, used as it is.
+    pub custom: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// Where requests go through.
+#[derive(Clone)]
+pub(crate) enum ProxySetting {
+    /// `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, as curl reads them.
+    FromEnv,
+    /// Straight to the server.
+    Off,
+    /// This proxy.
+    Explicit(ureq::Proxy),
 }
 
 /// A complete, validated configuration. Build it with [`HacConfig::builder`].
@@ -42,7 +68,10 @@ pub struct HacConfig {
     pub(crate) environment: String,
     pub(crate) timeout: Duration,
     pub(crate) long_timeout: Duration,
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) tls: TlsSettings,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) user_agent: String,
     pub(crate) max_response_bytes: u64,
     pub(crate) store: Option<Arc<dyn SessionStore>>,
@@ -52,6 +81,17 @@ pub struct HacConfig {
 
 impl fmt::Debug for HacConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proxy = match &self.proxy {
+            ProxySetting::FromEnv => "from the environment".to_owned(),
+            ProxySetting::Off => "none".to_owned(),
+            // Host and port only: the URL may carry a password.
+            ProxySetting::Explicit(p) => format!("{}:{}", p.host(), p.port()),
+        };
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         f.debug_struct("HacConfig")
             .field("base_url", &self.base_url.as_str())
             .field("context_path", &self.context_path)
@@ -59,12 +99,18 @@ impl fmt::Debug for HacConfig {
             .field("environment", &self.environment)
             .field("timeout", &self.timeout)
             .field("long_timeout", &self.long_timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("extra_roots", &self.tls.extra_roots.len())
-            .field("pinned", &self.tls.pinned.len())
+            .field("trust_only", &self.tls.trust_only.len())
+            .field("public_key_pins", &self.tls.public_key_pins.len())
+            .field("client_certificate", &self.tls.client_auth.is_some())
+            .field("custom_tls_config", &self.tls.custom.is_some())
             .field(
                 "danger_accept_invalid_certs",
                 &self.tls.danger_accept_invalid_certs,
             )
+            .field("proxy", &proxy)
+            .field("default_headers", &header_names)
             .field("user_agent", &self.user_agent)
             .field("session_persistence", &self.store.is_some())
             .finish()
@@ -75,6 +121,7 @@ impl HacConfig {
     /// Starts a configuration for the server at `base_url`, e.g. `https://localhost:9002`.
     /// The HAC context path is not part of the URL: set it with
     /// [`HacConfigBuilder::context_path`] or let the client detect it.
+    /// (`HacClient::builder(url)` takes the same settings and builds the client at once.)
     ///
     /// ```
     /// use hac_client::{BasicCredentials, HacConfig};
@@ -88,22 +135,7 @@ impl HacConfig {
     /// # Ok::<(), hac_client::Error>(())
     /// ```
     pub fn builder(base_url: impl Into<String>) -> HacConfigBuilder {
-        HacConfigBuilder {
-            base_url: base_url.into(),
-            context_path: None,
-            credentials: None,
-            environment: "local".into(),
-            timeout: DEFAULT_TIMEOUT,
-            long_timeout: DEFAULT_LONG_TIMEOUT,
-            extra_roots_pem: Vec::new(),
-            pinned_pem: Vec::new(),
-            danger_accept_invalid_certs: false,
-            user_agent: concat!("hac-client/", env!("CARGO_PKG_VERSION")).into(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            persistence: Persistence::Default,
-            session_idle_limit: DEFAULT_SESSION_IDLE,
-            session_max_age: DEFAULT_SESSION_MAX_AGE,
-        }
+        HacConfigBuilder::new(base_url)
     }
 
     /// The server's base URL, without a trailing slash.
@@ -128,36 +160,117 @@ enum Persistence {
     Custom(Arc<dyn SessionStore>),
 }
 
-/// Builds a [`HacConfig`]. Every setter takes and returns the builder; problems are
-/// reported once, by [`HacConfigBuilder::build`].
-pub struct HacConfigBuilder {
+pub(crate) mod sealed {
+    /// Keeps [`super::BuildTarget`] implemented by this crate only.
+    pub trait Sealed {}
+}
+
+/// What a [`HacConfigBuilder`] builds: a [`HacConfig`] (from [`HacConfig::builder`]) or a
+/// client right away (from `HacClient::builder`, blocking or async). Implemented by this
+/// crate only.
+pub trait BuildTarget: sealed::Sealed + Sized {
+    #[doc(hidden)]
+    fn from_config(config: HacConfig) -> Result<Self>;
+}
+
+impl sealed::Sealed for HacConfig {}
+
+impl BuildTarget for HacConfig {
+    fn from_config(config: HacConfig) -> Result<Self> {
+        Ok(config)
+    }
+}
+
+/// Builds a [`HacConfig`], or with `HacClient::builder` a client. Every setter takes and
+/// returns the builder; problems are reported once, by [`HacConfigBuilder::build`].
+///
+/// ```no_run
+/// use hac_client::{BasicCredentials, HacClient};
+/// let hac = HacClient::builder("https://hac.example.com")
+///     .credentials(BasicCredentials::new("admin", "nimda"))
+///     .proxy("http://proxy.example.com:3128")
+///     .connect_timeout(std::time::Duration::from_secs(5))
+///     .build()?;
+/// # Ok::<(), hac_client::Error>(())
+/// ```
+pub struct HacConfigBuilder<T = HacConfig> {
     base_url: String,
     context_path: Option<String>,
     credentials: Option<Arc<dyn Credentials>>,
     environment: String,
     timeout: Duration,
     long_timeout: Duration,
-    extra_roots_pem: Vec<Vec<u8>>,
-    pinned_pem: Vec<Vec<u8>>,
+    connect_timeout: Option<Duration>,
+    extra_roots: Vec<Vec<u8>>,
+    trust_only: Vec<Vec<u8>>,
+    pins: Vec<String>,
+    client_cert: Option<(Vec<u8>, Zeroizing<Vec<u8>>)>,
+    custom_tls: Option<Arc<rustls::ClientConfig>>,
     danger_accept_invalid_certs: bool,
+    /// May hold a password: wiped when dropped.
+    proxy: Option<Zeroizing<String>>,
+    proxy_from_env: bool,
+    no_proxy: Vec<String>,
+    default_headers: Vec<(String, String)>,
     user_agent: String,
     max_response_bytes: u64,
     persistence: Persistence,
     session_idle_limit: Duration,
     session_max_age: Duration,
+    target: PhantomData<fn() -> T>,
 }
 
-impl fmt::Debug for HacConfigBuilder {
+impl<T> fmt::Debug for HacConfigBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HacConfigBuilder")
             .field("base_url", &self.base_url)
-            .field("context_path", &self.context_path)
-            .field("environment", &self.environment)
             .finish_non_exhaustive()
     }
 }
 
-impl HacConfigBuilder {
+/// Headers the client manages itself; a default header must not replace them.
+const MANAGED_HEADERS: &[&str] = &[
+    "cookie",
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "x-csrf-token",
+    "x-requested-with",
+    "accept",
+    "user-agent",
+];
+
+impl<T: BuildTarget> HacConfigBuilder<T> {
+    pub(crate) fn new(base_url: impl Into<String>) -> Self {
+        HacConfigBuilder {
+            base_url: base_url.into(),
+            context_path: None,
+            credentials: None,
+            environment: "local".into(),
+            timeout: DEFAULT_TIMEOUT,
+            long_timeout: DEFAULT_LONG_TIMEOUT,
+            connect_timeout: None,
+            extra_roots: Vec::new(),
+            trust_only: Vec::new(),
+            pins: Vec::new(),
+            client_cert: None,
+            custom_tls: None,
+            danger_accept_invalid_certs: false,
+            proxy: None,
+            proxy_from_env: true,
+            no_proxy: Vec::new(),
+            default_headers: Vec::new(),
+            user_agent: concat!("hac-client/", env!("CARGO_PKG_VERSION")).into(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            persistence: Persistence::Default,
+            session_idle_limit: DEFAULT_SESSION_IDLE,
+            session_max_age: DEFAULT_SESSION_MAX_AGE,
+            target: PhantomData,
+        }
+    }
+
     /// Who logs in. Required.
     pub fn credentials(mut self, credentials: impl Credentials + 'static) -> Self {
         self.credentials = Some(Arc::new(credentials));
@@ -179,7 +292,7 @@ impl HacConfigBuilder {
         self
     }
 
-    /// Timeout of one request (30 s by default).
+    /// How long one request may take, connecting included (30 s by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -192,23 +305,111 @@ impl HacConfigBuilder {
         self
     }
 
-    /// Trusts this CA (PEM) in addition to the usual public roots.
-    pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.extra_roots_pem.push(pem.as_ref().to_vec());
+    /// How long connecting (TCP, proxy, TLS handshake) may take, separately from the
+    /// request's timeout; by default only the request's timeout limits it.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Trusts only this certificate (PEM), typically the self-signed certificate of a
-    /// local HAC. The public roots are not used.
-    pub fn pin_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.pinned_pem.push(pem.as_ref().to_vec());
+    /// Trusts a CA, in addition to the usual public roots, or a server's own certificate
+    /// (self-signed, `CA:TRUE` or not), which is then accepted as it is: host name and
+    /// validity are still checked, as `curl --cacert` does. PEM (every certificate in it)
+    /// or DER.
+    pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> Self {
+        self.extra_roots.push(certificate.as_ref().to_vec());
+        self
+    }
+
+    /// The same as [`HacConfigBuilder::add_root_certificate`] (which also takes DER).
+    pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
+        self.add_root_certificate(pem)
+    }
+
+    /// Trusts only these certificates (PEM or DER; a server's own or a CA): the public
+    /// roots are not used. For a local HAC whose certificate you have, and nothing else.
+    pub fn trust_only_certificate(mut self, certificate: impl AsRef<[u8]>) -> Self {
+        self.trust_only.push(certificate.as_ref().to_vec());
+        self
+    }
+
+    /// Trusts only this certificate: the old name of
+    /// [`HacConfigBuilder::trust_only_certificate`]. It never pinned a key; for that, see
+    /// [`HacConfigBuilder::pin_public_key_sha256`].
+    #[deprecated(
+        since = "0.2.0",
+        note = "renamed to `trust_only_certificate`; for key pinning use `pin_public_key_sha256`"
+    )]
+    pub fn pin_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
+        self.trust_only_certificate(pem)
+    }
+
+    /// Accepts the server only if its public key is one of these, as `curl --pinnedpubkey`
+    /// does: `sha256//BASE64` (the SHA-256 of the DER SubjectPublicKeyInfo), several
+    /// separated by `;`. The certificate is still verified as usual (CA-signed servers
+    /// work), unless verification is switched off, when the pin alone decides. A pin
+    /// survives certificate renewals that keep the key; [`crate::public_key_pin`] computes
+    /// one from a certificate.
+    pub fn pin_public_key_sha256(mut self, pins: impl Into<String>) -> Self {
+        self.pins.push(pins.into());
+        self
+    }
+
+    /// Presents this client certificate (mutual TLS, for gateways that require one):
+    /// the certificate chain and its private key, each PEM (key: PKCS#8, PKCS#1 or SEC1)
+    /// or DER (key: PKCS#8).
+    pub fn client_certificate(mut self, chain: impl AsRef<[u8]>, key: impl AsRef<[u8]>) -> Self {
+        self.client_cert = Some((
+            chain.as_ref().to_vec(),
+            Zeroizing::new(key.as_ref().to_vec()),
+        ));
+        self
+    }
+
+    /// Uses this rustls configuration as it is (an escape hatch: custom verifiers, key
+    /// logging, other crypto providers). Every other TLS setting of this builder is then
+    /// ignored. The crate re-exports the `rustls` it is built with as `hac_client::rustls`.
+    pub fn tls_config(mut self, config: Arc<rustls::ClientConfig>) -> Self {
+        self.custom_tls = Some(config);
         self
     }
 
     /// **Dangerous:** accepts any certificate, so anyone on the network path can read the
-    /// password and the session. Prefer [`HacConfigBuilder::pin_certificate_pem`].
+    /// password and the session. Prefer [`HacConfigBuilder::add_root_certificate`] with
+    /// the server's certificate, or a public-key pin.
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
         self.danger_accept_invalid_certs = accept;
+        self
+    }
+
+    /// Sends every request through this proxy: `http://host:port` (HTTP CONNECT) or
+    /// `https://host:port` (CONNECT over TLS), with `user:password@` for proxies that want
+    /// credentials. Replaces the proxy from the environment.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(Zeroizing::new(url.into()));
+        self
+    }
+
+    /// Hosts reached without the proxy given with [`HacConfigBuilder::proxy`], in
+    /// `NO_PROXY` syntax: `localhost,127.0.0.1,.internal.example.com`.
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.no_proxy.push(hosts.into());
+        self
+    }
+
+    /// Whether the proxy environment variables are used when no proxy is set (on by
+    /// default, as curl does): `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY`, with `NO_PROXY`'s
+    /// exceptions. Off: straight to the server.
+    pub fn proxy_from_env(mut self, on: bool) -> Self {
+        self.proxy_from_env = on;
+        self
+    }
+
+    /// A header sent with every request, e.g. the token a gateway in front of HAC wants.
+    /// Headers the client manages (cookies, CSRF, content, `Accept`, `User-Agent`) cannot
+    /// be set this way. Values stay out of `Debug` and error messages.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
         self
     }
 
@@ -260,8 +461,12 @@ impl HacConfigBuilder {
         self
     }
 
-    /// Validates and builds the configuration.
-    pub fn build(self) -> Result<HacConfig> {
+    /// Validates the settings and builds the configuration (or the client).
+    pub fn build(self) -> Result<T> {
+        T::from_config(self.into_config()?)
+    }
+
+    fn into_config(self) -> Result<HacConfig> {
         let mut base_url = url::Url::parse(self.base_url.trim())
             .map_err(|e| Error::config(format!("base URL: {e}")))?;
         if !matches!(base_url.scheme(), "http" | "https") {
@@ -282,9 +487,37 @@ impl HacConfigBuilder {
         let credentials = self
             .credentials
             .ok_or_else(|| Error::config("credentials are required"))?;
-        if self.timeout.is_zero() || self.long_timeout.is_zero() {
+        if self.timeout.is_zero()
+            || self.long_timeout.is_zero()
+            || self.connect_timeout.is_some_and(|t| t.is_zero())
+        {
             return Err(Error::config("timeouts must be greater than zero"));
         }
+        let default_headers = check_headers(self.default_headers)?;
+        let proxy = match &self.proxy {
+            Some(url) => ProxySetting::Explicit(crate::proxy::explicit(url, &self.no_proxy)?),
+            None if self.proxy_from_env => ProxySetting::FromEnv,
+            None => ProxySetting::Off,
+        };
+        let tls = TlsSettings {
+            extra_roots: all_certificates(&self.extra_roots, "root certificate")?,
+            trust_only: all_certificates(&self.trust_only, "trusted certificate")?,
+            public_key_pins: self
+                .pins
+                .iter()
+                .map(|p| tls_material::pins(p))
+                .collect::<Result<Vec<_>>>()?
+                .concat(),
+            client_auth: match &self.client_cert {
+                None => None,
+                Some((chain, key)) => Some(Arc::new(ClientAuth {
+                    chain: tls_material::certificates(chain, "client certificate")?,
+                    key: tls_material::private_key(key)?,
+                })),
+            },
+            danger_accept_invalid_certs: self.danger_accept_invalid_certs,
+            custom: self.custom_tls,
+        };
         let store = match self.persistence {
             Persistence::Off => None,
             Persistence::Custom(s) => Some(s),
@@ -296,11 +529,6 @@ impl HacConfigBuilder {
                 }
             },
         };
-        let tls = TlsSettings {
-            extra_roots: parse_certs(&self.extra_roots_pem, "root certificate")?,
-            pinned: parse_certs(&self.pinned_pem, "pinned certificate")?,
-            danger_accept_invalid_certs: self.danger_accept_invalid_certs,
-        };
         Ok(HacConfig {
             base_url,
             context_path: self.context_path.map(|c| normalize_context(&c)),
@@ -308,7 +536,10 @@ impl HacConfigBuilder {
             environment: self.environment,
             timeout: self.timeout,
             long_timeout: self.long_timeout,
+            connect_timeout: self.connect_timeout,
             tls,
+            proxy,
+            default_headers,
             user_agent: self.user_agent,
             max_response_bytes: self.max_response_bytes,
             store,
@@ -316,6 +547,34 @@ impl HacConfigBuilder {
             session_max_age: self.session_max_age,
         })
     }
+}
+
+fn all_certificates(inputs: &[Vec<u8>], what: &str) -> Result<Vec<CertificateDer<'static>>> {
+    let mut out = Vec::new();
+    for bytes in inputs {
+        out.extend(tls_material::certificates(bytes, what)?);
+    }
+    Ok(out)
+}
+
+/// Valid names and values, none of them a header the client manages.
+fn check_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    for (name, value) in &headers {
+        let parsed = ureq::http::HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| Error::config(format!("default header {name:?}: not a header name")))?;
+        if MANAGED_HEADERS.contains(&parsed.as_str()) {
+            return Err(Error::config(format!(
+                "default header {name:?}: the client sets this header itself"
+            )));
+        }
+        // The value is not quoted: it may be a token.
+        ureq::http::HeaderValue::from_str(value)
+            .map_err(|_| Error::config(format!("default header {name:?}: invalid value")))?;
+    }
+    Ok(headers
+        .into_iter()
+        .map(|(k, v)| (k.trim().to_owned(), v))
+        .collect())
 }
 
 /// `"hac"`, `"/hac/"` → `"/hac"`; `""`, `"/"` → `""`.
@@ -326,24 +585,6 @@ pub(crate) fn normalize_context(c: &str) -> String {
     } else {
         format!("/{t}")
     }
-}
-
-fn parse_certs(pems: &[Vec<u8>], what: &str) -> Result<Vec<Certificate<'static>>> {
-    let mut out = Vec::new();
-    for pem in pems {
-        let before = out.len();
-        for item in ureq::tls::parse_pem(pem) {
-            match item {
-                Ok(PemItem::Certificate(c)) => out.push(c.to_owned()),
-                Ok(_) => {}
-                Err(e) => return Err(Error::config(format!("{what}: invalid PEM: {e}"))),
-            }
-        }
-        if out.len() == before {
-            return Err(Error::config(format!("{what}: no certificate in PEM")));
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -378,10 +619,10 @@ mod tests {
         }
         assert!(HacConfig::builder("http://x").build().is_err());
         let e = b("http://x")
-            .pin_certificate_pem("nope")
+            .trust_only_certificate("nope")
             .build()
             .unwrap_err();
-        assert!(e.to_string().contains("pinned certificate"), "{e}");
+        assert!(e.to_string().contains("trusted certificate"), "{e}");
         let e = b("http://x").timeout(Duration::ZERO).build().unwrap_err();
         assert!(matches!(e, Error::Config { .. }));
     }

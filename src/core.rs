@@ -291,6 +291,8 @@ impl Core {
         let st = self.lock();
         let mut out = st.jar.values();
         out.extend(st.csrf.clone());
+        // A gateway token in a default header is as secret as the session.
+        out.extend(self.config.default_headers.iter().map(|(_, v)| v.clone()));
         out
     }
 

@@ -97,6 +97,7 @@ mod json_out;
 mod manager;
 mod multipart;
 mod page_info;
+mod proxy;
 mod redact;
 mod redirects;
 mod resolver;
@@ -107,6 +108,7 @@ mod session;
 mod store;
 mod table;
 mod tls_connector;
+mod tls_material;
 mod transport;
 mod trust;
 mod unescape;
@@ -114,7 +116,7 @@ mod update;
 mod xss;
 
 pub use config::{
-    DEFAULT_LONG_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SESSION_IDLE,
+    BuildTarget, DEFAULT_LONG_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SESSION_IDLE,
     DEFAULT_SESSION_MAX_AGE, DEFAULT_TIMEOUT, HacConfig, HacConfigBuilder,
 };
 pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
@@ -123,8 +125,11 @@ pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, R
 pub use groovy::{GroovyResult, GroovyScript, ScriptType};
 pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
+/// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].
+pub use rustls;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
 pub use store::{FileStore, LockAttempt, LoginLock, MemoryStore, SessionStore};
+pub use tls_material::public_key_pin;
 pub use update::{
     InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
     UpdateParameter, UpdateRequest,

@@ -90,14 +90,24 @@ impl fmt::Display for HandshakeFailed {
 
 impl std::error::Error for HandshakeFailed {}
 
-fn handshake_error(e: std::io::Error) -> std::io::Error {
+fn handshake_error(e: std::io::Error) -> ureq::Error {
     let is_tls = e
         .get_ref()
         .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+    // The transport adapter reports its timeout as a ureq error inside the io error.
+    let timeout = e
+        .get_ref()
+        .and_then(|inner| match inner.downcast_ref::<ureq::Error>() {
+            Some(ureq::Error::Timeout(t)) => Some(*t),
+            _ => None,
+        });
     if is_tls {
-        e
+        ureq::Error::Io(e)
+    } else if timeout.is_some() || e.kind() == std::io::ErrorKind::TimedOut {
+        // Whichever timeout ran out, nothing was sent yet: a failure to connect.
+        ureq::Error::Timeout(ureq::Timeout::Connect)
     } else {
-        std::io::Error::other(HandshakeFailed(e))
+        ureq::Error::Io(std::io::Error::other(HandshakeFailed(e)))
     }
 }
 

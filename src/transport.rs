@@ -10,7 +10,7 @@ use ureq::Agent;
 use ureq::http::header::{LOCATION, SET_COOKIE};
 use zeroize::Zeroizing;
 
-use crate::config::HacConfig;
+use crate::config::{HacConfig, ProxySetting};
 use crate::echo::DropTextareas;
 use crate::error::{Error, Result};
 use crate::multipart::StreamBody;
@@ -113,7 +113,7 @@ impl HttpResponse {
 /// client's own TLS (see `trust.rs`).
 pub(crate) fn agent(config: &HacConfig) -> Result<Agent> {
     use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
-    if config.tls.danger_accept_invalid_certs {
+    if config.tls.danger_accept_invalid_certs && config.tls.custom.is_none() {
         log::warn!("TLS certificate verification is disabled (danger_accept_invalid_certs)");
     }
     warn_if_wire_tracing();
@@ -122,10 +122,17 @@ pub(crate) fn agent(config: &HacConfig) -> Result<Agent> {
         ().chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
             .chain(tls);
+    let proxy = match &config.proxy {
+        ProxySetting::FromEnv => ureq::Proxy::try_from_env(),
+        ProxySetting::Off => None,
+        ProxySetting::Explicit(p) => Some(p.clone()),
+    };
     let agent_config = Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(config.timeout))
+        .timeout_connect(config.connect_timeout)
+        .proxy(proxy)
         .user_agent(config.user_agent.as_str())
         .build();
     Ok(Agent::with_parts(
@@ -153,18 +160,24 @@ fn warn_if_wire_tracing() {
 }
 
 /// Runs one exchange and reads the whole body (up to `limit` bytes).
-pub(crate) fn exchange(agent: &Agent, req: &HttpRequest, limit: u64) -> Result<HttpResponse> {
+pub(crate) fn exchange(
+    agent: &Agent,
+    req: &HttpRequest,
+    limit: u64,
+    default_headers: &[(String, String)],
+) -> Result<HttpResponse> {
+    let headers = default_headers.iter().chain(&req.headers);
     let result = match req.method {
         Method::Get => {
             let mut b = agent.get(req.url.as_str());
-            for (k, v) in &req.headers {
+            for (k, v) in headers {
                 b = b.header(k.as_str(), v.as_str());
             }
             b.config().timeout_global(Some(req.timeout)).build().call()
         }
         Method::Post => {
             let mut b = agent.post(req.url.as_str());
-            for (k, v) in &req.headers {
+            for (k, v) in headers {
                 b = b.header(k.as_str(), v.as_str());
             }
             match &req.body {
@@ -280,6 +293,10 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
         message,
     };
     match e {
+        // Before anything was sent: a failure to connect, not a request that may have run.
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => connect(
+            "timed out connecting (TCP connection or TLS handshake); nothing was sent".into(),
+        ),
         ureq::Error::Timeout(_) => Error::Timeout {
             path,
             after: req.timeout,
@@ -351,6 +368,7 @@ fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
 pub(crate) struct Exchanger {
     agent: Agent,
     limit: u64,
+    default_headers: std::sync::Arc<[(String, String)]>,
 }
 
 impl Exchanger {
@@ -358,11 +376,12 @@ impl Exchanger {
         Ok(Exchanger {
             agent: agent(config)?,
             limit: config.max_response_bytes,
+            default_headers: config.default_headers.clone().into(),
         })
     }
 
     pub fn run(&self, req: &HttpRequest) -> Result<HttpResponse> {
-        exchange(&self.agent, req, self.limit)
+        exchange(&self.agent, req, self.limit, &self.default_headers)
     }
 }
 

@@ -30,29 +30,26 @@ use crate::error::{Error, Result};
 
 /// The rustls client configuration for `tls`.
 pub(crate) fn client_config(tls: &TlsSettings) -> Result<Arc<ClientConfig>> {
+    if let Some(custom) = &tls.custom {
+        return Ok(custom.clone());
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config {
             message: format!("TLS setup: {e}"),
         })?;
-    let verifier: Arc<dyn ServerCertVerifier> = if tls.danger_accept_invalid_certs {
+    let mut verifier: Arc<dyn ServerCertVerifier> = if tls.danger_accept_invalid_certs {
         Arc::new(AnyCertificate {
             algorithms: provider.signature_verification_algorithms,
         })
     } else {
         let mut roots = RootCertStore::empty();
-        let trusted: Vec<CertificateDer<'static>> = if tls.pinned.is_empty() {
+        let trusted = if tls.trust_only.is_empty() {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            tls.extra_roots
-                .iter()
-                .map(|c| CertificateDer::from(c.der().to_vec()))
-                .collect()
+            tls.extra_roots.clone()
         } else {
-            tls.pinned
-                .iter()
-                .map(|c| CertificateDer::from(c.der().to_vec()))
-                .collect()
+            tls.trust_only.clone()
         };
         // A certificate webpki cannot use as a trust anchor may still be trusted exactly.
         let (added, ignored) = roots.add_parsable_certificates(trusted.iter().cloned());
@@ -67,13 +64,87 @@ pub(crate) fn client_config(tls: &TlsSettings) -> Result<Arc<ClientConfig>> {
             exact: trusted,
         })
     };
-    Ok(Arc::new(
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth(),
-    ))
+    if !tls.public_key_pins.is_empty() {
+        verifier = Arc::new(PinnedKeys {
+            inner: verifier,
+            pins: tls.public_key_pins.clone(),
+        });
+    }
+    let builder = builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let config = match &tls.client_auth {
+        None => builder.with_no_client_auth(),
+        Some(auth) => builder
+            .with_client_auth_cert(auth.chain.clone(), auth.key.clone_key())
+            .map_err(|e| Error::Config {
+                message: format!("client certificate: {e}"),
+            })?,
+    };
+    Ok(Arc::new(config))
 }
+
+/// Another verifier's checks, then the server's public key against pins (curl's
+/// `--pinnedpubkey`).
+#[derive(Debug)]
+struct PinnedKeys {
+    inner: Arc<dyn ServerCertVerifier>,
+    pins: Vec<[u8; 32]>,
+}
+
+impl ServerCertVerifier for PinnedKeys {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let verified = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        let hash = crate::tls_material::spki_sha256(end_entity)?;
+        if self.pins.contains(&hash) {
+            Ok(verified)
+        } else {
+            Err(rustls::Error::General(PIN_MISMATCH.into()))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+
+    fn root_hint_subjects(&self) -> Option<&[rustls::DistinguishedName]> {
+        self.inner.root_hint_subjects()
+    }
+}
+
+/// The text of a pin mismatch (a `General` rustls error, which `explain` recognizes).
+const PIN_MISMATCH: &str = "public key pin mismatch";
 
 /// A webpki chain check, plus certificates the user trusts exactly.
 #[derive(Debug)]
@@ -228,7 +299,7 @@ impl ServerCertVerifier for AnyCertificate {
 /// One sentence for a failed handshake: what is wrong and what to do.
 pub(crate) fn explain(e: &rustls::Error) -> String {
     use rustls::Error as R;
-    const HOW: &str = "(the library's add_root_certificate_pem or pin_certificate_pem, \
+    const HOW: &str = "(the library's add_root_certificate_pem or trust_only_certificate, \
         hac's --ca-cert FILE)";
     let trust = format!("trust its CA or the certificate itself {HOW}");
     match e {
@@ -286,6 +357,22 @@ pub(crate) fn explain(e: &rustls::Error) -> String {
             }
             other => format!("the server's certificate was refused ({other:?}): {trust}"),
         },
+        R::General(g) if g == PIN_MISMATCH => {
+            "the server's public key is not one of the pinned keys: if the server got a new \
+             key, pin its key (hac_client::public_key_pin computes it); otherwise this may \
+             not be your server"
+                .to_owned()
+        }
+        R::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
+            "the server requires a client certificate: give one (the library's \
+             client_certificate)"
+                .to_owned()
+        }
+        R::AlertReceived(rustls::AlertDescription::UnknownCA)
+        | R::AlertReceived(rustls::AlertDescription::BadCertificate) => format!(
+            "the server refused this client's certificate ({e}): check that it is the one the \
+             server expects and not expired"
+        ),
         R::AlertReceived(alert) => format!(
             "the server ended the handshake ({alert:?}): it may require a client certificate, \
              or accept no TLS version or cipher this client offers (TLS 1.2 and 1.3)"

@@ -91,7 +91,7 @@ fn the_move_to_https_is_reported_once() {
         .start();
     let http = hac.http_url().unwrap();
     let c = common::build(
-        common::config_for(http.clone()).pin_certificate_pem(&hac.certs().unwrap().leaf_pem),
+        common::config_for(http.clone()).trust_only_certificate(&hac.certs().unwrap().leaf_pem),
     );
     c.execute_groovy("return 1").unwrap();
     hac.expire_sessions();

@@ -104,7 +104,13 @@ fn tls_pinned_self_signed_certificate() {
         .route_cookie(true)
         .start();
     let pem = hac.certs().unwrap().leaf_pem.clone();
-    let c = HacClient::new(https_config(&hac).pin_certificate_pem(pem).build().unwrap()).unwrap();
+    let c = HacClient::new(
+        https_config(&hac)
+            .trust_only_certificate(pem)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     c.execute_groovy("return 1").unwrap();
     c.execute_groovy("return 1").unwrap();
     assert_eq!(
@@ -133,7 +139,13 @@ fn tls_pin_of_another_certificate_is_refused() {
     let hac = FakeHac::builder().tls(TlsMode::SelfSigned).start();
     let other = FakeHac::builder().tls(TlsMode::SelfSigned).start();
     let pem = other.certs().unwrap().leaf_pem.clone();
-    let c = HacClient::new(https_config(&hac).pin_certificate_pem(pem).build().unwrap()).unwrap();
+    let c = HacClient::new(
+        https_config(&hac)
+            .trust_only_certificate(pem)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     let e = c.login().unwrap_err();
     assert!(matches!(e, Error::Tls { .. }), "{e:?}");
 }
@@ -172,7 +184,7 @@ fn server_closing_idle_connections_is_harmless() {
             .start();
         let mut b = https_config(&hac);
         if let Some(certs) = hac.certs() {
-            b = b.pin_certificate_pem(&certs.leaf_pem);
+            b = b.trust_only_certificate(&certs.leaf_pem);
         }
         let c = HacClient::new(b.build().unwrap()).unwrap();
         c.execute_groovy("return 1").unwrap();
@@ -212,7 +224,7 @@ fn tls_a_trusted_self_signed_ca_certificate_works_like_curl_cacert() {
         let c = common::build(
             common::config_for(url)
                 .timeout(Duration::from_secs(10))
-                .pin_certificate_pem(&pem),
+                .trust_only_certificate(&pem),
         );
         c.execute_groovy("return 1").unwrap();
     }
@@ -254,7 +266,7 @@ fn tls_a_trusted_certificate_must_still_name_the_host_and_be_valid() {
     let c = common::build(
         common::config_for(hac.url())
             .timeout(Duration::from_secs(10))
-            .pin_certificate_pem(&pem),
+            .trust_only_certificate(&pem),
     );
     assert!(matches!(c.login(), Err(Error::Tls { .. })));
 

@@ -172,6 +172,13 @@ impl Builder {
         self.cert.common_name = name.to_owned();
         self
     }
+    /// With HTTPS: require a client certificate (mutual TLS, as a corporate gateway does);
+    /// [`ServerCerts::client_cert_pem`] and [`ServerCerts::client_key_pem`] hold one the
+    /// server accepts.
+    pub fn require_client_cert(mut self, on: bool) -> Self {
+        self.cert.client_auth = on;
+        self
+    }
     /// With HTTPS: a certificate that expired (valid in 2020 only).
     pub fn cert_expired(mut self, expired: bool) -> Self {
         self.cert.expired = expired;

@@ -28,6 +28,8 @@ pub(crate) struct CertSpec {
     pub common_name: String,
     /// Valid in 2020 only.
     pub expired: bool,
+    /// Require a client certificate (mutual TLS) issued by a CA of the fake's.
+    pub client_auth: bool,
 }
 
 impl Default for CertSpec {
@@ -36,6 +38,7 @@ impl Default for CertSpec {
             names: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
             common_name: "fake-hac localhost".to_owned(),
             expired: false,
+            client_auth: false,
         }
     }
 }
@@ -47,6 +50,10 @@ pub struct ServerCerts {
     pub leaf_pem: String,
     /// The issuing CA for [`TlsMode::CaSigned`], else the leaf again.
     pub ca_pem: String,
+    /// With a required client certificate: one the server accepts, and its key (PKCS#8).
+    pub client_cert_pem: Option<String>,
+    /// The key of [`ServerCerts::client_cert_pem`].
+    pub client_key_pem: Option<String>,
     pub(crate) config: Arc<ServerConfig>,
 }
 
@@ -91,16 +98,51 @@ pub(crate) fn make(mode: TlsMode, spec: &CertSpec) -> ServerCerts {
     };
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
     let chain: Vec<CertificateDer<'static>> = vec![leaf_der];
-    let config =
-        ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .expect("server cert");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions");
+    let (builder, client_cert_pem, client_key_pem) = if spec.client_auth {
+        let (ca_der, cert_pem, key_pem) = client_certificate();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca_der).expect("client CA");
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .expect("client verifier");
+        (
+            builder.with_client_cert_verifier(verifier),
+            Some(cert_pem),
+            Some(key_pem),
+        )
+    } else {
+        (builder.with_no_client_auth(), None, None)
+    };
+    let config = builder.with_single_cert(chain, key).expect("server cert");
     ServerCerts {
         leaf_pem,
         ca_pem,
+        client_cert_pem,
+        client_key_pem,
         config: Arc::new(config),
     }
+}
+
+/// A client CA (DER) and a client certificate it issued, with its key (both PEM).
+fn client_certificate() -> (CertificateDer<'static>, String, String) {
+    let ca_key = KeyPair::generate().expect("key generation");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "fake-hac client CA");
+    let ca_cert = ca_params.self_signed(&ca_key).expect("client CA");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().expect("key generation");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("client params");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "fake-hac client");
+    let cert = params.signed_by(&key, &issuer).expect("client cert");
+    (ca_cert.der().clone(), cert.pem(), key.serialize_pem())
 }

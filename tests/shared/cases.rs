@@ -241,7 +241,7 @@ pub async fn failures_are_typed() {
         HacConfig::builder(tls.url())
             .credentials(BasicCredentials::new("admin", "nimda"))
             .session_persistence(false)
-            .pin_certificate_pem(&tls.certs().unwrap().leaf_pem)
+            .trust_only_certificate(&tls.certs().unwrap().leaf_pem)
             .build()
             .unwrap(),
     )
@@ -269,7 +269,7 @@ pub async fn moves_to_https_when_redirected() {
     let config = || {
         HacConfig::builder(hac.http_url().unwrap())
             .credentials(BasicCredentials::new("admin", "nimda"))
-            .pin_certificate_pem(&hac.certs().unwrap().leaf_pem)
+            .trust_only_certificate(&hac.certs().unwrap().leaf_pem)
             .session_store_arc(store.clone())
             .build()
             .unwrap()
