@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hac_client::bench_support;
 
-use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
+use hac_fake::pages::{self, ImpexOutcome, LoginPageVariant};
 
 /// A masked token as 2211.38 puts it on pages.
 const TOKEN: &str = "x8KJm2b0QyY7cVdQ3nJrS1WpU9aZtE4fHg6LkXoN2iBqRvD5wCs8Tj0Ye7Mu1Pl3Fh9Gd4Ka6Zx2Nc5Vb8Qm0Rt3Wy7Ue1Io4";
@@ -31,7 +31,7 @@ fn bench_parse(c: &mut Criterion) {
         });
     }
     for rows in [10_000usize, 100_000] {
-        let body = fake_hac::flexsearch_body(rows);
+        let body = hac_fake::flexsearch_body(rows);
         g.throughput(Throughput::Bytes(body.len() as u64));
         if rows >= 100_000 {
             g.sample_size(20);

@@ -18,11 +18,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fake_hac::{ADMIN, FakeHac};
 use hac_client::{
     BasicCredentials, FileStore, FlexibleSearch, HacClient, HacConfig, MemoryStore, SessionKey,
     SessionStore, StoredSession,
 };
+use hac_fake::{ADMIN, FakeHac};
 use ureq::Agent;
 
 const QUERY: &str = "SELECT {pk}, {code}, {name}, {description} FROM {Product}";

@@ -9,10 +9,10 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use fake_hac::{ADMIN, FakeHac};
 use hac_client::{
     BasicCredentials, FileStore, FlexibleSearch, HacClient, HacConfig, SessionKey, SessionStore,
 };
+use hac_fake::{ADMIN, FakeHac};
 
 fn main() -> Result<()> {
     let n: u32 = std::env::args()

@@ -36,7 +36,7 @@ fn main() -> Result<()> {
 
     let hac = HacClient::new(
         HacConfig::builder(url)
-            .credentials(BasicCredentials::new(fake_hac::ADMIN.0, fake_hac::ADMIN.1))
+            .credentials(BasicCredentials::new(hac_fake::ADMIN.0, hac_fake::ADMIN.1))
             .context_path("")
             .session_persistence(false)
             .build()?,
@@ -79,12 +79,12 @@ fn main() -> Result<()> {
 
 /// The child: a fake HAC whose next FlexibleSearch answer is the generated body.
 fn serve(rows: usize) -> Result<()> {
-    let fake = fake_hac::FakeHac::start();
-    let body = fake_hac::flexsearch_body(rows);
+    let fake = hac_fake::FakeHac::start();
+    let body = hac_fake::flexsearch_body(rows);
     let len = body.len();
     fake.push_override(
         "/console/flexsearch/execute",
-        fake_hac::Response::json(body),
+        hac_fake::Response::json(body),
     );
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", fake.url())?;

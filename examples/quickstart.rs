@@ -2,8 +2,9 @@
 //!
 //! Without configuration it starts the bundled fake HAC on loopback, so it runs on any
 //! machine. To talk to a real server set `HAC_URL`, `HAC_USER` and `HAC_PASSWORD`
-//! (optionally `HAC_CONTEXT_PATH`, `HAC_ENV`, and `HAC_CERT_PEM` with the path of a
-//! certificate to pin).
+//! (optionally `HAC_CONTEXT_PATH`, `HAC_ENV`, and `HAC_CERT_PEM` with the path of the
+//! server's certificate or CA to trust). A second run resumes the first one's session
+//! without logging in.
 //!
 //! ```text
 //! cargo run --example quickstart
@@ -28,12 +29,12 @@ fn main() -> Result<()> {
                 b = b.context_path(ctx);
             }
             if let Ok(path) = std::env::var("HAC_CERT_PEM") {
-                b = b.trust_only_certificate(std::fs::read(&path).with_context(|| path.clone())?);
+                b = b.add_root_certificate(std::fs::read(&path).with_context(|| path.clone())?);
             }
             b.build()?
         }
         Err(_) => {
-            let hac = fake_hac::FakeHac::start();
+            let hac = hac_fake::FakeHac::start();
             println!(
                 "started the fake HAC (SAP Commerce {}) at {}",
                 hac.profile(),
@@ -43,8 +44,8 @@ fn main() -> Result<()> {
             let dir = std::env::temp_dir().join(format!("hac-quickstart-{}", std::process::id()));
             let config = HacConfig::builder(hac.url())
                 .credentials(hac_client::BasicCredentials::new(
-                    fake_hac::ADMIN.0,
-                    fake_hac::ADMIN.1,
+                    hac_fake::ADMIN.0,
+                    hac_fake::ADMIN.1,
                 ))
                 .session_store(FileStore::new(&dir)?)
                 .build()?;
@@ -55,21 +56,32 @@ fn main() -> Result<()> {
     };
     let hac = HacClient::new(config)?;
 
-    hac.login().context("login")?;
+    // Resumes a stored session without a request, or logs in.
+    let resumed = hac.is_logged_in();
+    hac.connect().context("connect")?;
     println!(
-        "logged in (context path {:?})",
+        "{} (context path {:?})",
+        if resumed {
+            "resumed the stored session"
+        } else {
+            "logged in"
+        },
         hac.context_path().unwrap_or_default()
     );
 
-    let groovy = hac.execute_groovy("println 'hello from groovy'\nreturn 42")?;
+    let groovy = hac
+        .execute_groovy("println 'hello from groovy'\nreturn 42")?
+        .into_result()?;
     println!(
-        "groovy: output {:?}, result {:?}, success {}",
-        groovy.output, groovy.result, groovy.success
+        "groovy: output {:?}, result {:?}",
+        groovy.output, groovy.result
     );
 
-    let result = hac.flexible_search(
-        FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(5),
-    )?;
+    let result = hac
+        .flexible_search(
+            FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(5),
+        )?
+        .into_result()?;
     println!("flexsearch: {} of {} rows", result.len(), result.count);
     for row in result.rows() {
         println!(
@@ -81,9 +93,11 @@ fn main() -> Result<()> {
     }
 
     let script = "INSERT_UPDATE Language;isocode[unique=true];active\n;de;true";
-    let check = hac.validate_impex(ImpexImport::new(script).validation(ValidationMode::Strict))?;
+    let check = hac
+        .validate_impex(ImpexImport::new(script).validation(ValidationMode::Strict))?
+        .into_result()?;
     println!("impex validate: {} ({})", check.summary, check.level);
-    let import = hac.import_impex(script)?;
+    let import = hac.import_impex(script)?.into_result()?;
     println!("impex import: {} ({})", import.summary, import.level);
 
     let data = hac.update_data()?;

@@ -89,7 +89,7 @@ pub(crate) fn login_answer(resp: &HttpResponse) -> LoginAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fake_hac::pages::{self, LoginPageVariant};
+    use hac_fake::pages::{self, LoginPageVariant};
 
     fn resp(status: u16, location: Option<&str>, body: &str) -> HttpResponse {
         HttpResponse {

@@ -285,7 +285,7 @@ mod tests {
 #[cfg(test)]
 mod fixture_tests {
     use super::*;
-    use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
+    use hac_fake::pages::{self, ImpexOutcome, LoginPageVariant};
 
     #[test]
     fn login_pages() {

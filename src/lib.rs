@@ -49,7 +49,7 @@
 //!
 //! The client follows HAC as SAP Commerce 1811, 2211.1 and 2211.38 implement it (login
 //! page, token format, dead-session answers, console parameters and answers); the tests
-//! run against a fake HAC with a profile of each (the `fake-hac` crate).
+//! run against a fake HAC with a profile of each (the `hac-fake` crate).
 //!
 //! # Blocking and async
 //!
@@ -57,6 +57,13 @@
 //! `async` feature, `nonblocking::HacClient` has the same methods as `async fn`s; it is
 //! generated from the same source and runs the same HTTP stack on a thread pool, so it
 //! works under any executor.
+//!
+//! **Dropping an async call's future does not stop a request already sent**: the server
+//! keeps running the script, import or update (and may commit it); only the answer is
+//! lost. Use the call's own timeout rather than cancelling, and treat a call that timed out
+//! as one that may have run ([`Error::may_have_run`]). **Each call in flight occupies one
+//! thread** of the `blocking` crate's pool (up to 500, `BLOCKING_MAX_THREADS`) until the
+//! server answers, however long an import or update takes.
 //!
 //! # Errors
 //!
@@ -160,16 +167,18 @@ pub mod blocking {
 ///
 /// ```no_run
 /// # async fn demo() -> hac_client::Result<()> {
-/// use hac_client::{nonblocking::HacClient, BasicCredentials, HacConfig};
-/// let hac = HacClient::new(
-///     HacConfig::builder("http://localhost:9001")
-///         .credentials(BasicCredentials::new("admin", "nimda"))
-///         .build()?,
-/// )?;
+/// use hac_client::{nonblocking::HacClient, BasicCredentials};
+/// let hac = HacClient::builder("http://localhost:9001")
+///     .credentials(BasicCredentials::new("admin", "nimda"))
+///     .build()?;
 /// let r = hac.flexible_search("SELECT {pk} FROM {Language}").await?;
 /// println!("{} rows", r.len());
 /// # Ok(()) }
 /// ```
+///
+/// Dropping a call's future does not stop a request already sent: the server may still run
+/// it (and commit). Each call in flight occupies one thread of the `blocking` crate's pool
+/// until the server answers (see the crate documentation).
 #[cfg(feature = "async")]
 #[path = "."]
 #[allow(clippy::duplicate_mod)] // the same file, compiled a second time as async code

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn html_is_read_as_text_without_its_token() {
-        let page = fake_hac::pages::home("", "Tok3n-in-the-meta-and-input", "admin");
+        let page = hac_fake::pages::home("", "Tok3n-in-the-meta-and-input", "admin");
         let e = excerpt(&page, &[]);
         assert!(!e.contains("Tok3n"), "{e}");
         assert!(e.starts_with("hybris administration console | Home"), "{e}");

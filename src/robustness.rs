@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::transport::HttpResponse;
 
 fn fixtures() -> Vec<String> {
-    use fake_hac::pages::{self, ImpexOutcome, LoginPageVariant};
+    use hac_fake::pages::{self, ImpexOutcome, LoginPageVariant};
     let mut v = vec![
         pages::login(
             LoginPageVariant::Standard,

@@ -157,7 +157,7 @@ mod tests {
             "O'Brien’s € 9",
             "tab\tand\nline",
         ] {
-            assert_eq!(unescape_cell(&fake_hac::escape_html(text)), text);
+            assert_eq!(unescape_cell(&hac_fake::escape_html(text)), text);
         }
     }
 }

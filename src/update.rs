@@ -581,7 +581,7 @@ mod tests {
     #[test]
     fn patches_and_current_selection() {
         let patches =
-            parse_patches(&HttpResponse::ok(fake_hac::pages::PENDING_PATCHES.into())).unwrap();
+            parse_patches(&HttpResponse::ok(hac_fake::pages::PENDING_PATCHES.into())).unwrap();
         assert_eq!(patches.len(), 3);
         assert_eq!(
             patches.0["electronicsstore"][0].process.as_deref(),
@@ -591,7 +591,7 @@ mod tests {
             patches.required(),
             BTreeMap::from([("electronicsstore".to_owned(), vec!["a1b2c3d4".to_owned()])])
         );
-        let data = parse_data(&HttpResponse::ok(fake_hac::pages::UPDATE_DATA.into())).unwrap();
+        let data = parse_data(&HttpResponse::ok(hac_fake::pages::UPDATE_DATA.into())).unwrap();
         assert_eq!(data.tenant_id.as_deref(), Some("master"));
         assert_eq!(data.master, Some(true));
         assert!(data.project_data[2].parameters[0].is_text());

@@ -3,9 +3,9 @@
 
 mod common;
 
-use fake_hac::{ExpiryAnswer, FakeHac};
 use futures_lite::future::block_on;
 use hac_client::{Error, MemoryStore, nonblocking};
+use hac_fake::{ExpiryAnswer, FakeHac};
 
 fn client(hac: &FakeHac) -> nonblocking::HacClient {
     nonblocking::HacClient::new(common::config(hac).build().unwrap()).unwrap()

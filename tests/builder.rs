@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use fake_hac::{FakeHac, TlsMode};
 use hac_client::{BasicCredentials, Error, HacClient, HacConfig};
+use hac_fake::{FakeHac, TlsMode};
 
 fn builder(url: &str) -> hac_client::HacConfigBuilder<HacClient> {
     HacClient::builder(url)
@@ -353,7 +353,7 @@ fn default_headers_on_every_request_and_never_in_errors() {
     // A gateway page that echoes the header: the error does not.
     hac.push_override(
         "/console/scripting/execute",
-        fake_hac::Response::new(
+        hac_fake::Response::new(
             502,
             "text/html",
             format!("<html><body>Bad gateway for token {token}</body></html>"),

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use fake_hac::{FakeHac, TlsMode};
+use hac_fake::{FakeHac, TlsMode};
 use tempfile::TempDir;
 
 const USER: &str = "ci-user";
@@ -109,7 +109,7 @@ fn assert_one_error_line(o: &Output, needle: &str) {
 
 /// The last request the fake received for a path ending in `suffix`.
 #[track_caller]
-fn last_request(fake: &FakeHac, suffix: &str) -> fake_hac::Request {
+fn last_request(fake: &FakeHac, suffix: &str) -> hac_fake::Request {
     fake.last_request(suffix)
         .unwrap_or_else(|| panic!("no request to {suffix}"))
 }
@@ -467,13 +467,13 @@ fn impex_import_and_validate() {
     assert_exit(&o, 0);
     fake.push_override(
         "/console/impex/import",
-        fake_hac::Response::html(fake_hac::pages::impex_import(
+        hac_fake::Response::html(hac_fake::pages::impex_import(
             "/hac",
             "t",
             "u",
             "",
             "1",
-            &fake_hac::pages::ImpexOutcome::FormErrors {
+            &hac_fake::pages::ImpexOutcome::FormErrors {
                 script: vec![],
                 options: vec!["Encoding is required".into()],
             },
@@ -1176,7 +1176,7 @@ fn a_lost_answer_and_a_closed_stderr() {
     // The request went out and the connection broke: not "cannot connect".
     let o = run(with_password(hac(&url, dir.path())).arg("login"), "");
     assert_exit(&o, 0);
-    fake.push_override("/console/scripting/execute", fake_hac::Response::abort());
+    fake.push_override("/console/scripting/execute", hac_fake::Response::abort());
     let o = run(
         hac(&url, dir.path()).args(["groovy", "--commit", "-"]),
         "return 1",
@@ -1212,7 +1212,7 @@ fn duplicate_column_names_keep_every_value_in_jsonl() {
     let url = fake.url();
     fake.push_override(
         "/console/flexsearch/execute",
-        fake_hac::Response::json(
+        hac_fake::Response::json(
             r#"{"headers":["p_code","p_code"],"resultList":[["a","b"]],"resultCount":1,"exception":null}"#,
         ),
     );

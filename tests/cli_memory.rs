@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use fake_hac::FakeHac;
+use hac_fake::FakeHac;
 
 const ROWS: &str = "100000";
 
@@ -18,7 +18,7 @@ fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usiz
     let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
         .env_clear()
         .env("HAC_URL", fake.url())
-        .env("HAC_PASSWORD", fake_hac::ADMIN.1)
+        .env("HAC_PASSWORD", hac_fake::ADMIN.1)
         .env("HAC_CACHE_DIR", cache)
         .args([
             "flexsearch",
@@ -56,7 +56,7 @@ fn a_table_costs_about_what_csv_costs() {
     let login = Command::new(env!("CARGO_BIN_EXE_hac"))
         .env_clear()
         .env("HAC_URL", fake.url())
-        .env("HAC_PASSWORD", fake_hac::ADMIN.1)
+        .env("HAC_PASSWORD", hac_fake::ADMIN.1)
         .env("HAC_CACHE_DIR", cache.path())
         .arg("login")
         .status()

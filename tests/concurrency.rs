@@ -2,7 +2,7 @@
 
 mod common;
 
-use fake_hac::{ExpiryAnswer, FakeHac};
+use hac_fake::{ExpiryAnswer, FakeHac};
 
 fn hammer(client: &hac_client::HacClient) {
     std::thread::scope(|s| {

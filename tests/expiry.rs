@@ -6,8 +6,8 @@ mod common;
 
 use std::time::Duration;
 
-use fake_hac::{ExpiryAnswer, FakeHac, LoginPageVariant, Profile, Response};
 use hac_client::Error;
+use hac_fake::{ExpiryAnswer, FakeHac, LoginPageVariant, Profile, Response};
 
 const ANSWERS: [ExpiryAnswer; 6] = [
     ExpiryAnswer::Realistic,
@@ -108,7 +108,7 @@ fn relogin_after_restart_behind_load_balancer() {
 #[test]
 fn persistent_rejection_is_a_typed_error_not_a_loop() {
     let login_page = || {
-        Response::html(fake_hac::pages::login(
+        Response::html(hac_fake::pages::login(
             LoginPageVariant::Standard,
             "",
             "t",

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use fake_hac::{FakeHac, Profile, TlsMode};
+use hac_fake::{FakeHac, Profile, TlsMode};
 use ureq::Agent;
 
 /// A bare browser: a cookie map, no redirects followed, every status returned.
@@ -902,7 +902,7 @@ fn system_update_and_its_log() {
 fn counters_and_scripted_responses() {
     let hac = FakeHac::start();
     let mut b = Browser::new(&hac);
-    hac.push_override("/login", fake_hac::Response::new(500, "text/plain", "boom"));
+    hac.push_override("/login", hac_fake::Response::new(500, "text/plain", "boom"));
     let a = b.get("/login");
     assert_eq!((a.status, a.body.as_str()), (500, "boom"));
     assert_eq!(b.get("/login").status, 200, "an override applies once");

@@ -8,8 +8,8 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
-use fake_hac::{FakeHac, Response};
 use hac_client::{Error, GroovyScript};
+use hac_fake::{FakeHac, Response};
 
 #[test]
 fn a_reset_after_the_request_was_sent_may_have_run() {
@@ -83,7 +83,7 @@ fn echoed_secrets_never_reach_an_error() {
     };
     // A 500 page as HAC renders it (its layout carries the live token), plus an echo of
     // the session id in its text.
-    let page = fake_hac::pages::layout(
+    let page = hac_fake::pages::layout(
         "",
         &token,
         "ops",

@@ -4,8 +4,8 @@
 
 mod common;
 
-use fake_hac::{FakeHac, LoginPageVariant, Profile, Response};
 use hac_client::{BasicCredentials, Error, HacClient, HacConfig};
+use hac_fake::{FakeHac, LoginPageVariant, Profile, Response};
 
 #[test]
 fn explicit_context_paths_per_profile() {
@@ -77,7 +77,7 @@ fn the_saved_request_after_a_probe_is_followed_and_harmless() {
 fn the_form_action_is_where_the_password_goes() {
     // A login page whose form posts elsewhere on the same server.
     let hac = FakeHac::start();
-    let moved = fake_hac::pages::login(LoginPageVariant::Standard, "", "tok", None).replace(
+    let moved = hac_fake::pages::login(LoginPageVariant::Standard, "", "tok", None).replace(
         "action=\"/j_spring_security_check\"",
         "action=\"/elsewhere/j_spring_security_check\"",
     );
@@ -93,7 +93,7 @@ fn the_form_action_is_where_the_password_goes() {
     );
     // An action on another host is refused before the password is sent.
     let hac = FakeHac::start();
-    let foreign = fake_hac::pages::login(LoginPageVariant::Standard, "", "tok", None).replace(
+    let foreign = hac_fake::pages::login(LoginPageVariant::Standard, "", "tok", None).replace(
         "action=\"/j_spring_security_check\"",
         "action=\"https://evil.example/j_spring_security_check\"",
     );
@@ -207,7 +207,7 @@ fn a_login_page_answer_to_the_form_is_a_bad_password() {
     let hac = FakeHac::start();
     hac.push_override(
         "/j_spring_security_check",
-        Response::html(fake_hac::pages::login(
+        Response::html(hac_fake::pages::login(
             LoginPageVariant::Standard,
             "",
             "t",
@@ -258,7 +258,7 @@ fn refused_login_token_is_typed_per_profile() {
             .start();
         // The server forgets the pre-login session between page and form.
         hac.push_override("/j_spring_security_check", {
-            let mut b = fake_hac::Response::new(status, "text/html", "<html>refused</html>");
+            let mut b = hac_fake::Response::new(status, "text/html", "<html>refused</html>");
             b.headers.clear();
             b
         });
@@ -290,7 +290,7 @@ fn unexpected_login_status_and_landing_problems() {
     for _ in 0..2 {
         hac.push_override(
             "/",
-            Response::html(fake_hac::pages::login(
+            Response::html(hac_fake::pages::login(
                 LoginPageVariant::Standard,
                 "/hac",
                 "x",
@@ -401,7 +401,7 @@ fn a_password_the_xss_filter_would_change_is_warned_about() {
 fn a_login_page_that_sends_a_logged_in_session_home_is_fine() {
     // As HAC's login page does for a logged-in session (here: a gateway that logged us in).
     let hac = FakeHac::builder().context_path("/hac").start();
-    let home = fake_hac::pages::home("/hac", "home-token", "admin");
+    let home = hac_fake::pages::home("/hac", "home-token", "admin");
     hac.push_override("/login", Response::redirect("/hac/"));
     hac.push_override("/", Response::html(home));
     let c = common::build(common::config(&hac).context_path("/hac"));

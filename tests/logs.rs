@@ -6,8 +6,8 @@ mod common;
 
 use std::sync::Mutex;
 
-use fake_hac::{ExpiryAnswer, FakeHac};
 use hac_client::{BasicCredentials, HacClient};
+use hac_fake::{ExpiryAnswer, FakeHac};
 
 struct Capture {
     lines: Mutex<Vec<String>>,
@@ -86,7 +86,7 @@ fn warnings_for_what_hac_would_silently_change() {
 fn the_move_to_https_is_reported_once() {
     capture();
     let hac = FakeHac::builder()
-        .tls(fake_hac::TlsMode::SelfSigned)
+        .tls(hac_fake::TlsMode::SelfSigned)
         .http_redirect(true)
         .start();
     let http = hac.http_url().unwrap();

@@ -5,11 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use fake_hac::{FakeHac, Response};
 use hac_client::{
     Error, FlexibleSearch, GroovyScript, ImpexImport, ImpexUpload, InitMethod, RowLimit,
     ScriptType, UpdateRequest, ValidationMode,
 };
+use hac_fake::{FakeHac, Response};
 use serde::Deserialize;
 
 #[test]
@@ -318,7 +318,7 @@ fn impex_form_errors_and_server_errors() {
         Response::new(
             500,
             "text/html",
-            fake_hac::pages::error_500("", "java.lang.NullPointerException"),
+            hac_fake::pages::error_500("", "java.lang.NullPointerException"),
         ),
     );
     let e = c.import_impex("INSERT Language;isocode\n;x").unwrap_err();
@@ -382,13 +382,13 @@ fn impex_goes_through_the_upload_when_it_must() {
     // An upload that HAC refuses names its messages too.
     hac.push_override(
         "/console/impex/import/upload",
-        Response::html(fake_hac::pages::impex_import(
+        Response::html(hac_fake::pages::impex_import(
             "",
             "t",
             "admin",
             "",
             "1",
-            &fake_hac::pages::ImpexOutcome::FormErrors {
+            &hac_fake::pages::ImpexOutcome::FormErrors {
                 script: vec!["Import file is required".into()],
                 options: vec![],
             },

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fake_hac::{ExpiryAnswer, FakeHac};
 use hac_client::{
     BasicCredentials, FileStore, HacClient, HacConfigBuilder, MemoryStore, Result, SessionKey,
     SessionManager, SessionStore, StoredSession,
 };
+use hac_fake::{ExpiryAnswer, FakeHac};
 
 fn now_ms() -> u64 {
     SystemTime::now()

@@ -2,8 +2,8 @@
 
 mod common;
 
-use fake_hac::{FakeHac, TlsMode};
 use hac_client::{BasicCredentials, HacClient, HacConfig, Password};
+use hac_fake::{FakeHac, TlsMode};
 
 const SECRET: &str = "S3cr3t-Pa55word!";
 
@@ -40,7 +40,7 @@ fn no_error_contains_the_password_or_session_secrets() {
     let hac = FakeHac::start();
     hac.push_override(
         "/j_spring_security_check",
-        fake_hac::Response::new(500, "text/plain", "failure"),
+        hac_fake::Response::new(500, "text/plain", "failure"),
     );
     let c = common::client_as(&hac, "admin", SECRET);
     errors.push(c.login().unwrap_err());
@@ -50,7 +50,7 @@ fn no_error_contains_the_password_or_session_secrets() {
     c.login().unwrap();
     hac.push_override(
         "/console/scripting/execute",
-        fake_hac::Response::json("{broken"),
+        hac_fake::Response::json("{broken"),
     );
     errors.push(c.execute_groovy("return 1").unwrap_err());
     let sent = hac.requests().pop().unwrap();

@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::Mutex;
 
-use fake_hac::FakeHac;
+use hac_fake::FakeHac;
 
 struct Capture {
     lines: Mutex<Vec<String>>,

@@ -5,8 +5,8 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use fake_hac::{FakeHac, TlsMode};
 use hac_client::{Error, HacClient, HacConfigBuilder};
+use hac_fake::{FakeHac, TlsMode};
 
 fn https_config(hac: &FakeHac) -> HacConfigBuilder {
     common::config(hac).timeout(Duration::from_secs(10))

@@ -21,7 +21,7 @@ fn serve_fake_for_memory_test() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
-    let fake = fake_hac::FakeHac::start();
+    let fake = hac_fake::FakeHac::start();
     println!("URL {}", fake.url());
     std::io::stdout().flush().unwrap();
     let _ = std::io::stdin().read_to_end(&mut Vec::new());

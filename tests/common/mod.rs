@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use fake_hac::{ADMIN, FakeHac};
 use hac_client::{BasicCredentials, HacClient, HacConfig, HacConfigBuilder};
+use hac_fake::{ADMIN, FakeHac};
 
 /// A config for any URL as the fake's admin, without persistence.
 pub fn config_for(url: impl Into<String>) -> HacConfigBuilder {

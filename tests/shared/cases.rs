@@ -4,11 +4,11 @@
 // `.await` must not sit inside a macro call: bind results first.
 
 use super::{Client, maybe};
-use fake_hac::{ExpiryAnswer, FakeHac, Profile, Response, TlsMode};
 use hac_client::{
     BasicCredentials, Error, FlexibleSearch, GroovyScript, HacConfig, ImpexImport, MemoryStore,
     RowLimit, UpdateRequest,
 };
+use hac_fake::{ExpiryAnswer, FakeHac, Profile, Response, TlsMode};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! `fake-hac` run on its own: options, the URL on stdout, a profile that shows.
+//! `hac-fake` run on its own: options, the URL on stdout, a profile that shows.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -19,7 +19,7 @@ fn get(url: &str, path: &str) -> String {
 
 #[test]
 fn serves_the_profile_asked_for() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-hac"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
         .args(["--profile", "1811", "--context-path", "/hac"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -54,7 +54,7 @@ fn bad_options_exit_2() {
         &["--profile"][..],
         &["--nope"][..],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_fake-hac"))
+        let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -62,7 +62,7 @@ fn bad_options_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("fake-hac:") && err.contains("--profile"),
+            err.contains("hac-fake:") && err.contains("--profile"),
             "{err}"
         );
     }

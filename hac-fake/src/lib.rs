@@ -28,9 +28,37 @@
 //! languages.
 //!
 //! ```
-//! let hac = fake_hac::FakeHac::start();
+//! let hac = hac_fake::FakeHac::start();
 //! assert!(hac.url().starts_with("http://127.0.0.1:"));
-//! assert_eq!(hac.profile(), fake_hac::Profile::V2211_38);
+//! assert_eq!(hac.profile(), hac_fake::Profile::V2211_38);
+//! assert_eq!(hac.stats().logins, 0);
+//! ```
+//!
+//! # Testing a tool
+//!
+//! Point the tool at [`FakeHac::url`] (user `admin`, password `nimda`, or
+//! [`Builder::user`]), then check what it did and change what the server does:
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::time::Duration;
+//! use hac_fake::{ExpiryAnswer, FakeHac, Profile, Response};
+//!
+//! let hac = FakeHac::builder().profile(Profile::V2211_1).context_path("/hac").start();
+//!
+//! // Any HTTP client works; here a bare GET of the login page.
+//! let mut tcp = std::net::TcpStream::connect(hac.addr()).unwrap();
+//! write!(tcp, "GET /hac/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+//! let mut page = String::new();
+//! tcp.read_to_string(&mut page).unwrap();
+//! assert!(page.starts_with("HTTP/1.1 200") && page.contains("j_username"));
+//! assert_eq!(hac.requests().len(), 1);
+//!
+//! // Sessions die as 2211 reports it, answers slow down, one answer is canned.
+//! hac.set_expiry_answer(ExpiryAnswer::MethodNotAllowed);
+//! hac.expire_sessions();
+//! hac.set_delay(Duration::from_millis(10));
+//! hac.push_override("/console/flexsearch/execute", Response::json("{}"));
 //! assert_eq!(hac.stats().logins, 0);
 //! ```
 
@@ -167,7 +195,7 @@ impl Builder {
         self.cert.names = names.iter().map(|n| (*n).to_owned()).collect();
         self
     }
-    /// With HTTPS: the certificate's common name (`fake-hac localhost` by default).
+    /// With HTTPS: the certificate's common name (`hac-fake localhost` by default).
     pub fn cert_common_name(mut self, name: &str) -> Self {
         self.cert.common_name = name.to_owned();
         self
@@ -410,7 +438,7 @@ impl Drop for FakeHac {
 
 fn spawn_accept(listener: TcpListener, shared: Arc<Shared>, tls: bool) {
     std::thread::Builder::new()
-        .name("fake-hac-accept".into())
+        .name("hac-fake-accept".into())
         .spawn(move || accept_loop(listener, shared, tls))
         .expect("spawn accept thread");
 }
@@ -423,7 +451,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: bool) {
         let Ok(stream) = stream else { continue };
         let shared = shared.clone();
         let _ = std::thread::Builder::new()
-            .name("fake-hac-conn".into())
+            .name("hac-fake-conn".into())
             .spawn(move || serve_connection(stream, shared, tls));
     }
 }

@@ -5,41 +5,41 @@
 
 use crate::escape::escape_html;
 
-const LAYOUT: &str = include_str!("../../fixtures/layout.html");
-const HOME: &str = include_str!("../../fixtures/home.html");
-const UPDATE: &str = include_str!("../../fixtures/update.html");
-const IMPEX_IMPORT: &str = include_str!("../../fixtures/impex_import.html");
-const LOGIN: &str = include_str!("../../fixtures/login.html");
-const LOGIN_AWKWARD: &str = include_str!("../../fixtures/login_awkward.html");
-const LOGIN_NO_CSRF: &str = include_str!("../../fixtures/login_no_csrf.html");
-const DASHBOARD_LARGE: &str = include_str!("../../fixtures/dashboard_large.html");
-const ERROR_400: &str = include_str!("../../fixtures/error_400.html");
-const ERROR_404: &str = include_str!("../../fixtures/error_404.html");
-const ERROR_405: &str = include_str!("../../fixtures/error_405.html");
-const ERROR_500: &str = include_str!("../../fixtures/error_500.html");
+const LAYOUT: &str = include_str!("../fixtures/layout.html");
+const HOME: &str = include_str!("../fixtures/home.html");
+const UPDATE: &str = include_str!("../fixtures/update.html");
+const IMPEX_IMPORT: &str = include_str!("../fixtures/impex_import.html");
+const LOGIN: &str = include_str!("../fixtures/login.html");
+const LOGIN_AWKWARD: &str = include_str!("../fixtures/login_awkward.html");
+const LOGIN_NO_CSRF: &str = include_str!("../fixtures/login_no_csrf.html");
+const DASHBOARD_LARGE: &str = include_str!("../fixtures/dashboard_large.html");
+const ERROR_400: &str = include_str!("../fixtures/error_400.html");
+const ERROR_404: &str = include_str!("../fixtures/error_404.html");
+const ERROR_405: &str = include_str!("../fixtures/error_405.html");
+const ERROR_500: &str = include_str!("../fixtures/error_500.html");
 
 /// Groovy answer of a script that threw.
-pub const GROOVY_STACKTRACE: &str = include_str!("../../fixtures/groovy_stacktrace.json");
+pub const GROOVY_STACKTRACE: &str = include_str!("../fixtures/groovy_stacktrace.json");
 /// Groovy answer of a script that printed and returned.
-pub const GROOVY_SUCCESS: &str = include_str!("../../fixtures/groovy_success.json");
+pub const GROOVY_SUCCESS: &str = include_str!("../fixtures/groovy_success.json");
 /// FlexibleSearch answer with escaped cells and `NULL`s.
-pub const FLEXSEARCH_ESCAPED: &str = include_str!("../../fixtures/flexsearch_escaped.json");
+pub const FLEXSEARCH_ESCAPED: &str = include_str!("../fixtures/flexsearch_escaped.json");
 /// FlexibleSearch answer to a query that failed.
-pub const FLEXSEARCH_EXCEPTION: &str = include_str!("../../fixtures/flexsearch_exception.json");
+pub const FLEXSEARCH_EXCEPTION: &str = include_str!("../fixtures/flexsearch_exception.json");
 /// FlexibleSearch answer to an SQL `UPDATE`.
-pub const FLEXSEARCH_DML: &str = include_str!("../../fixtures/flexsearch_dml.json");
+pub const FLEXSEARCH_DML: &str = include_str!("../fixtures/flexsearch_dml.json");
 /// `GET /platform/init/data`.
-pub const UPDATE_DATA: &str = include_str!("../../fixtures/update_data.json");
+pub const UPDATE_DATA: &str = include_str!("../fixtures/update_data.json");
 /// `GET /platform/init/pendingPatches` on an initialized system.
-pub const PENDING_PATCHES: &str = include_str!("../../fixtures/pending_patches.json");
+pub const PENDING_PATCHES: &str = include_str!("../fixtures/pending_patches.json");
 /// `POST /platform/init/execute`.
-pub const UPDATE_EXECUTE: &str = include_str!("../../fixtures/update_execute.json");
+pub const UPDATE_EXECUTE: &str = include_str!("../fixtures/update_execute.json");
 /// `GET /initlog/log` while an update runs.
-pub const UPDATE_LOG_RUNNING: &str = include_str!("../../fixtures/update_log_running.json");
+pub const UPDATE_LOG_RUNNING: &str = include_str!("../fixtures/update_log_running.json");
 /// `GET /initlog/log` after an update.
-pub const UPDATE_LOG_FINISHED: &str = include_str!("../../fixtures/update_log_finished.json");
+pub const UPDATE_LOG_FINISHED: &str = include_str!("../fixtures/update_log_finished.json");
 /// `GET /initlog/log` after an update with errors.
-pub const UPDATE_LOG_ERRORS: &str = include_str!("../../fixtures/update_log_errors.json");
+pub const UPDATE_LOG_ERRORS: &str = include_str!("../fixtures/update_log_errors.json");
 
 /// Which login page markup to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

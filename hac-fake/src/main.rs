@@ -1,24 +1,24 @@
 //! Runs the fake HAC on its own, to try the `hac` tool or the library by hand:
 //!
 //! ```text
-//! cargo run -p fake-hac                          # http://127.0.0.1:PORT, root context, 2211.38
-//! cargo run -p fake-hac -- --profile 1811        # login.jsp, raw tokens, 403 for dead POSTs
-//! cargo run -p fake-hac -- --context-path /hac   # HAC under /hac
-//! cargo run -p fake-hac -- --tls                 # HTTPS with a throwaway CA, written to fake-hac-ca.pem
-//! cargo run -p fake-hac -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
+//! cargo run -p hac-fake                          # http://127.0.0.1:PORT, root context, 2211.38
+//! cargo run -p hac-fake -- --profile 1811        # login.jsp, raw tokens, 403 for dead POSTs
+//! cargo run -p hac-fake -- --context-path /hac   # HAC under /hac
+//! cargo run -p hac-fake -- --tls                 # HTTPS with a throwaway CA, written to hac-fake-ca.pem
+//! cargo run -p hac-fake -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
 //! ```
 //!
 //! The URL is the first line on stdout; the server stops when stdin closes or on Ctrl-C.
 
 use std::io::Read;
 
-use fake_hac::{ADMIN, FakeHac, Profile, TlsMode};
+use hac_fake::{ADMIN, FakeHac, Profile, TlsMode};
 
 const USAGE: &str =
     "options: --profile 1811|2211.1|2211.38, --context-path PATH, --root, --tls, --http-redirect";
 
 fn fail(message: &str) -> ! {
-    eprintln!("fake-hac: {message} ({USAGE})");
+    eprintln!("hac-fake: {message} ({USAGE})");
     std::process::exit(2);
 }
 
@@ -49,18 +49,18 @@ fn main() {
     let hac = builder.start();
     println!("{}", hac.url());
     if let Some(certs) = hac.certs() {
-        let path = "fake-hac-ca.pem";
+        let path = "hac-fake-ca.pem";
         if let Err(e) = std::fs::write(path, &certs.ca_pem) {
-            eprintln!("fake-hac: cannot write {path}: {e}");
+            eprintln!("hac-fake: cannot write {path}: {e}");
             std::process::exit(1);
         }
-        eprintln!("fake-hac: CA certificate in {path} (use --ca-cert {path})");
+        eprintln!("hac-fake: CA certificate in {path} (use --ca-cert {path})");
     }
     if let Some(http) = hac.http_url() {
-        eprintln!("fake-hac: plain HTTP on {http} redirects to HTTPS");
+        eprintln!("hac-fake: plain HTTP on {http} redirects to HTTPS");
     }
     eprintln!(
-        "fake-hac: SAP Commerce {} on {} (context path {:?}); user {:?}, password {:?}; close stdin to stop",
+        "hac-fake: SAP Commerce {} on {} (context path {:?}); user {:?}, password {:?}; close stdin to stop",
         hac.profile(),
         hac.url(),
         hac.context_path(),

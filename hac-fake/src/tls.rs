@@ -36,7 +36,7 @@ impl Default for CertSpec {
     fn default() -> Self {
         CertSpec {
             names: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
-            common_name: "fake-hac localhost".to_owned(),
+            common_name: "hac-fake localhost".to_owned(),
             expired: false,
             client_auth: false,
         }
@@ -87,7 +87,7 @@ pub(crate) fn make(mode: TlsMode, spec: &CertSpec) -> ServerCerts {
             ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
             ca_params
                 .distinguished_name
-                .push(DnType::CommonName, "fake-hac test CA");
+                .push(DnType::CommonName, "hac-fake test CA");
             let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
             let issuer = Issuer::new(ca_params, ca_key);
             let cert = leaf_params(spec)
@@ -135,14 +135,14 @@ fn client_certificate() -> (CertificateDer<'static>, String, String) {
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "fake-hac client CA");
+        .push(DnType::CommonName, "hac-fake client CA");
     let ca_cert = ca_params.self_signed(&ca_key).expect("client CA");
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate().expect("key generation");
     let mut params = CertificateParams::new(Vec::<String>::new()).expect("client params");
     params
         .distinguished_name
-        .push(DnType::CommonName, "fake-hac client");
+        .push(DnType::CommonName, "hac-fake client");
     let cert = params.signed_by(&key, &issuer).expect("client cert");
     (ca_cert.der().clone(), cert.pem(), key.serialize_pem())
 }
