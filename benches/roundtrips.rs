@@ -115,6 +115,20 @@ fn bench_login(c: &mut Criterion) {
     g.bench_function("raw_floor", |b| {
         b.iter(|| black_box(raw_login(&bare_agent(), &base)))
     });
+    // The login lands on HAC's home page, where the client reads the fresh token: the
+    // 270 KB dashboard of a big installation against the small one above.
+    let large = FakeHac::builder()
+        .context_path("/hac")
+        .large_dashboard(true)
+        .start();
+    g.bench_function("client_large_dashboard", |b| {
+        b.iter(|| {
+            let client =
+                HacClient::new(config(&large).session_persistence(false).build().unwrap()).unwrap();
+            client.login().unwrap();
+            black_box(client);
+        })
+    });
     g.finish();
 }
 

@@ -372,6 +372,23 @@ impl FlexSearchResult {
             ..Default::default()
         }
     }
+    /// Reads a FlexibleSearch answer as HAC sends it (the JSON of
+    /// `/console/flexsearch/execute`), e.g. one recorded earlier or fetched with another
+    /// HTTP client: cells unescaped, failures in `exception`, as from
+    /// [`HacClient::flexible_search`](crate::HacClient::flexible_search). The limit the
+    /// query was sent with is unknown here, so [`FlexSearchResult::is_truncated`] is false.
+    ///
+    /// ```
+    /// use hac_client::FlexSearchResult;
+    /// let r = FlexSearchResult::from_json(
+    ///     r#"{"headers":["p_name"],"resultList":[["Caf&eacute;"]],"resultCount":1,"exception":null}"#,
+    /// )?;
+    /// assert_eq!(r.row(0).unwrap().get("name"), Some("Café"));
+    /// # Ok::<(), hac_client::Error>(())
+    /// ```
+    pub fn from_json(json: impl Into<String>) -> Result<FlexSearchResult> {
+        parse(&HttpResponse::ok(json.into()), RowLimit::Unlimited)
+    }
     /// Number of rows received (`count` is what HAC says matched, which may be more).
     pub fn len(&self) -> usize {
         self.rows.len()

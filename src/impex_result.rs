@@ -172,6 +172,14 @@ impl ImpexResult {
         }
     }
 
+    /// Reads HAC's ImpEx import page (the answer of `/console/impex/import`, or of
+    /// `/console/impex/import/validate` with `validation`), e.g. one saved earlier:
+    /// its result marker and the lines of its result box. A page without a marker is
+    /// [`Error::FormRejected`] (with HAC's form errors) or [`Error::InvalidResponse`].
+    pub fn from_html(page: impl Into<String>, validation: bool) -> Result<ImpexResult> {
+        crate::impex::parse(&crate::transport::HttpResponse::ok(page.into()), validation)
+    }
+
     /// The result when the import worked (or the script is valid), else
     /// [`Error::Import`] with the summary and the lines.
     pub fn into_result(self) -> Result<ImpexResult> {

@@ -85,8 +85,6 @@
 #![forbid(unsafe_code)]
 
 mod answers;
-#[doc(hidden)]
-pub mod bench_support;
 mod cache_dir;
 mod call;
 mod config;

@@ -81,10 +81,11 @@ pub(crate) struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// A 200 answer with `body` and nothing else: what the parsers see in tests and benches.
+    /// A 200 answer with `body` and nothing else: a body given to a parser directly (tests,
+    /// `FlexSearchResult::from_json`, `ImpexResult::from_html`).
     pub(crate) fn ok(body: String) -> HttpResponse {
         HttpResponse {
-            path: "/test".into(),
+            path: "(given text)".into(),
             status: 200,
             location: None,
             set_cookies: Vec::new(),

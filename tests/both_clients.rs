@@ -58,4 +58,5 @@ both!(
     truncation_is_visible,
     connect_resumes_a_stored_session_without_a_request,
     clones_share_one_session,
+    built_in_one_step_with_network_options,
 );

@@ -561,3 +561,27 @@ pub async fn clones_share_one_session() {
     assert_eq!(g.result, "3");
     assert_eq!(hac.stats().logins, 1);
 }
+
+#[maybe(AFIT)]
+pub async fn built_in_one_step_with_network_options() {
+    let hac = FakeHac::builder().tls(TlsMode::SelfSignedCa).start();
+    let certs = hac.certs().unwrap().clone();
+    let pin = hac_client::public_key_pin(certs.leaf_pem.as_bytes()).unwrap();
+    let c = Client::builder(hac.url())
+        .credentials(BasicCredentials::new("admin", "nimda"))
+        .session_persistence(false)
+        .add_root_certificate(&certs.leaf_pem)
+        .pin_public_key_sha256(&pin)
+        .proxy_from_env(false)
+        .connect_timeout(Duration::from_secs(5))
+        .default_header("X-Team", "commerce-ops")
+        .build()
+        .unwrap();
+    let r = c.execute_groovy("return 5").await.unwrap();
+    assert_eq!(r.into_result().unwrap().result, "5");
+    assert!(
+        hac.requests()
+            .iter()
+            .all(|r| r.header("x-team") == Some("commerce-ops"))
+    );
+}
