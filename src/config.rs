@@ -48,6 +48,18 @@ pub(crate) struct TlsSettings {
     pub custom: Option<Arc<rustls::ClientConfig>>,
 }
 
+impl TlsSettings {
+    /// Nothing but the public roots.
+    pub(crate) fn is_default(&self) -> bool {
+        self.extra_roots.is_empty()
+            && self.trust_only.is_empty()
+            && self.public_key_pins.is_empty()
+            && self.client_auth.is_none()
+            && !self.danger_accept_invalid_certs
+            && self.custom.is_none()
+    }
+}
+
 /// Where requests go through.
 #[derive(Clone)]
 pub(crate) enum ProxySetting {

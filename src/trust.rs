@@ -28,11 +28,25 @@ use x509_cert::ext::pkix::SubjectAltName;
 use crate::config::TlsSettings;
 use crate::error::{Error, Result};
 
-/// The rustls client configuration for `tls`.
+/// The rustls client configuration for `tls`. The default one (public roots only) is built
+/// once per process and shared: building it costs more than a whole request to a local
+/// HAC, and a script creates a client per run.
 pub(crate) fn client_config(tls: &TlsSettings) -> Result<Arc<ClientConfig>> {
+    static DEFAULT: std::sync::OnceLock<Arc<ClientConfig>> = std::sync::OnceLock::new();
     if let Some(custom) = &tls.custom {
         return Ok(custom.clone());
     }
+    if tls.is_default() {
+        if let Some(config) = DEFAULT.get() {
+            return Ok(config.clone());
+        }
+        let config = build(tls)?;
+        return Ok(DEFAULT.get_or_init(|| config).clone());
+    }
+    build(tls)
+}
+
+fn build(tls: &TlsSettings) -> Result<Arc<ClientConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
