@@ -4,7 +4,7 @@
 //! The peak of the `hac` process is read from `/proc/PID/status` (`VmHWM`) once its output
 //! has begun: the result is parsed and the column widths computed by then, and the process
 //! stays alive, blocked on the full pipe, until the test drains it. Linux only.
-#![cfg(all(feature = "cli", target_os = "linux"))]
+#![cfg(target_os = "linux")]
 
 use std::io::Read;
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! The `hac` binary, run as a real process against the fake HAC: output of each command in
 //! each format, the exit code of each failure class, the session cache across runs, and
 //! the password kept out of argv, stdout and stderr.
-#![cfg(feature = "cli")]
+
 
 use std::io::Write;
 use std::path::Path;
