@@ -281,6 +281,56 @@ impl HacClient {
         })
     }
 
+    /// Takes a session logged in elsewhere, e.g. in a browser through single sign-on, from
+    /// the `Cookie` header that browser sends to HAC (`JSESSIONID=...; ROUTE=...`, as the
+    /// developer tools show it). The session is checked with one request to HAC's home
+    /// page (which also gives the CSRF token), then used and stored like one from a login.
+    ///
+    /// When an imported session ends, the client does not log in with the credentials:
+    /// calls fail with [`Error::ImportedSession`] until a fresh one is imported.
+    ///
+    /// ```no_run
+    /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
+    /// hac.import_session("JSESSIONID=8A3F...; ROUTE=.node1")?;
+    /// hac.execute_groovy("return 1")?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import_session(&self, cookie_header: &str) -> Result<()> {
+        let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
+        let mut jar = CookieJar::from_cookie_header(cookie_header, &base)
+            .map_err(|reason| Error::ImportedSession { reason })?;
+        let configured = self.core.config.context_path.clone();
+        let candidates = match &configured {
+            Some(ctx) => vec![ctx.clone()],
+            None => vec!["/hac".to_owned(), String::new()],
+        };
+        let mut tried = Vec::new();
+        for ctx in candidates {
+            let url = self.core.url(&ctx, "/", None)?;
+            let (resp, _) = self.get_following(&mut jar, url.clone()).await?;
+            let info = PageInfo::parse(&resp.body);
+            if resp.status == 200 && info.is_login_page {
+                return Err(Error::ImportedSession {
+                    reason: "the server answers with its login page: these cookies are not a \
+                             logged-in HAC session (log in in the browser, then copy them again)"
+                        .into(),
+                });
+            }
+            match (resp.status, info.csrf) {
+                (200, Some(token)) => {
+                    self.core.finish_import(jar, &ctx, token, info.csrf_header);
+                    log::info!("imported a session for {}", self.core.base());
+                    return Ok(());
+                }
+                (status, _) => tried.push(format!("{} ({status})", safe_path(&url))),
+            }
+        }
+        Err(Error::NotHac {
+            url: self.core.base(),
+            tried,
+        })
+    }
+
     /// Logs in now: login page, form POST with the CSRF token, the redirect after it, and
     /// the fresh token from a page behind it. Replaces any session the client had.
     pub async fn login(&self) -> Result<()> {
@@ -485,6 +535,16 @@ impl HacClient {
                 Liveness::Alive => {
                     self.core.touch();
                     return Ok(resp);
+                }
+                _ if self.core.is_imported() => {
+                    // No password login can stand in for a single sign-on session.
+                    self.core.discard();
+                    return Err(Error::ImportedSession {
+                        reason: format!(
+                            "{path}: the imported session has ended; import a fresh one \
+                             (a browser's cookies after logging in again)"
+                        ),
+                    });
                 }
                 _ if !fresh => {
                     // Spring rejected the call before any controller ran: retrying is safe.

@@ -51,6 +51,45 @@ impl CookieJar {
         }
     }
 
+    /// A jar holding the cookies of a `Cookie` request header as a browser sent them to
+    /// `url` (`JSESSIONID=...; ROUTE=...`, optionally with the `Cookie:` name in front), as
+    /// host cookies for the whole site. `Err`: what is wrong with the text (never a value).
+    pub fn from_cookie_header(text: &str, url: &Url) -> Result<CookieJar, String> {
+        let text = text.trim();
+        let text = match text.split_once(':') {
+            Some((name, rest)) if name.trim().eq_ignore_ascii_case("cookie") => rest,
+            _ => text,
+        };
+        let mut jar = CookieJar::default();
+        let mut names = Vec::new();
+        for pair in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, value)) = pair.split_once('=') else {
+                return Err("expected name=value pairs separated by \"; \"".into());
+            };
+            let name = name.trim();
+            let valid_name = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+            if !valid_name {
+                return Err(format!("{name:?} is not a cookie name"));
+            }
+            jar.store(&[format!("{name}={}; Path=/", value.trim())], url);
+            names.push(name.to_owned());
+        }
+        if names.is_empty() {
+            return Err("no cookies".into());
+        }
+        if !names.iter().any(|n| n == JSESSIONID) {
+            return Err(format!(
+                "no {JSESSIONID} among the cookies ({}): copy the Cookie header of a request \
+                 to HAC",
+                names.join(", ")
+            ));
+        }
+        Ok(jar)
+    }
+
     /// The value for a single `Cookie` request header, if any cookie applies.
     pub fn header_for(&self, url: &Url) -> Option<String> {
         let mut out = String::new();
@@ -112,6 +151,27 @@ impl CookieJar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookie_headers_from_a_browser() {
+        let url = Url::parse("https://hac.example.com/hac/").unwrap();
+        let jar =
+            CookieJar::from_cookie_header("Cookie: JSESSIONID=ABC123.node1; ROUTE=.rt2", &url)
+                .unwrap();
+        assert_eq!(
+            jar.header_for(&url).as_deref(),
+            Some("JSESSIONID=ABC123.node1; ROUTE=.rt2")
+        );
+        for bad in ["", "JSESSIONID", "ROUTE=x", "bad name=1; JSESSIONID=2"] {
+            let e = CookieJar::from_cookie_header(bad, &url).unwrap_err();
+            assert!(!e.contains("x;"), "{e}");
+        }
+        assert!(
+            CookieJar::from_cookie_header("ROUTE=secret-route", &url)
+                .unwrap_err()
+                .contains("ROUTE")
+        );
+    }
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

@@ -57,6 +57,8 @@ struct State {
     csrf: Option<String>,
     csrf_header: Option<String>,
     logged_in: bool,
+    /// The session came from `import_session`: no password login can replace it.
+    imported: bool,
     restore_attempted: bool,
     created_ms: u64,
     last_used_ms: u64,
@@ -106,6 +108,7 @@ impl Core {
             csrf: None,
             csrf_header: None,
             logged_in: false,
+            imported: false,
             restore_attempted: false,
             created_ms: 0,
             last_used_ms: 0,
@@ -405,8 +408,30 @@ impl Core {
 
     /// Installs the logged-in session (jar, context, token) in one step.
     pub fn finish_login(&self, jar: CookieJar, ctx: &str, token: String, header: Option<String>) {
+        self.take_session(jar, ctx, token, header, false);
+    }
+
+    /// A session imported from a browser becomes the client's, as a login's would.
+    pub fn finish_import(&self, jar: CookieJar, ctx: &str, token: String, header: Option<String>) {
+        self.take_session(jar, ctx, token, header, true);
+    }
+
+    /// True when the current session was imported (see `finish_import`).
+    pub fn is_imported(&self) -> bool {
+        self.lock().imported
+    }
+
+    fn take_session(
+        &self,
+        jar: CookieJar,
+        ctx: &str,
+        token: String,
+        header: Option<String>,
+        imported: bool,
+    ) {
         {
             let mut st = self.lock();
+            st.imported = imported;
             st.jar = jar;
             st.ctx = Some(ctx.to_owned());
             st.csrf = Some(token);
@@ -526,6 +551,7 @@ impl Core {
         st.last_used_ms = stored.last_used_ms;
         st.stored_last_used_ms = Some(stored.last_used_ms);
         st.logged_in = true;
+        st.imported = stored.imported;
         st.restore_attempted = true;
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
@@ -604,6 +630,7 @@ impl Core {
                 cookies: st.jar.to_vec(),
                 upgraded_to: (st.base != self.config.base_url)
                     .then(|| st.base.as_str().trim_end_matches('/').to_owned()),
+                imported: st.imported,
             }
         };
         // A store that cannot be written must not fail the call that just worked.

@@ -80,6 +80,13 @@ pub enum Error {
         /// What happened.
         reason: String,
     },
+    /// A session imported from a browser (`import_session`) could not be used: the cookies
+    /// are not a logged-in HAC session, or the session has ended. The client cannot log in
+    /// again by itself: import a fresh one.
+    ImportedSession {
+        /// What happened.
+        reason: String,
+    },
     /// The server still treats us as logged out after a fresh login and one retry.
     SessionRejected {
         /// The request path.
@@ -248,6 +255,7 @@ impl Error {
                 | Error::LoginFailed { .. }
                 | Error::Csrf { .. }
                 | Error::SessionRejected { .. }
+                | Error::ImportedSession { .. }
         )
     }
 
@@ -293,6 +301,7 @@ impl fmt::Display for Error {
             }
             Error::LoginFailed { reason } => write!(f, "login failed: {reason}"),
             Error::Csrf { reason } => write!(f, "CSRF: {reason}"),
+            Error::ImportedSession { reason } => write!(f, "imported session: {reason}"),
             Error::SessionRejected { path } => write!(
                 f,
                 "{path}: the server still treats the session as logged out after a fresh login"

@@ -82,6 +82,10 @@ pub struct StoredSession {
     /// The HTTPS base URL the server redirected a plain-HTTP `base_url` to, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgraded_to: Option<String>,
+    /// The session was imported from a browser (`HacClient::import_session`), not logged
+    /// in with a password: when it ends, the client cannot log in again by itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
 }
 
 impl fmt::Debug for StoredSession {
@@ -95,6 +99,7 @@ impl fmt::Debug for StoredSession {
             .field("last_used_ms", &self.last_used_ms)
             .field("csrf_token", &"<redacted>")
             .field("upgraded_to", &self.upgraded_to)
+            .field("imported", &self.imported)
             .field(
                 "cookies",
                 &self.cookies.iter().map(|c| c.name()).collect::<Vec<_>>(),

@@ -338,6 +338,17 @@ impl UpdateRequest {
         self
     }
 
+    /// The JSON this request posts to `/platform/init/execute`, as HAC's page sends it,
+    /// pretty-printed: what a dry run shows.
+    ///
+    /// ```
+    /// let json = hac_client::UpdateRequest::new().create_project_data(true).to_json();
+    /// assert!(json.contains("\"createProjectData\": true"));
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.body()).unwrap_or_default()
+    }
+
     /// The JSON HAC's page posts. (`parametersAsStringMap` is derived by the server.)
     pub(crate) fn body(&self) -> Value {
         let init_method = match self.init_method {

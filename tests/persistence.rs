@@ -34,6 +34,7 @@ fn sample(user: &str, env: &str) -> StoredSession {
         csrf_header: "X-CSRF-TOKEN".into(),
         cookies: Vec::new(),
         upgraded_to: None,
+        imported: false,
     }
 }
 

@@ -10,12 +10,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Talk to the SAP Commerce Administration Console (HAC) from scripts and CI.
 ///
-/// The password comes from HAC_PASSWORD, from --password-stdin, or from a prompt on the
-/// terminal, and only when a login is needed: a session cached by an earlier run is
-/// resumed without it.
+/// Settings come from flags, then HAC_* environment variables, then the profile
+/// (--profile, HAC_PROFILE, or default_profile in ~/.config/hac/config.toml or HAC_CONFIG),
+/// then built-in defaults. The password comes from --password-stdin, HAC_PASSWORD, the
+/// profile's password_command, the keyring, or a prompt on the terminal, and only when a
+/// login is needed: a session cached by an earlier run is resumed without it.
 ///
-/// Exit codes: 0 success, 1 the operation failed on the server, 2 usage error,
-/// 3 authentication failed, 4 connection, TLS or timeout error.
+/// Exit codes: 0 success, 1 the operation failed on the server, 2 usage or local error,
+/// 3 authentication failed, 4 connection, TLS or timeout error, 5 refused locally by the
+/// profile (protected or read-only), 6 gave up waiting while the server still works (an
+/// update still running).
 #[derive(Debug, Parser)]
 #[command(name = "hac", version, max_term_width = 100)]
 pub struct Cli {
@@ -25,55 +29,94 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command accepts.
+/// Options every command accepts. Shown under their own heading in each command's help.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
+    /// Profile from the configuration file [default: its default_profile]
+    #[arg(long, env = "HAC_PROFILE", global = true, hide_env_values = true)]
+    pub profile: Option<String>,
+
     /// Server URL, e.g. https://localhost:9002
-    #[arg(long, env = "HAC_URL", global = true)]
+    #[arg(long, env = "HAC_URL", global = true, hide_env_values = true)]
     pub url: Option<String>,
 
     /// HAC context path ("/hac" or "/" for root); detected when not given
-    #[arg(long, env = "HAC_CONTEXT_PATH", global = true)]
+    #[arg(long, env = "HAC_CONTEXT_PATH", global = true, hide_env_values = true)]
     pub context_path: Option<String>,
 
-    /// HAC user
-    #[arg(long, env = "HAC_USER", default_value = "admin", global = true)]
-    pub user: String,
+    /// HAC user [default: admin]
+    #[arg(long, env = "HAC_USER", global = true, hide_env_values = true)]
+    pub user: Option<String>,
 
-    /// Environment tag: sessions of different environments are cached apart [default: local]
-    #[arg(long = "env", env = "HAC_ENV", global = true)]
+    /// Session cache tag: sessions of different environments are cached apart [default: the
+    /// profile's name, else local]
+    #[arg(long = "env", env = "HAC_ENV", global = true, hide_env_values = true)]
     pub environment: Option<String>,
 
-    /// Timeout per request: 30, 30s, 500ms, 5m (imports and updates get at least 30 minutes)
-    #[arg(long, env = "HAC_TIMEOUT", value_parser = parse_duration, global = true)]
+    /// Timeout of every request, imports and updates included unless --long-timeout is
+    /// given: 30, 30s, 500ms, 5m [default: 30s]
+    #[arg(long, env = "HAC_TIMEOUT", value_parser = parse_duration, global = true, hide_env_values = true)]
     pub timeout: Option<Duration>,
 
-    /// Trust this CA certificate (PEM) in addition to the system roots
-    #[arg(long, env = "HAC_CA_CERT", value_name = "FILE", global = true)]
+    /// Timeout of imports and system updates [default: --timeout if given, else 30m]
+    #[arg(long, env = "HAC_LONG_TIMEOUT", value_name = "TIMEOUT", value_parser = parse_duration, global = true, hide_env_values = true)]
+    pub long_timeout: Option<Duration>,
+
+    /// Trust this certificate (PEM or DER): a CA, or the server's own self-signed
+    /// certificate (as curl --cacert)
+    #[arg(
+        long,
+        env = "HAC_CA_CERT",
+        value_name = "FILE",
+        global = true,
+        hide_env_values = true
+    )]
     pub ca_cert: Option<PathBuf>,
 
     /// Accept any TLS certificate (dangerous: anyone on the network can read the password)
-    #[arg(long, env = "HAC_INSECURE", global = true, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "HAC_INSECURE", global = true, value_parser = BoolishValueParser::new(), hide_env_values = true)]
     pub insecure: bool,
+
+    /// HTTP(S) proxy, e.g. http://user:pass@proxy:3128 [default: ALL_PROXY, HTTPS_PROXY,
+    /// HTTP_PROXY with NO_PROXY]
+    #[arg(
+        long,
+        env = "HAC_PROXY",
+        value_name = "URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub proxy: Option<String>,
+
+    /// Confirm a write on a protected profile (and --drop-tables) without being asked
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
 
     /// Read the password from the first line of standard input
     #[arg(long, global = true)]
     pub password_stdin: bool,
 
     /// Neither resume nor store a session: log in on every run
-    #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true, value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "HAC_NO_SESSION_CACHE", global = true, value_parser = BoolishValueParser::new(), hide_env_values = true)]
     pub no_session_cache: bool,
 
     /// Largest answer accepted: 64M, 1G, 500k or bytes [default: 256M]
-    #[arg(long, env = "HAC_MAX_RESPONSE", value_name = "SIZE", value_parser = parse_size, global = true)]
+    #[arg(long, env = "HAC_MAX_RESPONSE", value_name = "SIZE", value_parser = parse_size, global = true, hide_env_values = true)]
     pub max_response: Option<u64>,
 
-    /// Directory for cached sessions (default: the user's cache directory)
-    #[arg(long, env = "HAC_CACHE_DIR", value_name = "DIR", global = true)]
+    /// Directory for cached sessions [default: the user's cache directory]
+    #[arg(
+        long,
+        env = "HAC_CACHE_DIR",
+        value_name = "DIR",
+        global = true,
+        hide_env_values = true
+    )]
     pub cache_dir: Option<PathBuf>,
 
     /// No diagnostics on stderr (errors are still reported)
-    #[arg(short, long, env = "HAC_QUIET", global = true, value_parser = BoolishValueParser::new())]
+    #[arg(short, long, env = "HAC_QUIET", global = true, value_parser = BoolishValueParser::new(), hide_env_values = true)]
     pub quiet: bool,
 
     /// More diagnostics on stderr: -v logins and re-logins, -vv session details
@@ -94,13 +137,54 @@ pub enum Command {
     /// Read update data, pending patches and the update log; run a system update
     #[command(subcommand)]
     Update(UpdateCommand),
-    /// Log in now and cache the session
-    Login,
+    /// Log in now and cache the session (or import a browser's session with --cookie)
+    Login(LoginArgs),
     /// End the session on the server and remove it from the cache
     Logout,
     /// Manage cached sessions
     #[command(subcommand)]
     Sessions(SessionsCommand),
+    /// Show the profiles of the configuration file
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
+    /// Print a shell completion script: bash, zsh, fish, powershell, elvish
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output
+    Man,
+}
+
+/// `hac login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Use this session instead of logging in: the Cookie header of a browser logged in to
+    /// HAC (e.g. through SSO), "JSESSIONID=...; ROUTE=..."; "-" reads it from standard input
+    #[arg(long, value_name = "COOKIES")]
+    pub cookie: Option<String>,
+    /// Store the password in the system keyring for this profile (asked for as usual)
+    #[arg(long, conflicts_with = "cookie")]
+    pub save_password: bool,
+}
+
+/// `hac profiles ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List the profiles
+    List {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Show a profile's resolved settings and where each comes from (never a secret)
+    Show {
+        /// The profile [default: the one in use]
+        name: Option<String>,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
 }
 
 /// `hac groovy`.
@@ -115,8 +199,11 @@ pub struct GroovyArgs {
     #[arg(long = "type", value_enum, default_value_t = ScriptLanguage::Groovy)]
     pub script_type: ScriptLanguage,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
-    pub format: TextFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also write a CI report of the run: junit=FILE (JUnit XML)
+    #[arg(long, value_name = "junit=FILE", value_parser = parse_report)]
+    pub report: Option<Report>,
 }
 
 /// Script languages of HAC's scripting console.
@@ -181,8 +268,11 @@ pub struct FlexsearchArgs {
     #[arg(long, value_name = "U")]
     pub as_user: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    #[arg(short = 'o', long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// How NULL is shown in table and csv output [default: NULL in tables, empty in csv]
+    #[arg(long, value_name = "STRING")]
+    pub null: Option<String>,
 }
 
 /// `hac impex ...`.
@@ -222,8 +312,11 @@ pub struct ImpexArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
-    pub format: TextFormat,
+    #[arg(short = 'o', long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Also write a CI report of the run: junit=FILE (JUnit XML)
+    #[arg(long, value_name = "junit=FILE", value_parser = parse_report)]
+    pub report: Option<Report>,
 }
 
 /// `hac update ...`.
@@ -232,13 +325,13 @@ pub enum UpdateCommand {
     /// Extensions with project data and their parameters
     Data {
         /// Output format
-        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Patches waiting to be applied
     Pending {
         /// Output format
-        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Run a system update (never an initialization)
@@ -251,7 +344,7 @@ pub enum UpdateCommand {
         #[command(flatten)]
         follow_opts: FollowOpts,
         /// Output format
-        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
 }
@@ -274,7 +367,7 @@ pub struct UpdateRunArgs {
     /// Clear the HMC configuration
     #[arg(long)]
     pub clear_hmc: bool,
-    /// Drop tables (destroys data)
+    /// Drop tables (destroys data; needs --yes on every profile)
     #[arg(long)]
     pub drop_tables: bool,
     /// Project-data parameter, repeatable: NAME=VALUE[,VALUE...]
@@ -283,13 +376,16 @@ pub struct UpdateRunArgs {
     /// Patch to apply, repeatable: CATEGORY:HASH
     #[arg(long = "patch", value_name = "CATEGORY:HASH")]
     pub patches: Vec<String>,
+    /// Print the request that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
     /// After starting, follow the log until the update finishes
     #[arg(long)]
     pub follow: bool,
     #[command(flatten)]
     pub follow_opts: FollowOpts,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
 }
 
@@ -299,7 +395,7 @@ pub struct FollowOpts {
     /// Seconds between reads of the log while following
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
     pub interval: Duration,
-    /// Give up following after this long
+    /// Give up following after this long (exit code 6: the update is still running)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2h")]
     pub wait_timeout: Duration,
 }
@@ -310,7 +406,7 @@ pub enum SessionsCommand {
     /// List cached sessions
     List {
         /// Output format
-        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Remove every cached session
@@ -335,10 +431,38 @@ pub enum TableFormat {
     Table,
     /// CSV with a header row (fields quoted as RFC 4180 says); NULL is an empty field
     Csv,
-    /// The library's typed result as one JSON document
+    /// An array of row objects keyed by column name (jq: .[].p_code)
     Json,
     /// One JSON object per row, keyed by column name
     Jsonl,
+    /// The library's whole result as one JSON document: headers, rows as arrays, counts,
+    /// timing, the translated SQL
+    JsonResult,
+}
+
+/// Output of Groovy and ImpEx runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Human-readable text
+    Text,
+    /// The library's typed result as one JSON document
+    Json,
+    /// GitHub Actions annotations (::error file=...,line=...::) for each problem
+    Github,
+}
+
+/// A report file to write besides the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// JUnit XML at this path.
+    Junit(PathBuf),
+}
+
+fn parse_report(text: &str) -> Result<Report, String> {
+    match text.split_once('=') {
+        Some(("junit", path)) if !path.trim().is_empty() => Ok(Report::Junit(PathBuf::from(path))),
+        _ => Err(format!("{text:?}: expected junit=FILE")),
+    }
 }
 
 /// ImpEx validation mode.

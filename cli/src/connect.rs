@@ -1,25 +1,30 @@
-//! From global options to a client: configuration, TLS trust, the session cache, and the
-//! password, which is fetched only when a login actually needs it.
+//! From the resolved settings to a client: configuration, TLS trust, proxy, gateway
+//! credentials, the session cache, and the password, which is fetched only when a login
+//! actually needs it.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
-use hac_client::{
-    Credentials, DEFAULT_LONG_TIMEOUT, FileStore, HacClient, HacConfig, Password, SessionManager,
-};
+use hac_client::{Credentials, FileStore, HacClient, HacConfig, Password, SessionManager};
 
 use crate::args::Global;
 use crate::failure::usage;
+use crate::secrets;
+use crate::settings::Settings;
 
 /// Where the password comes from, in order: `--password-stdin` (read up front, before any
-/// command reads its input), `HAC_PASSWORD`, then a prompt when there is a terminal.
+/// command reads its input), `HAC_PASSWORD`, the profile's `password_command`, the
+/// keyring, then a prompt when there is a terminal.
 struct CliCredentials {
     user: String,
     url: String,
     from_stdin: Option<Password>,
-    /// A prompt answer is kept so that a re-login in the same run does not ask twice.
-    prompted: Mutex<Option<Password>>,
+    command: Option<String>,
+    keyring: Option<secrets::KeyringEntry>,
+    /// An answer is kept so that a re-login in the same run does not ask (or run) twice.
+    fetched: Mutex<Option<Password>>,
 }
 
 impl Credentials for CliCredentials {
@@ -34,34 +39,44 @@ impl Credentials for CliCredentials {
         if let Ok(p) = std::env::var("HAC_PASSWORD") {
             return Ok(Password::new(p));
         }
-        let mut prompted = self.prompted.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = prompted.as_ref() {
+        let mut fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = fetched.as_ref() {
             return Ok(p.clone());
         }
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-            return Err(hac_client::Error::Credentials {
-                message: "no password: set HAC_PASSWORD or pass --password-stdin \
-                          (there is no terminal to prompt on)"
-                    .into(),
-            });
-        }
-        // rpassword reads from the terminal with echo off; the String moves into the
-        // zeroizing Password without a copy.
-        let answer =
-            rpassword::prompt_password(format!("HAC password for {} at {}: ", self.user, self.url))
-                .map_err(|e| hac_client::Error::Credentials {
-                    message: format!("cannot read the password from the terminal: {e}"),
-                })?;
-        let p = Password::new(answer);
-        *prompted = Some(p.clone());
+        let p = if let Some(command) = &self.command {
+            secrets::run_password_command(command, "password_command")?
+        } else if let Some(p) = self.keyring.as_ref().and_then(|k| k.get()) {
+            p
+        } else {
+            prompt_password(&self.user, &self.url)?
+        };
+        *fetched = Some(p.clone());
         Ok(p)
     }
+}
+
+/// Asks on the terminal, echo off.
+pub fn prompt_password(user: &str, url: &str) -> hac_client::Result<Password> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(hac_client::Error::Credentials {
+            message: "no password: set HAC_PASSWORD, pass --password-stdin or give the profile \
+                      a password_command (there is no terminal to prompt on)"
+                .into(),
+        });
+    }
+    // rpassword reads from the terminal with echo off; the String moves into the
+    // zeroizing Password without a copy.
+    let answer = rpassword::prompt_password(format!("HAC password for {user} at {url}: "))
+        .map_err(|e| hac_client::Error::Credentials {
+            message: format!("cannot read the password from the terminal: {e}"),
+        })?;
+    Ok(Password::new(answer))
 }
 
 /// Reads the password from the first line of standard input.
 pub fn password_from_stdin() -> Result<Password> {
     let mut line =
-        crate::secrets::read_password_line().context("reading the password from standard input")?;
+        secrets::read_password_line().context("reading the password from standard input")?;
     if line.is_empty() {
         return Err(usage("--password-stdin: standard input has no password"));
     }
@@ -69,38 +84,69 @@ pub fn password_from_stdin() -> Result<Password> {
     Ok(Password::new(std::mem::take(&mut *line)))
 }
 
-/// Builds the client the options describe.
-pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient> {
-    let url = global
+/// The server URL, with a suggestion when it has no scheme.
+pub fn server_url(settings: &Settings) -> Result<String> {
+    let url = settings
         .url
-        .clone()
-        .ok_or_else(|| usage("no server: pass --url or set HAC_URL"))?;
+        .as_ref()
+        .map(|u| u.value.trim())
+        .ok_or_else(|| {
+            usage("no server: pass --url, set HAC_URL, or choose a profile with a url (--profile)")
+        })?;
+    if !url.contains("://") {
+        return Err(usage(format!(
+            "--url {url:?} has no scheme: did you mean https://{url} (HAC's HTTPS port is \
+             usually 9002, e.g. https://localhost:9002)?"
+        )));
+    }
+    Ok(url.to_owned())
+}
+
+/// The keyring entry of this profile's password, when the profile asks for one.
+pub fn keyring_entry(settings: &Settings) -> Option<secrets::KeyringEntry> {
+    let url = settings.url.as_ref()?;
+    settings
+        .keyring
+        .value
+        .then(|| secrets::KeyringEntry::new(&url.value, &settings.user.value))
+}
+
+/// Builds the client the settings describe.
+pub fn client(
+    settings: &Settings,
+    global: &Global,
+    from_stdin: Option<Password>,
+) -> Result<HacClient> {
+    let url = server_url(settings)?;
     let credentials = CliCredentials {
-        user: global.user.clone(),
+        user: settings.user.value.clone(),
         url: url.clone(),
         from_stdin,
-        prompted: Mutex::new(None),
+        command: settings.password_command.as_ref().map(|c| c.value.clone()),
+        keyring: keyring_entry(settings),
+        fetched: Mutex::new(None),
     };
     let mut b = HacConfig::builder(url)
         .credentials(credentials)
-        .user_agent(concat!("hac-cli/", env!("CARGO_PKG_VERSION")));
-    if let Some(env) = &global.environment {
-        b = b.environment(env.clone());
-    }
-    if let Some(ctx) = &global.context_path {
-        b = b.context_path(ctx.clone());
-    }
-    if let Some(t) = global.timeout {
-        // Imports and updates run long; a short timeout for queries must not cut them off.
-        b = b.timeout(t).long_timeout(t.max(DEFAULT_LONG_TIMEOUT));
+        .user_agent(concat!("hac-cli/", env!("CARGO_PKG_VERSION")))
+        .environment(settings.environment.value.clone())
+        .timeout(settings.timeout.value)
+        .long_timeout(settings.long_timeout.value);
+    if let Some(ctx) = &settings.context_path {
+        b = b.context_path(ctx.value.clone());
     }
     if let Some(limit) = global.max_response {
         b = b.max_response_bytes(limit);
     }
-    if let Some(path) = &global.ca_cert {
-        let pem =
-            std::fs::read(path).map_err(|e| usage(format!("--ca-cert {}: {e}", path.display())))?;
-        b = b.add_root_certificate_pem(pem);
+    if let Some(path) = &settings.ca_cert {
+        b = b.add_root_certificate(read_cert(&path.value)?);
+    }
+    if let Some(proxy) = &settings.proxy {
+        b = b.proxy(proxy.value.clone());
+    }
+    if let Some(user) = &settings.gateway_user {
+        let password = gateway_password(settings)?;
+        b = b.default_header("Authorization", secrets::basic_auth(&user.value, &password));
     }
     if global.insecure {
         // Printed even with --quiet: this must not go unnoticed in a CI log.
@@ -116,6 +162,27 @@ pub fn client(global: &Global, from_stdin: Option<Password>) -> Result<HacClient
         b = b.session_store(FileStore::new(dir).context("--cache-dir")?);
     }
     Ok(HacClient::new(b.build()?)?)
+}
+
+fn read_cert(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| usage(format!("--ca-cert {}: {e}", path.display())))
+}
+
+/// The gateway's password: `HAC_GATEWAY_PASSWORD`, else the gateway password command.
+fn gateway_password(settings: &Settings) -> Result<Password> {
+    if let Ok(p) = std::env::var("HAC_GATEWAY_PASSWORD") {
+        return Ok(Password::new(p));
+    }
+    match &settings.gateway_password_command {
+        Some(c) => Ok(secrets::run_password_command(
+            &c.value,
+            "gateway_password_command",
+        )?),
+        None => Err(usage(
+            "gateway_user is set but there is no gateway password: set HAC_GATEWAY_PASSWORD \
+             or gateway_password_command",
+        )),
+    }
 }
 
 /// The session cache the options point at, for `hac sessions` (needs no server).

@@ -18,6 +18,12 @@ pub enum Exit {
     Authentication = 3,
     /// The server could not be reached: connection, TLS, timeout.
     Connection = 4,
+    /// Refused locally by the profile: a write on a protected profile without
+    /// confirmation, any write on a read-only one, `--drop-tables` without `--yes`.
+    Refused = 5,
+    /// Gave up waiting while the server still works: `--wait-timeout` expired and the
+    /// update is still running.
+    StillRunning = 6,
 }
 
 impl From<Exit> for ExitCode {
@@ -37,6 +43,41 @@ impl std::fmt::Display for Usage {
 }
 
 impl std::error::Error for Usage {}
+
+/// An operation the profile does not allow (or that needs `--yes`), refused before
+/// anything was sent.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Shorthand for returning a refusal.
+pub fn refused(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Refused(message.into()))
+}
+
+/// Gave up waiting while the server goes on (exit code 6).
+#[derive(Debug)]
+pub struct StillRunning(pub String);
+
+impl std::fmt::Display for StillRunning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StillRunning {}
+
+/// Shorthand for returning a "still running" error.
+pub fn still_running(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(StillRunning(message.into()))
+}
 
 /// Shorthand for returning a usage error from a command.
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -60,7 +101,8 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::Csrf { .. }
         | E::SessionRejected { .. }
         | E::Forbidden { .. }
-        | E::Credentials { .. } => Exit::Authentication,
+        | E::Credentials { .. }
+        | E::ImportedSession { .. } => Exit::Authentication,
         E::Config { .. }
         | E::FormRejected { .. }
         | E::FormTooLarge { .. }
@@ -81,6 +123,12 @@ pub fn exit_for(error: &anyhow::Error) -> Exit {
         if cause.downcast_ref::<Usage>().is_some() {
             return Exit::Usage;
         }
+        if cause.downcast_ref::<Refused>().is_some() {
+            return Exit::Refused;
+        }
+        if cause.downcast_ref::<StillRunning>().is_some() {
+            return Exit::StillRunning;
+        }
     }
     Exit::OperationFailed
 }
@@ -99,5 +147,6 @@ mod tests {
         assert_eq!(exit_for(&e), Exit::Authentication);
         assert_eq!(exit_for(&usage("empty script")), Exit::Usage);
         assert_eq!(exit_for(&anyhow::anyhow!("other")), Exit::OperationFailed);
+        assert_eq!(exit_for(&refused("protected")), Exit::Refused);
     }
 }

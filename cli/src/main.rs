@@ -8,27 +8,35 @@ mod commands;
 mod connect;
 mod diagnostics;
 mod failure;
+mod guard;
+mod input;
 mod output;
+mod profile_file;
+mod reports;
 mod secrets;
-mod sessions;
-mod update;
+mod settings;
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use args::{Cli, Command, ImpexCommand};
+use args::{Cli, Command, ImpexCommand, ProfilesCommand, UpdateCommand};
+use commands::{completions, flexsearch, groovy, impex, profiles, sessions, update};
 use failure::{Exit, exit_for};
+use guard::Action;
 use output::Out;
+use profile_file::ConfigFile;
+use settings::Settings;
 
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
     secrets::no_core_dumps();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);
-    let result = run(&cli, &mut out);
+    let result = run(&cli, &matches, &mut out);
     // Flushed even after a failure: a JSON result may precede the error.
     let flushed = out.flush();
     let result = result.and_then(|code| flushed.context("writing the result").map(|()| code));
@@ -56,49 +64,110 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: &Cli, out: &mut Out) -> Result<Exit> {
+/// What a command does to the server, for the production guard.
+fn action(command: &Command) -> (Action<'static>, bool) {
+    match command {
+        Command::Groovy(a) if a.commit => (Action::Write("groovy --commit"), false),
+        Command::Flexsearch(a) if a.commit => (Action::Write("flexsearch --commit"), false),
+        Command::Impex(ImpexCommand::Import(_)) => (Action::Write("impex import"), false),
+        Command::Update(UpdateCommand::Run(a)) if !a.dry_run => {
+            (Action::Write("update run"), a.drop_tables)
+        }
+        _ => (Action::Read, false),
+    }
+}
+
+fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     let g = &cli.global;
-    // `sessions` needs neither a server nor a password.
-    let needs_server = !matches!(cli.command, Command::Sessions(_));
+    // Commands that need neither the configuration file nor a server.
+    match &cli.command {
+        Command::Completions { shell } => return completions::completions(out, *shell),
+        Command::Man => return completions::man(out),
+        Command::Sessions(cmd) => {
+            return sessions::manage(&connect::session_manager(g)?, out, cmd);
+        }
+        _ => {}
+    }
+    let file = ConfigFile::load()?;
+    match &cli.command {
+        Command::Profiles(ProfilesCommand::List { format }) => {
+            return profiles::list(&file, out, *format);
+        }
+        Command::Profiles(ProfilesCommand::Show { name, format }) => {
+            let settings = Settings::resolve(g, matches, &file, name.as_deref())?;
+            return profiles::show(&settings, out, *format);
+        }
+        _ => {}
+    }
+    let settings = Settings::resolve(g, matches, &file, None)?;
+    connect::server_url(&settings)?;
+    // Before anything is read or sent: the profile may refuse the command.
+    let (action, drop_tables) = action(&cli.command);
+    guard::check(&settings, action, g.yes, drop_tables)?;
     // Read first, so that a script given as "-" cannot swallow the password line.
-    let password = if g.password_stdin && needs_server {
+    let password = if g.password_stdin {
         Some(connect::password_from_stdin()?)
     } else {
         None
     };
     let stdin_taken = password.is_some();
+    let label = |file: Option<&str>| match file {
+        None | Some("-") => "stdin".to_owned(),
+        Some(path) => path.to_owned(),
+    };
     // Inputs are read before connecting, so a bad file fails without a login.
-    let hac = || connect::client(g, password.clone());
+    let hac = |password| connect::client(&settings, g, password);
     match &cli.command {
         Command::Groovy(args) => {
-            let script = commands::read_input(args.file.as_deref(), "script", stdin_taken)?;
-            let client = hac()?;
-            commands::groovy(&client, out, script, args)
+            let script = input::read_input(args.file.as_deref(), "script", stdin_taken)?;
+            groovy::run(
+                &hac(password)?,
+                out,
+                script,
+                &label(args.file.as_deref()),
+                args,
+            )
         }
         Command::Flexsearch(args) => {
             let query = if args.query == "-" {
-                commands::read_input(None, "query", stdin_taken)?
+                input::read_input(None, "query", stdin_taken)?
             } else if args.query.trim().is_empty() {
                 return Err(failure::usage("the query is empty"));
             } else {
                 args.query.clone()
             };
-            let client = hac()?;
-            commands::flexsearch(&client, out, args, &query)
+            flexsearch::run(&hac(password)?, out, args, &query)
         }
-        Command::Impex(ImpexCommand::Import(args)) => {
-            let import = commands::impex_input(args.file.as_deref(), stdin_taken)?;
-            let client = hac()?;
-            commands::impex(&client, out, args, import, false)
+        Command::Impex(ImpexCommand::Import(args) | ImpexCommand::Validate(args)) => {
+            let validate = matches!(cli.command, Command::Impex(ImpexCommand::Validate(_)));
+            let import = input::impex_input(args.file.as_deref(), stdin_taken)?;
+            let file = label(args.file.as_deref());
+            impex::run(&hac(password)?, out, args, import, &file, validate)
         }
-        Command::Impex(ImpexCommand::Validate(args)) => {
-            let import = commands::impex_input(args.file.as_deref(), stdin_taken)?;
-            let client = hac()?;
-            commands::impex(&client, out, args, import, true)
+        Command::Update(cmd) => update::run(&hac(password)?, out, cmd),
+        Command::Login(args) => {
+            let cookie = match args.cookie.as_deref() {
+                Some("-") => Some(input::read_input(None, "cookie header", stdin_taken)?),
+                other => other.map(str::to_owned),
+            };
+            let password = if args.save_password {
+                Some(sessions::save_password(&settings, password)?)
+            } else {
+                password
+            };
+            sessions::login(
+                &hac(password)?,
+                out,
+                &settings.user.value,
+                cookie.as_deref(),
+            )
         }
-        Command::Update(cmd) => update::run(&hac()?, out, cmd),
-        Command::Login => sessions::login(&hac()?, out, &g.user),
-        Command::Logout => sessions::logout(&hac()?, out, &g.user),
-        Command::Sessions(cmd) => sessions::manage(&connect::session_manager(g)?, out, cmd),
+        Command::Logout => sessions::logout(&hac(password)?, out, &settings.user.value),
+        Command::Sessions(_)
+        | Command::Profiles(_)
+        | Command::Completions { .. }
+        | Command::Man => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -88,25 +88,25 @@ impl Out {
     }
 }
 
-/// Aligned columns; NULL is shown as `NULL`, control characters as escapes so that one
-/// row stays one line. Widths are computed over the result's own cells in a first pass,
-/// then rows are written one by one: nothing is copied per cell.
-pub fn write_table(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
+/// Aligned columns; NULL is shown as `null` (`NULL` by default), control characters as
+/// escapes so that one row stays one line. Widths are computed over the result's own cells
+/// in a first pass, then rows are written one by one: nothing is copied per cell.
+pub fn write_table(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
     let mut widths: Vec<usize> = r.headers.iter().map(|h| shown_width(h)).collect();
     for row in r.rows() {
         for (i, cell) in row.cells().enumerate() {
             if i >= widths.len() {
                 widths.push(0);
             }
-            widths[i] = widths[i].max(cell.map_or(4, shown_width));
+            widths[i] = widths[i].max(shown_width(cell.unwrap_or(null)));
         }
     }
     let headers = r.headers.iter().map(|h| Some(h.as_str()));
-    write_line(w, &widths, headers)?;
+    write_line(w, &widths, headers, null)?;
     let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
     writeln!(w, "{}", rule.join("-+-"))?;
     for row in r.rows() {
-        write_line(w, &widths, row.cells())?;
+        write_line(w, &widths, row.cells(), null)?;
     }
     Ok(())
 }
@@ -115,6 +115,7 @@ fn write_line<'a>(
     w: &mut impl Write,
     widths: &[usize],
     cells: impl Iterator<Item = Option<&'a str>>,
+    null: &str,
 ) -> io::Result<()> {
     let mut cells = cells;
     let mut line = String::new();
@@ -125,7 +126,7 @@ fn write_line<'a>(
         // No cell at all (a short row): blank; a NULL cell: `NULL`.
         let shown = match cells.next() {
             None => "",
-            Some(None) => "NULL",
+            Some(None) => null,
             Some(Some(c)) => c,
         };
         push_one_line(&mut line, shown);
@@ -163,22 +164,24 @@ fn push_one_line(out: &mut String, s: &str) {
 
 /// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
 /// quoted, quotes doubled; NULL is an empty field.
-pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult) -> io::Result<()> {
-    let header: Vec<Option<&str>> = r.headers.iter().map(|h| Some(h.as_str())).collect();
-    csv_record(w, &header)?;
+pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
+    csv_record(w, r.headers.iter().map(|h| Some(h.as_str())), null)?;
     for row in r.rows() {
-        let cells: Vec<Option<&str>> = row.cells().collect();
-        csv_record(w, &cells)?;
+        csv_record(w, row.cells(), null)?;
     }
     Ok(())
 }
 
-fn csv_record(w: &mut impl Write, cells: &[Option<&str>]) -> io::Result<()> {
-    for (i, cell) in cells.iter().enumerate() {
+fn csv_record<'a>(
+    w: &mut impl Write,
+    cells: impl Iterator<Item = Option<&'a str>>,
+    null: &str,
+) -> io::Result<()> {
+    for (i, cell) in cells.enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        let cell = cell.unwrap_or("");
+        let cell = cell.unwrap_or(null);
         let quote =
             cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
         if quote {
@@ -198,6 +201,18 @@ pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
         serde_json::to_writer(&mut *w, &RowObject { keys: &keys, row })?;
         w.write_all(b"\n")?;
     }
+    Ok(renamed)
+}
+
+/// A JSON array of row objects (as `write_jsonl`'s objects), written row by row.
+pub fn write_json_rows(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
+    let (keys, renamed) = r.unique_headers();
+    w.write_all(b"[")?;
+    for (i, row) in r.rows().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &RowObject { keys: &keys, row })?;
+    }
+    w.write_all(if r.is_empty() { b"]\n" } else { b"\n]\n" })?;
     Ok(renamed)
 }
 
@@ -239,7 +254,7 @@ mod tests {
 
     #[test]
     fn table() {
-        let t = text(|w| write_table(w, &result()).unwrap());
+        let t = text(|w| write_table(w, &result(), "NULL").unwrap());
         assert_eq!(
             t,
             "PK | name\n---+-----------\n1  | a, \"b\"\n22 | NULL\n3  | two\\nlines\n"
@@ -248,8 +263,27 @@ mod tests {
 
     #[test]
     fn csv() {
-        let t = text(|w| write_csv(w, &result()).unwrap());
+        let t = text(|w| write_csv(w, &result(), "").unwrap());
         assert_eq!(t, "PK,name\n1,\"a, \"\"b\"\"\"\n22,\n3,\"two\nlines\"\n");
+        let t = text(|w| write_csv(w, &result(), "\\N").unwrap());
+        assert!(t.contains("22,\\N\n"), "{t}");
+        let t = text(|w| write_table(w, &result(), "(null)").unwrap());
+        assert!(t.contains("22 | (null)\n"), "{t}");
+    }
+
+    #[test]
+    fn json_rows_are_an_array_of_objects() {
+        let t = text(|w| {
+            write_json_rows(w, &result()).unwrap();
+        });
+        let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+        assert_eq!(v[1]["PK"], "22");
+        assert!(v[1]["name"].is_null());
+        let empty = FlexSearchResult::from_rows(vec!["PK".into()], vec![]);
+        let t = text(|w| {
+            write_json_rows(w, &empty).unwrap();
+        });
+        assert_eq!(t, "[]\n");
     }
 
     #[test]

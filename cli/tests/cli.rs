@@ -2,7 +2,6 @@
 //! each format, the exit code of each failure class, the session cache across runs, and
 //! the password kept out of argv, stdout and stderr.
 
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -22,6 +21,13 @@ fn fake() -> FakeHac {
         .start()
 }
 
+/// An empty configuration file: the developer's own profiles must not leak in.
+fn empty_config() -> &'static Path {
+    static FILE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| tempfile::NamedTempFile::new().unwrap())
+        .path()
+}
+
 /// The tool with a clean environment: nothing from the developer's shell leaks in, and a
 /// private session cache.
 fn hac(url: &str, cache: &Path) -> Command {
@@ -39,6 +45,7 @@ fn with_clean_env(program: &str, url: &str, cache: &Path) -> Command {
     c.env("HAC_URL", url)
         .env("HAC_USER", USER)
         .env("HAC_CACHE_DIR", cache)
+        .env("HAC_CONFIG", empty_config())
         .env("RUST_BACKTRACE", "1") // a backtrace must not show up even when enabled
         .stdin(Stdio::null());
     c
@@ -229,7 +236,16 @@ fn flexsearch_in_every_format() {
     assert!(csv.contains("\"Lens \"\"50mm\"\" <pro>\""), "{csv}");
     assert_eq!(csv.lines().count(), 4);
 
+    // json: an array of row objects (jq: .[].p_code).
     let o = flex("json");
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    assert_eq!(v[2]["p_name"], "Lens \"50mm\" <pro>");
+    assert!(v[0]["p_description"].is_null());
+
+    // json-result: the library's whole result, rows as arrays.
+    let o = flex("json-result");
     assert_exit(&o, 0);
     let v = json(&o);
     assert_eq!(v["headers"][1], "p_code");

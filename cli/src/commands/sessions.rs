@@ -9,15 +9,26 @@ use crate::args::{SessionsCommand, TextFormat};
 use crate::failure::Exit;
 use crate::output::Out;
 
-pub fn login(hac: &HacClient, out: &mut Out, user: &str) -> Result<Exit> {
-    hac.login().context("logging in")?;
+/// `hac login`: a fresh session, or `--cookie` a browser's (single sign-on).
+pub fn login(hac: &HacClient, out: &mut Out, user: &str, cookie: Option<&str>) -> Result<Exit> {
+    let how = match cookie {
+        Some(header) => {
+            hac.import_session(header)
+                .context("importing the session (the cookies of a browser logged in to HAC)")?;
+            "imported the session"
+        }
+        None => {
+            hac.login().context("logging in")?;
+            "logged in"
+        }
+    };
     let cached = if hac.sessions().is_some() {
         "; session cached"
     } else {
         ""
     };
     out.note(format_args!(
-        "logged in to {} as {} (context path {:?}){cached}",
+        "{how} to {} as {} (context path {:?}){cached}",
         hac.config().base_url(),
         user,
         hac.context_path().unwrap_or_default(),
@@ -86,4 +97,22 @@ fn short(d: std::time::Duration) -> String {
         60..3600 => format!("{}m", s / 60),
         _ => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
     }
+}
+
+/// `hac login --save-password`: the password (from --password-stdin, HAC_PASSWORD or a
+/// prompt) goes into the system keyring for this server and user, then logs in.
+pub fn save_password(
+    settings: &crate::settings::Settings,
+    from_stdin: Option<hac_client::Password>,
+) -> Result<hac_client::Password> {
+    let url = crate::connect::server_url(settings)?;
+    let password = match from_stdin {
+        Some(p) => p,
+        None => match std::env::var("HAC_PASSWORD") {
+            Ok(p) => hac_client::Password::new(p),
+            Err(_) => crate::connect::prompt_password(&settings.user.value, &url)?,
+        },
+    };
+    crate::secrets::KeyringEntry::new(&url, &settings.user.value).set(&password)?;
+    Ok(password)
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use hac_client::{HacClient, UpdateLog, UpdateRequest};
 
 use crate::args::{FollowOpts, TextFormat, UpdateCommand, UpdateRunArgs};
-use crate::failure::{Exit, usage};
+use crate::failure::{Exit, still_running, usage};
 use crate::output::Out;
 
 pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Exit> {
@@ -114,6 +114,18 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
             .ok_or_else(|| usage(format!("--patch {p:?}: expected CATEGORY:HASH")))?;
         req = req.patch(category.trim(), hash.trim());
     }
+    if args.dry_run {
+        writeln!(
+            out.stdout(),
+            "POST {}{}/platform/init/execute",
+            hac.base_url(),
+            hac.context_path()
+                .unwrap_or_else(|| "{context path}".into())
+        )?;
+        writeln!(out.stdout(), "{}", req.to_json())?;
+        out.note("hac: dry run: nothing was sent");
+        return Ok(Exit::Success);
+    }
     if args.drop_tables {
         out.problem("hac: WARNING: --drop-tables: the update drops tables");
     }
@@ -131,28 +143,30 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
         return Ok(Exit::OperationFailed);
     }
     // HAC answers the update request only when the update is done: the log is followed
-    // meanwhile, from this thread, while another one waits for that answer.
+    // meanwhile, from this thread, while another one waits for that answer. That thread is
+    // not joined when following gives up (--wait-timeout): the process ends, the server
+    // goes on.
     // The log still shows the previous run until the server starts this one.
     let previous = hac.update_log().context("reading the update log")?.text;
-    std::thread::scope(|scope| {
-        let running = scope.spawn(|| hac.execute_update(&req));
-        let until = Until::Answered {
-            answered: &|| running.is_finished(),
-            previous,
-        };
-        let log = follow_log(hac, out, &args.follow_opts, args.format, until);
-        let outcome = running
-            .join()
-            .map_err(|_| anyhow::anyhow!("the update thread failed"))?
-            .context("running the update")?;
-        let log = log?;
-        if !outcome.success {
-            print_text(out, &outcome.log_text)?;
-            out.problem("hac: the update failed on the server");
-            return Ok(Exit::OperationFailed);
-        }
-        Ok(verdict(&log, true))
-    })
+    let running = {
+        let hac = hac.clone();
+        std::thread::spawn(move || hac.execute_update(&req))
+    };
+    let until = Until::Answered {
+        answered: &|| running.is_finished(),
+        previous,
+    };
+    let log = follow_log(hac, out, &args.follow_opts, args.format, until)?;
+    let outcome = running
+        .join()
+        .map_err(|_| anyhow::anyhow!("the update thread failed"))?
+        .context("running the update")?;
+    if !outcome.success {
+        print_text(out, &outcome.log_text)?;
+        out.problem("hac: the update failed on the server");
+        return Ok(Exit::OperationFailed);
+    }
+    Ok(verdict(&log, true))
 }
 
 /// When following the log ends.
@@ -237,11 +251,11 @@ fn follow_log(
         }
         if started.elapsed() + opts.interval > opts.wait_timeout {
             out.clear_progress();
-            return Err(hac_client::Error::Timeout {
-                path: "update log".into(),
-                after: opts.wait_timeout,
-            })
-            .context("following the update log");
+            return Err(still_running(format!(
+                "gave up following after {} s (--wait-timeout): the update is still running \
+                 on the server; follow it again with `hac update log --follow`",
+                opts.wait_timeout.as_secs()
+            )));
         }
         std::thread::sleep(opts.interval);
     }

@@ -1,0 +1,146 @@
+//! `hac profiles list|show`: what the configuration file holds and what a run would use.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::args::TextFormat;
+use crate::failure::Exit;
+use crate::output::Out;
+use crate::profile_file::ConfigFile;
+use crate::settings::{Setting, Settings};
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    name: &'a str,
+    default: bool,
+    url: Option<&'a str>,
+    protected: bool,
+    read_only: bool,
+}
+
+pub fn list(file: &ConfigFile, out: &mut Out, format: TextFormat) -> Result<Exit> {
+    let listed: Vec<Listed> = file
+        .profiles
+        .iter()
+        .map(|(name, p)| Listed {
+            name,
+            default: file.default_profile.as_deref() == Some(name.as_str()),
+            url: p.url.as_deref(),
+            protected: p.protected.unwrap_or(false),
+            read_only: p.read_only.unwrap_or(false),
+        })
+        .collect();
+    if format == TextFormat::Json {
+        out.json(&listed)?;
+        return Ok(Exit::Success);
+    }
+    let w = out.stdout();
+    for p in &listed {
+        let mut flags = Vec::new();
+        if p.default {
+            flags.push("default");
+        }
+        if p.protected {
+            flags.push("protected");
+        }
+        if p.read_only {
+            flags.push("read-only");
+        }
+        writeln!(
+            w,
+            "{}\t{}\t{}",
+            p.name,
+            p.url.unwrap_or("-"),
+            flags.join(",")
+        )?;
+    }
+    match &file.path {
+        Some(path) => out.note(format_args!(
+            "{} profile(s) in {}",
+            listed.len(),
+            path.display()
+        )),
+        None => {
+            out.note("no configuration file (set HAC_CONFIG or create ~/.config/hac/config.toml)")
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// One line per setting: name, value, source. Commands are shown, secrets never exist here.
+pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Exit> {
+    if format == TextFormat::Json {
+        out.json(settings)?;
+        return Ok(Exit::Success);
+    }
+    let w = out.stdout();
+    let line = |w: &mut dyn Write, name: &str, value: Option<String>, source: Option<String>| {
+        writeln!(
+            w,
+            "{name:<25} {:<40} {}",
+            value.unwrap_or_else(|| "-".into()),
+            source.unwrap_or_default()
+        )
+    };
+    type Shown = (Option<String>, Option<String>);
+    fn text<T: std::fmt::Debug>(s: &Option<Setting<T>>) -> Shown {
+        match s {
+            Some(s) => (
+                Some(format!("{:?}", s.value).trim_matches('"').to_owned()),
+                Some(s.source.to_string()),
+            ),
+            None => (None, None),
+        }
+    }
+    fn some<T: Clone>(s: &Setting<T>) -> Option<Setting<T>> {
+        Some(s.clone())
+    }
+    let rows: Vec<(&str, Shown)> = vec![
+        ("profile", text(&settings.profile)),
+        ("url", text(&settings.url)),
+        ("user", text(&some(&settings.user))),
+        ("context_path", text(&settings.context_path)),
+        ("environment", text(&some(&settings.environment))),
+        ("timeout", text(&some(&settings.timeout))),
+        ("long_timeout", text(&some(&settings.long_timeout))),
+        ("ca_cert", text(&settings.ca_cert)),
+        (
+            "proxy",
+            text(&settings.proxy.clone().map(|mut p| {
+                p.value = hide_password(&p.value);
+                p
+            })),
+        ),
+        ("protected", text(&some(&settings.protected))),
+        ("read_only", text(&some(&settings.read_only))),
+        ("password_command", text(&settings.password_command)),
+        ("keyring", text(&some(&settings.keyring))),
+        ("node", text(&settings.node)),
+        ("nodes", text(&settings.nodes)),
+        ("gateway_user", text(&settings.gateway_user)),
+        (
+            "gateway_password_command",
+            text(&settings.gateway_password_command),
+        ),
+    ];
+    for (name, (value, source)) in rows {
+        line(w, name, value, source)?;
+    }
+    if let Some(path) = &settings.config_file {
+        out.note(format_args!("configuration file: {}", path.display()));
+    }
+    Ok(Exit::Success)
+}
+
+/// A proxy URL without its password.
+pub fn hide_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,57 @@
+//! Scripts, queries and ImpEx from a file or standard input, checked before anything is
+//! sent: an unreadable or empty input is a usage error, not a server round trip.
+
+use std::io::Read;
+
+use anyhow::Result;
+use hac_client::ImpexImport;
+
+use crate::failure::usage;
+
+/// Reads a script: from FILE, or from standard input for `-` or no FILE. An empty script
+/// is a usage error; HAC would only answer it with an unhelpful message.
+pub fn read_input(file: Option<&str>, what: &str, stdin_taken: bool) -> Result<String> {
+    let (text, source) = match file {
+        None | Some("-") => {
+            if stdin_taken {
+                return Err(usage(format!(
+                    "the {what} and --password-stdin cannot both come from standard input"
+                )));
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| usage(format!("reading the {what} from standard input: {e}")))?;
+            (text, "standard input".to_owned())
+        }
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("cannot read {what} file {path}: {e}")))?;
+            (text, path.to_owned())
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(usage(format!("the {what} from {source} is empty")));
+    }
+    Ok(text)
+}
+
+/// The ImpEx to import: a file is streamed from disk when it is sent (never read whole
+/// into memory); standard input is read first.
+pub fn impex_input(file: Option<&str>, stdin_taken: bool) -> Result<ImpexImport> {
+    match file {
+        None | Some("-") => Ok(ImpexImport::new(read_input(None, "ImpEx", stdin_taken)?)),
+        Some(path) => {
+            let meta = std::fs::metadata(path)
+                .and_then(|m| std::fs::File::open(path).map(|_| m))
+                .map_err(|e| usage(format!("cannot read ImpEx file {path}: {e}")))?;
+            if !meta.is_file() {
+                return Err(usage(format!("ImpEx file {path} is not a file")));
+            }
+            if meta.len() == 0 {
+                return Err(usage(format!("the ImpEx from {path} is empty")));
+            }
+            Ok(ImpexImport::from_file(path))
+        }
+    }
+}
