@@ -65,6 +65,9 @@ pub struct Settings {
     pub initialized: bool,
     /// How long `POST /platform/init/execute` blocks, showing a running log meanwhile.
     pub update_duration: Duration,
+    /// A gateway in front of HAC that wants these HTTP Basic credentials on every request
+    /// (and removes the header before HAC sees it).
+    pub gateway: Option<(String, String)>,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for Settings {
             max_post_size: 6 * 1024 * 1024,
             initialized: true,
             update_duration: Duration::from_millis(300),
+            gateway: None,
         }
     }
 }
@@ -110,6 +114,8 @@ pub struct Stats {
     pub channel_redirects: usize,
     /// Groovy scripts and SQL statements run with `commit=true`.
     pub commits: usize,
+    /// Requests the gateway refused for missing or wrong Basic credentials.
+    pub gateway_refusals: usize,
 }
 
 pub(crate) struct Session {

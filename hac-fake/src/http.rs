@@ -276,6 +276,24 @@ pub fn not_a_method(r: &mut impl BufRead) -> bool {
     }
 }
 
+/// True when `req` carries exactly these HTTP Basic credentials.
+pub fn basic_auth_is(req: &Request, user: &str, password: &str) -> bool {
+    use base64::Engine;
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    req.header("authorization")
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, value)| {
+            scheme.eq_ignore_ascii_case("basic") && value.trim() == expected
+        })
+}
+
+/// `req` without the header `name`.
+pub fn without_header(req: &Request, name: &str) -> Request {
+    let mut out = req.clone();
+    out.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    out
+}
+
 /// Reads one request; `Ok(None)` on a clean end of stream before a request starts.
 pub fn read_request(r: &mut impl BufRead) -> io::Result<Option<Request>> {
     let mut head = Vec::new();

@@ -145,6 +145,13 @@ impl Builder {
         self.settings.users.push((name.into(), password.into()));
         self
     }
+    /// Puts a gateway in front of HAC (an htaccess-style proxy) that answers 401 unless
+    /// every request carries these HTTP Basic credentials, and strips them before HAC sees
+    /// the request, as such proxies are set up to.
+    pub fn gateway_basic_auth(mut self, user: &str, password: &str) -> Self {
+        self.settings.gateway = Some((user.into(), password.into()));
+        self
+    }
     /// Adds a user who can log in but has no console role.
     pub fn restricted_user(mut self, name: &str, password: &str) -> Self {
         self.settings
@@ -510,6 +517,23 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
         std::thread::sleep(delay);
     }
     let mut st = shared.lock();
+    let stripped;
+    let req = match &st.settings.gateway {
+        None => req,
+        Some((user, password)) => {
+            if !http::basic_auth_is(req, user, password) {
+                st.stats.gateway_refusals += 1;
+                return Response::new(
+                    401,
+                    "text/html",
+                    "<html><body>Authorization Required</body></html>",
+                )
+                .with_header("WWW-Authenticate", "Basic realm=\"gateway\"");
+            }
+            stripped = http::without_header(req, "authorization");
+            &stripped
+        }
+    };
     let host = req.header("host").unwrap_or("127.0.0.1").to_owned();
     let rel = req
         .path

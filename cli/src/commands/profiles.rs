@@ -72,7 +72,11 @@ pub fn list(file: &ConfigFile, out: &mut Out, format: TextFormat) -> Result<Exit
 /// One line per setting: name, value, source. Commands are shown, secrets never exist here.
 pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Exit> {
     if format == TextFormat::Json {
-        out.json(settings)?;
+        let mut v = serde_json::to_value(settings)?;
+        if let Some(url) = v["proxy"]["value"].as_str() {
+            v["proxy"]["value"] = hide_password(url).into();
+        }
+        out.json(&v)?;
         return Ok(Exit::Success);
     }
     let w = out.stdout();

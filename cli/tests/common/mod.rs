@@ -1,0 +1,133 @@
+//! Running `hac` as a real process in a clean environment, and checking its output.
+#![allow(dead_code)] // each test binary uses its own share of these
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use hac_fake::FakeHac;
+
+pub const USER: &str = "ci-user";
+/// Distinctive, so that a leak anywhere in the output is unmistakable.
+pub const PASSWORD: &str = "Pw-7f3a-CLI-never-shown";
+
+pub fn fake() -> FakeHac {
+    FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .start()
+}
+
+/// An empty configuration file: the developer's own profiles must not leak in.
+pub fn empty_config() -> &'static Path {
+    static FILE: std::sync::OnceLock<tempfile::NamedTempFile> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| tempfile::NamedTempFile::new().unwrap())
+        .path()
+}
+
+/// The tool with a clean environment: nothing from the developer's shell leaks in, and a
+/// private session cache.
+pub fn hac(url: &str, cache: &Path) -> Command {
+    with_clean_env(env!("CARGO_BIN_EXE_hac"), url, cache)
+}
+
+/// `program` with the environment `hac` gets (for a wrapper that runs `hac` itself).
+pub fn with_clean_env(program: &str, url: &str, cache: &Path) -> Command {
+    let mut c = Command::new(program);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("HAC_") {
+            c.env_remove(&k);
+        }
+    }
+    c.env("HAC_URL", url)
+        .env("HAC_USER", USER)
+        .env("HAC_CACHE_DIR", cache)
+        .env("HAC_CONFIG", empty_config())
+        .env("RUST_BACKTRACE", "1") // a backtrace must not show up even when enabled
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs with `stdin` as standard input.
+pub fn run(cmd: &mut Command, stdin: &str) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn hac");
+    let mut input = child.stdin.take().expect("stdin");
+    // The tool may exit before reading (e.g. a usage error); a broken pipe is fine.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains(PASSWORD), "password in the output:\n{all}");
+    assert!(!all.contains("panicked"), "panic:\n{all}");
+    assert!(!all.contains("stack backtrace"), "backtrace:\n{all}");
+    out
+}
+
+pub fn with_password(mut cmd: Command) -> Command {
+    cmd.env("HAC_PASSWORD", PASSWORD);
+    cmd
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited, not killed")
+}
+
+#[track_caller]
+pub fn assert_exit(o: &Output, expected: i32) {
+    assert_eq!(
+        code(o),
+        expected,
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// Each failure is reported as a single line on stderr.
+#[track_caller]
+pub fn assert_one_error_line(o: &Output, needle: &str) {
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("hac: ")).collect();
+    assert_eq!(lines.len(), 1, "stderr:\n{err}");
+    assert!(
+        lines[0].contains(needle),
+        "{needle:?} not in {:?}",
+        lines[0]
+    );
+}
+
+/// The last request the fake received for a path ending in `suffix`.
+#[track_caller]
+pub fn last_request(fake: &FakeHac, suffix: &str) -> hac_fake::Request {
+    fake.last_request(suffix)
+        .unwrap_or_else(|| panic!("no request to {suffix}"))
+}
+
+/// Overwrites every session file in `cache` with garbage.
+pub fn damage_session_files(cache: &Path) {
+    for entry in std::fs::read_dir(cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(&path, "garbage").unwrap();
+        }
+    }
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
