@@ -98,6 +98,7 @@ mod tests {
             location: location.map(str::to_owned),
             set_cookies: vec![],
             body: body.to_owned(),
+            bytes: None,
             secrets: vec![],
         }
     }

@@ -109,6 +109,8 @@ pub(crate) struct Call {
     pub session: Session,
     /// The answer echoes the request's text in a `textarea`: drop it while reading.
     pub drop_textareas: bool,
+    /// The answer may be binary (a zip download).
+    pub binary: bool,
 }
 
 impl Call {
@@ -123,6 +125,15 @@ impl Call {
             timeout: None,
             session: Session::Required,
             drop_textareas: false,
+            binary: false,
+        }
+    }
+
+    /// A GET of an HTML page (or, with `binary`, of a download).
+    pub fn get_page(path: &'static str) -> Call {
+        Call {
+            json: false,
+            ..Call::get_json(path)
         }
     }
 
@@ -137,6 +148,7 @@ impl Call {
             timeout: None,
             session: Session::Required,
             drop_textareas: false,
+            binary: false,
         }
     }
 }

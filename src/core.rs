@@ -312,6 +312,7 @@ impl Core {
             body: Some(RequestBody::Bytes(body)),
             timeout: self.config.timeout,
             drop_textareas: false,
+            binary: false,
         }
     }
 
@@ -393,6 +394,7 @@ impl Core {
             body,
             timeout,
             drop_textareas: call.drop_textareas,
+            binary: call.binary,
         };
         Ok((req, generation))
     }

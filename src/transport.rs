@@ -39,6 +39,8 @@ pub(crate) struct HttpRequest {
     pub timeout: Duration,
     /// Read the answer without the content of its `textarea`s (see `echo.rs`).
     pub drop_textareas: bool,
+    /// The answer may be binary (a zip): kept as bytes unless it is an HTML page.
+    pub binary: bool,
 }
 
 impl HttpRequest {
@@ -50,6 +52,7 @@ impl HttpRequest {
             body: None,
             timeout,
             drop_textareas: false,
+            binary: false,
         }
     }
 
@@ -75,6 +78,8 @@ pub(crate) struct HttpResponse {
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
     pub body: String,
+    /// The raw body of a binary answer to a `binary` request (then `body` is empty).
+    pub bytes: Option<Vec<u8>>,
     /// What the client knows that must not appear in an error (its token, its cookie
     /// values), attached by the client; the answer's own `Set-Cookie` values count too.
     pub secrets: Vec<String>,
@@ -90,6 +95,7 @@ impl HttpResponse {
             location: None,
             set_cookies: Vec::new(),
             body,
+            bytes: None,
             secrets: Vec::new(),
         }
     }
@@ -216,6 +222,27 @@ pub(crate) fn exchange(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let status = resp.status().as_u16();
+    let html = headers
+        .get(ureq::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    if req.binary && !html {
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| map_error(e, req))?;
+        return Ok(HttpResponse {
+            path: safe_path(&req.url),
+            status,
+            location,
+            set_cookies,
+            body: String::new(),
+            bytes: Some(bytes),
+            secrets: Vec::new(),
+        });
+    }
     let body = if req.drop_textareas {
         read_without_textareas(resp.body_mut(), limit, req)?
     } else {
@@ -236,6 +263,7 @@ pub(crate) fn exchange(
         location,
         set_cookies,
         body,
+        bytes: None,
         secrets: Vec::new(),
     })
 }

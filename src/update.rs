@@ -379,6 +379,7 @@ impl UpdateRequest {
             timeout: self.timeout,
             session: Session::Required,
             drop_textareas: false,
+            binary: false,
         }
     }
 }
