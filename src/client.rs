@@ -22,10 +22,15 @@ use crate::groovy::{self, GroovyResult, GroovyScript};
 use crate::html::PageInfo;
 use crate::impex::{self, ImpexImport, ImpexResult};
 use crate::manager::SessionManager;
+use crate::ops::{
+    self, About, CacheStats, ClusterInfo, ConfigChange, ConfigProperty, CronJob, DataSourceInfo,
+    Extension, Health, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
+};
 use crate::redirects::is_channel_upgrade;
 use crate::store::LockAttempt;
 use crate::transport::{HttpRequest, HttpResponse, safe_path};
 use crate::update::{self, PendingPatches, UpdateData, UpdateLog, UpdateOutcome, UpdateRequest};
+use std::collections::BTreeMap;
 
 /// A client of one HAC server as one user.
 ///
@@ -672,6 +677,224 @@ impl HacClient {
     pub async fn update_log(&self) -> Result<UpdateLog> {
         let resp = self.call(&update::log_call()).await?;
         update::parse_log(&resp)
+    }
+
+    /// HAC's health checks (`/monitoring/healthcheck`): no login, no session, so it works
+    /// while the server is still starting and before any password is at hand. With the
+    /// context path unknown, `/hac` and then root are tried.
+    pub async fn health(&self) -> Result<Health> {
+        let candidates = match self.core.context() {
+            Some(ctx) => vec![ctx],
+            None => vec!["/hac".to_owned(), String::new()],
+        };
+        let mut tried = Vec::new();
+        for ctx in candidates {
+            let mut url = self.core.url(&ctx, "/monitoring/healthcheck", None)?;
+            let mut resp = self.send(self.core.json_request(url.clone())).await?;
+            if is_channel_upgrade(&url, resp.status, resp.location.as_deref()) {
+                url = self
+                    .core
+                    .follow(&url, resp.location.as_deref().unwrap_or_default())?;
+                resp = self.send(self.core.json_request(url.clone())).await?;
+            }
+            match ops::health::parse(&resp) {
+                Some(health) => return health,
+                None => tried.push(format!("{} ({})", safe_path(&url), resp.status)),
+            }
+        }
+        Err(Error::NotHac {
+            url: self.core.base(),
+            tried,
+        })
+    }
+
+    /// Version and build (`/platform/about`).
+    pub async fn about(&self) -> Result<About> {
+        let resp = self.call(&Call::get_json("/platform/about")).await?;
+        ops::platform::parse_about(&resp)
+    }
+
+    /// The tenant's extensions (`/platform/extensions`).
+    pub async fn extensions(&self) -> Result<Vec<Extension>> {
+        let resp = self.call(&Call::get_page("/platform/extensions")).await?;
+        ops::platform::parse_extensions(&resp)
+    }
+
+    /// The configured loggers and their levels (`/platform/log4j`).
+    pub async fn loggers(&self) -> Result<Vec<Logger>> {
+        let resp = self.call(&Call::get_page("/platform/log4j")).await?;
+        ops::logging::parse_page(&resp)
+    }
+
+    /// Sets a logger's level on the node that answers (in memory, until restart). A name
+    /// HAC does not have yet creates that logger. Returns the loggers after the change.
+    pub async fn set_log_level(&self, logger: &str, level: LogLevel) -> Result<Vec<Logger>> {
+        let call = Call::post_form(
+            "/platform/log4j/changeLevel",
+            vec![
+                ("loggerName", logger.into()),
+                ("levelName", level.as_str().into()),
+            ],
+            true,
+        );
+        let resp = self.call(&call).await?;
+        ops::logging::parse_change(&resp, logger)
+    }
+
+    /// The region caches' sizes and counters.
+    pub async fn cache_stats(&self) -> Result<CacheStats> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/cache/regionCache/data"))
+            .await?;
+        ops::cache::parse(&resp)
+    }
+
+    /// Clears every region cache (HAC has no per-region clear); returns the stats after.
+    pub async fn clear_cache(&self) -> Result<CacheStats> {
+        let call = Call::post_form("/monitoring/cache/regionCache/clear", Vec::new(), true);
+        let resp = self.call(&call).await?;
+        ops::cache::parse(&resp)
+    }
+
+    /// The cron jobs running (or restarted), as the answering node sees them.
+    pub async fn cron_jobs(&self) -> Result<Vec<CronJob>> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/cronjobs/data"))
+            .await?;
+        ops::cronjobs::parse_list(&resp)
+    }
+
+    /// Requests an abort of **every** running cron job (HAC has no per-job abort); per
+    /// cron job code, whether it accepted.
+    pub async fn abort_cron_jobs(&self) -> Result<BTreeMap<String, bool>> {
+        let call = Call::post_form("/monitoring/cronjobs/abort", Vec::new(), true);
+        let resp = self.call(&call).await?;
+        ops::cronjobs::parse_abort(&resp)
+    }
+
+    /// The configuration properties as HAC shows them (blacklisted values masked),
+    /// sorted by key.
+    pub async fn config_properties(&self) -> Result<Vec<ConfigProperty>> {
+        let resp = self.call(&Call::get_page("/platform/config")).await?;
+        ops::config::parse_page(&resp)
+    }
+
+    /// Sets a property on the node that answers, in memory until restart.
+    pub async fn set_config(&self, key: &str, value: &str) -> Result<ConfigChange> {
+        let call = Call::post_form(
+            "/platform/configstore",
+            vec![("key", key.into()), ("val", value.into())],
+            true,
+        );
+        let resp = self.call(&call).await?;
+        ops::config::parse_change(&resp)
+    }
+
+    /// Runs an ImpEx export; the result links the data zip ([`HacClient::download`]).
+    pub async fn export_impex(&self, script: &str, mode: ImpexExportMode) -> Result<ImpexExport> {
+        let resp = self.call(&ops::export::call(script, mode)).await?;
+        ops::export::parse(&resp)
+    }
+
+    /// Downloads a file HAC links to (an export's `/medias/...` URL, on the server's origin,
+    /// not under the context path) in the client's session.
+    pub async fn download(&self, href: &str) -> Result<Vec<u8>> {
+        let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
+        let url = base.join(href).map_err(|e| Error::InvalidArgument {
+            message: format!("download link {href:?}: {e}"),
+        })?;
+        if url.origin() != base.origin() {
+            return Err(Error::ForeignRedirect {
+                path: safe_path(&base),
+                target: url.origin().ascii_serialization(),
+            });
+        }
+        let mut req = self.core.page_request(url);
+        req.binary = true;
+        let resp = self.send(req).await?;
+        crate::call::expect_ok(&resp)?;
+        resp.bytes.ok_or_else(|| Error::InvalidResponse {
+            path: resp.path.clone(),
+            expected: "a file".into(),
+            detail: "an HTML page (the session may have no access to it)".into(),
+        })
+    }
+
+    /// Composed types whose code starts with `prefix` (every one for `""`), sorted.
+    pub async fn types(&self, prefix: &str) -> Result<Vec<String>> {
+        let call = Call::post_form(
+            "/console/impex/allTypes",
+            vec![("start", prefix.into())],
+            true,
+        );
+        let resp = self.call(&call).await?;
+        ops::types::parse_types(&resp)
+    }
+
+    /// A type's attribute qualifiers, sorted; `None` when there is no such type.
+    pub async fn type_attributes(&self, type_code: &str) -> Result<Option<Vec<String>>> {
+        let call = Call::post_form(
+            "/console/impex/typeAndAttributes",
+            vec![("type", type_code.into())],
+            true,
+        );
+        let resp = self.call(&call).await?;
+        ops::types::parse_attributes(&resp)
+    }
+
+    /// What the PK analyzer reads from `pk`.
+    pub async fn analyze_pk(&self, pk: &str) -> Result<PkInfo> {
+        let call = Call::post_form(
+            "/platform/pkanalyzer/analyze",
+            vec![("pkString", pk.into())],
+            true,
+        );
+        let resp = self.call(&call).await?;
+        ops::types::parse_pk(&resp, pk)
+    }
+
+    /// The cluster, as the answering node sees it.
+    pub async fn cluster(&self) -> Result<ClusterInfo> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/cluster/data"))
+            .await?;
+        ops::monitoring::parse_cluster(&resp)
+    }
+
+    /// The data sources, by id (`master` first in HAC's answer).
+    pub async fn data_sources(&self) -> Result<BTreeMap<String, DataSourceInfo>> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/database/allinfo"))
+            .await?;
+        ops::monitoring::parse_databases(&resp)
+    }
+
+    /// Rows per table.
+    pub async fn table_sizes(&self) -> Result<BTreeMap<String, u64>> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/database/tablesizes"))
+            .await?;
+        ops::monitoring::parse_table_sizes(&resp)
+    }
+
+    /// Memory of the answering node, in MiB.
+    pub async fn memory(&self) -> Result<MemoryInfo> {
+        let resp = self
+            .call(&Call::get_json("/monitoring/memory/data"))
+            .await?;
+        ops::monitoring::parse_memory(&resp)
+    }
+
+    /// A thread dump of the answering node (from the zip HAC offers).
+    pub async fn thread_dump(&self) -> Result<String> {
+        let mut call = Call::get_page("/monitoring/threaddump/download");
+        call.binary = true;
+        let resp = self.call(&call).await?;
+        crate::call::expect_ok(&resp)?;
+        match &resp.bytes {
+            Some(zip) => ops::export::first_text(zip),
+            None => Err(Error::invalid(&resp.path, "a zip", resp.excerpt())),
+        }
     }
 
     /// Polls the update log every `interval` until it says finished; fails with

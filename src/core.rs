@@ -238,6 +238,14 @@ impl Core {
     }
 
     /// A plain page GET (login page, landing page).
+    /// A GET of a JSON endpoint outside a console call (the health check).
+    pub fn json_request(&self, url: Url) -> HttpRequest {
+        let mut req = HttpRequest::get(url, self.config.timeout);
+        req.headers
+            .push(("Accept".into(), "application/json".into()));
+        req
+    }
+
     pub fn page_request(&self, url: Url) -> HttpRequest {
         let mut req = HttpRequest::get(url, self.config.timeout);
         req.headers.push(("Accept".into(), HTML_ACCEPT.into()));

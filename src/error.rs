@@ -214,6 +214,12 @@ pub enum Error {
         /// What serde said.
         message: String,
     },
+    /// A value given to an operation is not one it takes (an unknown log level, a string
+    /// that is no PK...). Nothing was changed.
+    InvalidArgument {
+        /// What is wrong.
+        message: String,
+    },
     /// The configuration is invalid (bad URL, unreadable PEM, ...).
     Config {
         /// What is wrong.
@@ -386,6 +392,7 @@ impl fmt::Display for Error {
                 }
                 write!(f, "; the columns are: {}", columns.join(", "))
             }
+            Error::InvalidArgument { message } => f.write_str(message),
             Error::Config { message } => write!(f, "invalid configuration: {message}"),
             Error::Credentials { message } => write!(f, "credentials unavailable: {message}"),
             Error::Persistence { path, message } => match path {

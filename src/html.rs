@@ -10,13 +10,13 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 pub(crate) use crate::page_info::PageInfo;
 
-fn parse(html: &str) -> RcDom {
+pub(crate) fn parse(html: &str) -> RcDom {
     parse_document(RcDom::default(), ParseOpts::default()).one(html)
 }
 
 /// Depth-first, document-order walk over every node. Iterative: a hostile page nested
 /// thousands of levels deep must not overflow the stack.
-fn walk(root: &Handle, f: &mut impl FnMut(&Handle)) {
+pub(crate) fn walk(root: &Handle, f: &mut impl FnMut(&Handle)) {
     let mut stack = vec![root.clone()];
     while let Some(node) = stack.pop() {
         f(&node);
@@ -24,7 +24,7 @@ fn walk(root: &Handle, f: &mut impl FnMut(&Handle)) {
     }
 }
 
-fn attr(node: &Handle, name: &str) -> Option<String> {
+pub(crate) fn attr(node: &Handle, name: &str) -> Option<String> {
     match &node.data {
         NodeData::Element { attrs, .. } => attrs
             .borrow()
@@ -35,7 +35,7 @@ fn attr(node: &Handle, name: &str) -> Option<String> {
     }
 }
 
-fn text_content(node: &Handle, out: &mut String) {
+pub(crate) fn text_content(node: &Handle, out: &mut String) {
     walk(node, &mut |n| {
         if let NodeData::Text { contents } = &n.data {
             out.push_str(&contents.borrow());
@@ -80,7 +80,7 @@ pub(crate) struct ImpexPage {
     pub form_errors: Vec<String>,
 }
 
-fn has_class(node: &Handle, class: &str) -> bool {
+pub(crate) fn has_class(node: &Handle, class: &str) -> bool {
     attr(node, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
 }
 
@@ -427,4 +427,126 @@ mod fixture_tests {
                 .is_none()
         );
     }
+}
+
+/// The element name of a node (`""` for non-elements).
+pub(crate) fn tag(node: &Handle) -> String {
+    match &node.data {
+        NodeData::Element { name, .. } => name.local.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Every element of `html` for which `keep` says yes, in document order, with its
+/// attributes and collapsed text (for pages read by table rows and form fields).
+pub(crate) fn elements(
+    html: &str,
+    keep: impl Fn(&str, &dyn Fn(&str) -> Option<String>) -> bool,
+) -> Vec<Element> {
+    let dom = parse(html);
+    let mut out = Vec::new();
+    walk(&dom.document, &mut |node| {
+        let name = tag(node);
+        if name.is_empty() || !keep(&name, &|a| attr(node, a)) {
+            return;
+        }
+        let mut text = String::new();
+        text_content(node, &mut text);
+        let attrs = match &node.data {
+            NodeData::Element { attrs, .. } => attrs
+                .borrow()
+                .iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.push(Element {
+            name,
+            attrs,
+            text: collapse(&text),
+        });
+    });
+    out
+}
+
+/// An element as [`elements`] returns it.
+#[derive(Debug, Clone)]
+pub(crate) struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The rows of the table with id `table_id`: for each `tr`, its cells (`td`, `th`) as
+/// elements, plus the `selected` option of a `select` in the cell as the cell's
+/// `selected` attribute.
+pub(crate) fn table_rows(html: &str, table_id: &str) -> Vec<Vec<Element>> {
+    let dom = parse(html);
+    let mut table = None;
+    walk(&dom.document, &mut |node| {
+        if table.is_none() && tag(node) == "table" && attr(node, "id").as_deref() == Some(table_id)
+        {
+            table = Some(node.clone());
+        }
+    });
+    let Some(table) = table else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    walk(&table, &mut |node| {
+        if tag(node) != "tr" {
+            return;
+        }
+        let mut cells = Vec::new();
+        for cell in node.children.borrow().iter() {
+            let name = tag(cell);
+            if name != "td" && name != "th" {
+                continue;
+            }
+            let mut text = String::new();
+            text_content(cell, &mut text);
+            let mut attrs: Vec<(String, String)> = match &cell.data {
+                NodeData::Element { attrs, .. } => attrs
+                    .borrow()
+                    .iter()
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut selected = None;
+            walk(cell, &mut |n| {
+                if tag(n) == "option" && attr(n, "selected").is_some() && selected.is_none() {
+                    selected = attr(n, "value");
+                }
+                if tag(n) == "select" {
+                    for a in ["data-loggername", "data-loggerName"] {
+                        if let Some(v) = attr(n, a) {
+                            attrs.push(("data-loggername".into(), v));
+                        }
+                    }
+                }
+            });
+            if let Some(s) = selected {
+                attrs.push(("selected".into(), s));
+            }
+            cells.push(Element {
+                name,
+                attrs,
+                text: collapse(&text),
+            });
+        }
+        if !cells.is_empty() {
+            rows.push(cells);
+        }
+    });
+    rows
 }

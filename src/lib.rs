@@ -101,6 +101,7 @@ mod impex_result;
 mod json_out;
 mod manager;
 mod multipart;
+mod ops;
 mod page_info;
 mod proxy;
 mod redact;
@@ -130,6 +131,12 @@ pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, R
 pub use groovy::{GroovyResult, GroovyScript, ScriptType};
 pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
+pub use ops::export::unpack as unpack_zip;
+pub use ops::{
+    About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigChange,
+    ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck, HealthStatus,
+    ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
+};
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].
 pub use rustls;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};

@@ -1,0 +1,128 @@
+//! Cluster, database and memory monitoring (all JSON).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::call::parse_json;
+use crate::error::Result;
+use crate::transport::HttpResponse;
+
+/// The cluster as the node that answered sees it (`/monitoring/cluster/data`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
+#[non_exhaustive]
+pub struct ClusterInfo {
+    /// Clustering is on.
+    #[serde(default)]
+    pub cluster_enabled: bool,
+    /// The island id.
+    #[serde(default)]
+    pub cluster_island_id: i64,
+    /// This node's `cluster.id`.
+    #[serde(default)]
+    pub cluster_node_id: i64,
+    /// This node's dynamic id.
+    #[serde(default)]
+    pub dynamic_cluster_node_id: i64,
+    /// The nodes that answered pings (this one included).
+    #[serde(default)]
+    pub nodes: Vec<ClusterNode>,
+}
+
+/// A node of the cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
+#[non_exhaustive]
+pub struct ClusterNode {
+    /// Its IP address.
+    #[serde(default, rename(deserialize = "nodeIP"))]
+    pub node_ip: String,
+    /// Its `cluster.id`.
+    #[serde(default, rename(deserialize = "nodeID"))]
+    pub node_id: i64,
+    /// Its dynamic id.
+    #[serde(default, rename(deserialize = "dynamicNodeID"))]
+    pub dynamic_node_id: i64,
+    /// The broadcast method (`jgroups`, ...).
+    #[serde(default)]
+    pub method_name: String,
+}
+
+pub(crate) fn parse_cluster(resp: &HttpResponse) -> Result<ClusterInfo> {
+    parse_json("cluster JSON (clusterEnabled, clusterNodeId, nodes)", resp)
+}
+
+/// A data source's connection and pool facts (`/monitoring/database/allinfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
+#[non_exhaustive]
+pub struct DataSourceInfo {
+    /// Its id (`master`, ...).
+    #[serde(default)]
+    pub ds_id: String,
+    /// The JDBC URL.
+    #[serde(default)]
+    pub url: String,
+    /// The database product.
+    #[serde(default)]
+    pub db_name: String,
+    /// Its version.
+    #[serde(default)]
+    pub db_version: String,
+    /// The database user.
+    #[serde(default)]
+    pub db_user: String,
+    /// Connections in use.
+    #[serde(default)]
+    pub num_in_use: i64,
+    /// Connections open.
+    #[serde(default)]
+    pub num_physical_open: i64,
+    /// The pool's limit.
+    #[serde(default)]
+    pub max_allowed_open: i64,
+}
+
+pub(crate) fn parse_databases(resp: &HttpResponse) -> Result<BTreeMap<String, DataSourceInfo>> {
+    parse_json("database JSON ({dataSourceId: {dsId, url, ...}})", resp)
+}
+
+pub(crate) fn parse_table_sizes(resp: &HttpResponse) -> Result<BTreeMap<String, u64>> {
+    parse_json("table sizes JSON ({table: rows})", resp)
+}
+
+/// Memory, in MiB (`/monitoring/memory/data`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(deserialize = "camelCase"))]
+#[non_exhaustive]
+pub struct MemoryInfo {
+    /// `Runtime.freeMemory`.
+    #[serde(default)]
+    pub free_memory: i64,
+    /// `Runtime.totalMemory`.
+    #[serde(default)]
+    pub total_memory: i64,
+    /// Used.
+    #[serde(default)]
+    pub used_memory: i64,
+    /// Heap used.
+    #[serde(default, rename(deserialize = "heap_used"))]
+    pub heap_used: i64,
+    /// Heap committed (HAC spells it `heap_comitted`).
+    #[serde(default, rename(deserialize = "heap_comitted"))]
+    pub heap_committed: i64,
+    /// Heap maximum (0 when undefined).
+    #[serde(default, rename(deserialize = "heap_max"))]
+    pub heap_max: i64,
+    /// Non-heap used.
+    #[serde(default, rename(deserialize = "nonheap_used"))]
+    pub nonheap_used: i64,
+}
+
+pub(crate) fn parse_memory(resp: &HttpResponse) -> Result<MemoryInfo> {
+    parse_json(
+        "memory JSON (freeMemory, totalMemory, heap_used, ...)",
+        resp,
+    )
+}
