@@ -187,8 +187,17 @@ impl HacClient {
     async fn send_built(&self, mut req: HttpRequest, sent_at: u64) -> Result<HttpResponse> {
         self.apply_timeout(&mut req);
         let url = req.url.clone();
-        let resp = self.transport.exchange(req).await?;
+        let resp = self.exchange(req).await?;
         self.core.store_cookies(sent_at, &url, &resp);
+        Ok(resp)
+    }
+
+    /// The one place requests leave: the pinned node's routing cookie, and the check that
+    /// the pinned node is the one that answered.
+    async fn exchange(&self, mut req: HttpRequest) -> Result<HttpResponse> {
+        self.core.pin_route(&mut req);
+        let resp = self.transport.exchange(req).await?;
+        self.core.check_route(&resp)?;
         Ok(resp)
     }
 
@@ -199,7 +208,7 @@ impl HacClient {
         }
         self.apply_timeout(&mut req);
         let url = req.url.clone();
-        let resp = self.transport.exchange(req).await?;
+        let resp = self.exchange(req).await?;
         jar.store(&resp.set_cookies, &url);
         Ok(resp)
     }
@@ -521,7 +530,7 @@ impl HacClient {
             }
             let path = req.path();
             let url = req.url.clone();
-            let mut resp = self.transport.exchange(req).await?;
+            let mut resp = self.exchange(req).await?;
             resp.secrets = self.core.secrets();
             let liveness = classify(&resp);
             if liveness == Liveness::Alive {
@@ -696,6 +705,10 @@ impl HacClient {
                     .core
                     .follow(&url, resp.location.as_deref().unwrap_or_default())?;
                 resp = self.send(self.core.json_request(url.clone())).await?;
+            }
+            if resp.status == 503 {
+                // A balancer in front of a server that is not up yet: say so, not "no HAC".
+                crate::call::expect_ok(&resp)?;
             }
             match ops::health::parse(&resp) {
                 Some(health) => return health,

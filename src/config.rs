@@ -71,6 +71,13 @@ pub(crate) enum ProxySetting {
     Explicit(ureq::Proxy),
 }
 
+/// A pinned cluster node: the routing cookie's name and value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NodeRoute {
+    pub cookie: String,
+    pub value: String,
+}
+
 /// A complete, validated configuration. Build it with [`HacConfig::builder`].
 #[derive(Clone)]
 pub struct HacConfig {
@@ -89,6 +96,8 @@ pub struct HacConfig {
     pub(crate) store: Option<Arc<dyn SessionStore>>,
     pub(crate) session_idle_limit: Duration,
     pub(crate) session_max_age: Duration,
+    /// The cluster node to pin (its ROUTE cookie value) and the cookie's name.
+    pub(crate) node: Option<NodeRoute>,
 }
 
 impl fmt::Debug for HacConfig {
@@ -160,6 +169,11 @@ impl HacConfig {
         self.context_path.as_deref()
     }
 
+    /// The pinned cluster node (its routing cookie value), if any.
+    pub fn node(&self) -> Option<&str> {
+        self.node.as_ref().map(|n| n.value.as_str())
+    }
+
     /// The environment name (`local`, `dev`, `prod`...).
     pub fn environment(&self) -> &str {
         &self.environment
@@ -229,6 +243,8 @@ pub struct HacConfigBuilder<T = HacConfig> {
     persistence: Persistence,
     session_idle_limit: Duration,
     session_max_age: Duration,
+    node: Option<String>,
+    route_cookie: String,
     target: PhantomData<fn() -> T>,
 }
 
@@ -279,6 +295,8 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             persistence: Persistence::Default,
             session_idle_limit: DEFAULT_SESSION_IDLE,
             session_max_age: DEFAULT_SESSION_MAX_AGE,
+            node: None,
+            route_cookie: "ROUTE".into(),
             target: PhantomData,
         }
     }
@@ -473,6 +491,35 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         self
     }
 
+    /// Pins one node of a cluster (a CCv2 replica): every request carries this value in
+    /// the load balancer's routing cookie (`ROUTE`, see [`route_cookie_name`]), sessions
+    /// are stored per node, and an answer from another node (the balancer moved the
+    /// request because the node is down or the value is wrong) fails with
+    /// [`Error::NodeUnavailable`] instead of silently running elsewhere.
+    ///
+    /// [`route_cookie_name`]: HacConfigBuilder::route_cookie_name
+    ///
+    /// ```
+    /// # use hac_client::{BasicCredentials, HacConfig};
+    /// let config = HacConfig::builder("https://backoffice.example.com")
+    ///     .credentials(BasicCredentials::new("admin", "nimda"))
+    ///     .node(".hcs-backoffice-7d9c5b8f6-x2x4q")
+    ///     .build()?;
+    /// assert_eq!(config.node(), Some(".hcs-backoffice-7d9c5b8f6-x2x4q"));
+    /// # Ok::<(), hac_client::Error>(())
+    /// ```
+    pub fn node(mut self, route: impl Into<String>) -> Self {
+        self.node = Some(route.into());
+        self
+    }
+
+    /// The name of the load balancer's routing cookie that [`node`](Self::node) sets
+    /// (`ROUTE` by default, as on SAP Commerce Cloud).
+    pub fn route_cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.route_cookie = name.into();
+        self
+    }
+
     /// Validates the settings and builds the configuration (or the client).
     pub fn build(self) -> Result<T> {
         T::from_config(self.into_config()?)
@@ -530,6 +577,36 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             danger_accept_invalid_certs: self.danger_accept_invalid_certs,
             custom: self.custom_tls,
         };
+        let node = match self.node {
+            None => None,
+            Some(value) => {
+                let valid_cookie = |t: &str| {
+                    !t.is_empty()
+                        && t.bytes()
+                            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+                };
+                let valid_value = |t: &str| {
+                    !t.is_empty()
+                        && t.bytes()
+                            .all(|b| b.is_ascii_graphic() && !b"\",;\\".contains(&b))
+                };
+                if !valid_cookie(&self.route_cookie) {
+                    return Err(Error::config(format!(
+                        "route cookie name {:?}: not a cookie name",
+                        self.route_cookie
+                    )));
+                }
+                if !valid_value(value.trim()) {
+                    return Err(Error::config(format!(
+                        "node {value:?}: not a cookie value (no spaces, quotes, commas or semicolons)"
+                    )));
+                }
+                Some(NodeRoute {
+                    cookie: self.route_cookie,
+                    value: value.trim().to_owned(),
+                })
+            }
+        };
         let store = match self.persistence {
             Persistence::Off => None,
             Persistence::Custom(s) => Some(s),
@@ -557,6 +634,7 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             store,
             session_idle_limit: self.session_idle_limit,
             session_max_age: self.session_max_age,
+            node,
         })
     }
 }

@@ -159,7 +159,8 @@ impl Core {
             self.config.base_url(),
             self.username()?,
             &self.config.environment,
-        ))
+        )
+        .with_node(self.config.node().map(str::to_owned)))
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -295,6 +296,57 @@ impl Core {
                 m.rule
             );
         }
+    }
+
+    /// With a pinned node, the request carries exactly the pinned routing cookie value,
+    /// whatever the jar holds (a balancer may have set another one earlier).
+    pub fn pin_route(&self, req: &mut HttpRequest) {
+        let Some(route) = &self.config.node else {
+            return;
+        };
+        let ours = format!("{}={}", route.cookie, route.value);
+        let existing = req
+            .headers
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case("cookie"));
+        match existing {
+            Some(i) => {
+                let kept: Vec<&str> = req.headers[i]
+                    .1
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty() && p.split('=').next() != Some(route.cookie.as_str()))
+                    .collect();
+                let mut value = kept.join("; ");
+                if !value.is_empty() {
+                    value.push_str("; ");
+                }
+                value.push_str(&ours);
+                req.headers[i].1 = value;
+            }
+            None => req.headers.push(("Cookie".into(), ours)),
+        }
+    }
+
+    /// With a pinned node, an answer that sets another routing cookie value came from
+    /// another node.
+    pub fn check_route(&self, resp: &HttpResponse) -> Result<()> {
+        let Some(route) = &self.config.node else {
+            return Ok(());
+        };
+        for raw in &resp.set_cookies {
+            let pair = raw.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=')
+                && name.trim() == route.cookie
+                && value.trim() != route.value
+            {
+                return Err(Error::NodeUnavailable {
+                    node: route.value.clone(),
+                    answered_by: value.trim().to_owned(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// What must never appear in an error: the session's token and cookie values.
@@ -641,6 +693,7 @@ impl Core {
                 upgraded_to: (st.base != self.config.base_url)
                     .then(|| st.base.as_str().trim_end_matches('/').to_owned()),
                 imported: st.imported,
+                node: self.config.node().map(str::to_owned),
             }
         };
         // A store that cannot be written must not fail the call that just worked.

@@ -214,6 +214,15 @@ pub enum Error {
         /// What serde said.
         message: String,
     },
+    /// The pinned cluster node did not answer: the load balancer sent the request to
+    /// another node (the node is down, was replaced, or the value is wrong). Nothing ran
+    /// on the pinned node; the other node's answer was discarded.
+    NodeUnavailable {
+        /// The routing cookie value that was asked for.
+        node: String,
+        /// The value the balancer set instead.
+        answered_by: String,
+    },
     /// A value given to an operation is not one it takes (an unknown log level, a string
     /// that is no PK...). Nothing was changed.
     InvalidArgument {
@@ -392,6 +401,10 @@ impl fmt::Display for Error {
                 }
                 write!(f, "; the columns are: {}", columns.join(", "))
             }
+            Error::NodeUnavailable { node, answered_by } => write!(
+                f,
+                "node {node:?} did not answer: the load balancer sent the request to {answered_by:?} (the node may be down or replaced; list the nodes with `hac cluster`)"
+            ),
             Error::InvalidArgument { message } => f.write_str(message),
             Error::Config { message } => write!(f, "invalid configuration: {message}"),
             Error::Credentials { message } => write!(f, "credentials unavailable: {message}"),

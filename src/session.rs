@@ -19,6 +19,9 @@ pub struct SessionKey {
     pub username: String,
     /// Environment name.
     pub environment: String,
+    /// The pinned cluster node (routing cookie value), if any: each node has its own
+    /// sessions, since HAC does not replicate them.
+    pub node: Option<String>,
 }
 
 impl SessionKey {
@@ -32,7 +35,21 @@ impl SessionKey {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             username: username.into(),
             environment: environment.into(),
+            node: None,
         }
+    }
+
+    /// The same key for one pinned cluster node.
+    ///
+    /// ```
+    /// use hac_client::SessionKey;
+    /// let any = SessionKey::new("https://h", "admin", "prod");
+    /// let a = any.clone().with_node(Some(".node-a".into()));
+    /// assert_ne!(any.id(), a.id());
+    /// ```
+    pub fn with_node(mut self, node: Option<String>) -> Self {
+        self.node = node;
+        self
     }
 
     /// A stable, file-name-safe id: the blake3 hex digest of the three fields,
@@ -50,6 +67,12 @@ impl SessionKey {
         for part in [&self.base_url, &self.username, &self.environment] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
+        }
+        // Without a node, the id is what it was before nodes existed.
+        if let Some(node) = &self.node {
+            h.update(b"node");
+            h.update(&(node.len() as u64).to_le_bytes());
+            h.update(node.as_bytes());
         }
         h.finalize().to_hex().to_string()
     }
@@ -86,6 +109,9 @@ pub struct StoredSession {
     /// in with a password: when it ends, the client cannot log in again by itself.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub imported: bool,
+    /// The pinned cluster node the session lives on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
 }
 
 impl fmt::Debug for StoredSession {
@@ -112,6 +138,7 @@ impl StoredSession {
     /// The key this session belongs to.
     pub fn key(&self) -> SessionKey {
         SessionKey::new(&self.base_url, &self.username, &self.environment)
+            .with_node(self.node.clone())
     }
 
     /// Time since the last successful use.

@@ -134,6 +134,10 @@ impl Browser {
 
     /// Logs in as the fake's admin; returns a token from the home page.
     fn login(&mut self, hac: &FakeHac) -> String {
+        self.login_as(hac, "admin", "nimda")
+    }
+
+    fn login_as(&mut self, hac: &FakeHac, user: &str, password: &str) -> String {
         let page = self.get(hac.profile().login_page());
         assert_eq!(page.status, 200, "{}", page.body);
         let token = meta_token(&page.body);
@@ -141,8 +145,8 @@ impl Browser {
             "/j_spring_security_check",
             None,
             &[
-                ("j_username", "admin"),
-                ("j_password", "nimda"),
+                ("j_username", user),
+                ("j_password", password),
                 ("_csrf", &token),
             ],
         );
@@ -911,4 +915,82 @@ fn counters_and_scripted_responses() {
     assert_eq!(hac.stats().login_page_views, 1);
     hac.reset_stats();
     assert_eq!(hac.stats().requests, 0);
+}
+
+#[test]
+fn operations_endpoints_as_2211_serves_them() {
+    let hac = FakeHac::builder()
+        .user_with_roles("ops", "pw", &["HAC_MONITORING_CACHE_LIMITED"])
+        .start();
+    // The health check: no session, no cookie set, JSON only for clients that accept it.
+    let mut anon = Browser::new(&hac);
+    let h = anon.get("/monitoring/healthcheck");
+    assert_eq!(h.status, 200);
+    assert!(h.set_cookies.is_empty(), "security=\"none\": no session");
+    assert_eq!(h.json()["systemStatus"], "RUNNING");
+    let h = anon.get_with("/monitoring/healthcheck", &[("Accept", "text/html")]);
+    assert_eq!(h.status, 406);
+
+    let mut b = Browser::new(&hac);
+    let t = b.login(&hac);
+    let data = b.get("/monitoring/cache/regionCache/data");
+    assert_eq!(data.json()["totalRegionCount"], 3);
+    let html = b.get_with(
+        "/monitoring/cache/regionCache/data",
+        &[("Accept", "text/html")],
+    );
+    assert_eq!(html.status, 406);
+    // Writes need the CSRF token; without one the 2211 answer for a live session.
+    let no_token = b.post("/monitoring/cache/regionCache/clear", None, &[]);
+    assert_eq!(no_token.status, 405);
+    let cleared = b.post("/monitoring/cache/regionCache/clear", Some(&t), &[]);
+    assert_eq!(cleared.json()["regions"][0]["cacheStatistics"]["hits"], 0);
+    // Logging is HTML; a level change answers JSON with every logger.
+    let page = b.get("/platform/log4j");
+    assert!(
+        page.body
+            .contains("<select class=\"loggerLevels\" data-loggerName=\"root\">")
+    );
+    let changed = b.post(
+        "/platform/log4j/changeLevel/",
+        Some(&t),
+        &[("loggerName", "de.hybris"), ("levelName", "debug")],
+    );
+    let loggers = changed.json()["loggers"].clone();
+    assert!(
+        loggers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["name"] == "de.hybris" && l["effectiveLevel"]["standardLevel"] == "DEBUG")
+    );
+    // An unknown level: no error, the parent's level (what makes `hac` refuse it locally).
+    let unknown = b.post(
+        "/platform/log4j/changeLevel",
+        Some(&t),
+        &[("loggerName", "de.hybris"), ("levelName", "LOUD")],
+    );
+    assert_eq!(unknown.status, 200);
+    assert_eq!(
+        hac.log_level("node-a", "de.hybris").as_deref(),
+        Some("INFO")
+    );
+    let missing = b.post(
+        "/platform/log4j/changeLevel",
+        Some(&t),
+        &[("loggerName", "x")],
+    );
+    assert_eq!(missing.status, 400);
+
+    // A _LIMITED role reads but does not clear; other monitoring is not its business.
+    let mut ops = Browser::new(&hac);
+    let t = ops.login_as(&hac, "ops", "pw");
+    assert_eq!(ops.get("/monitoring/cache/regionCache/data").status, 200);
+    assert_eq!(
+        ops.post("/monitoring/cache/regionCache/clear", Some(&t), &[])
+            .status,
+        405
+    );
+    assert_eq!(ops.get("/monitoring/memory/data").status, 403);
+    assert_eq!(ops.get("/platform/about").status, 200);
 }

@@ -35,6 +35,7 @@ fn sample(user: &str, env: &str) -> StoredSession {
         cookies: Vec::new(),
         upgraded_to: None,
         imported: false,
+        node: None,
     }
 }
 

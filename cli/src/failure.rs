@@ -95,6 +95,7 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::AnswerLost { .. }
         | E::ForeignRedirect { .. }
         | E::RedirectLoop { .. }
+        | E::NodeUnavailable { .. }
         | E::NotHac { .. } => Exit::Connection,
         E::BadCredentials { .. }
         | E::LoginFailed { .. }
@@ -107,6 +108,7 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::FormRejected { .. }
         | E::FormTooLarge { .. }
         | E::File { .. }
+        | E::InvalidArgument { .. }
         | E::Persistence { .. }
         | E::ResponseTooLarge { .. } => Exit::Usage,
         _ => Exit::OperationFailed,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::db::Db;
 use crate::http::{Part, Request, Response};
+use crate::ops::{self, OpsState};
 use crate::pages::{self, LoginPageVariant};
 use crate::profile::Profile;
 use crate::tokens::{Random, unmasks_to};
@@ -57,6 +58,15 @@ pub struct Settings {
     pub users: Vec<(String, String)>,
     /// Users that can log in (a `hac_*` group) but have no console role.
     pub restricted_users: Vec<(String, String)>,
+    /// Users outside the admin group with these HAC roles (`HAC_PLATFORM_LOGGING_LIMITED`,
+    /// ...; without the `ROLE_` prefix).
+    pub role_users: Vec<(String, String, Vec<String>)>,
+    /// The cluster nodes behind the load balancer (ROUTE values without the leading dot).
+    /// The balancer sends requests without a known ROUTE to the first one.
+    pub nodes: Vec<String>,
+    /// Nodes that are down: requests pinned to one go to a live node instead, with a new
+    /// ROUTE cookie, as a sticky-session balancer does.
+    pub down_nodes: Vec<String>,
     /// HAC's XSS filter on request parameters (on by default, as in HAC).
     pub xss_filter: bool,
     /// Tomcat's `maxPostSize`: larger form bodies are not parsed at all (6 MiB).
@@ -82,6 +92,9 @@ impl Default for Settings {
             idle_timeout: Duration::from_secs(120 * 60),
             users: vec![("admin".into(), "nimda".into())],
             restricted_users: Vec::new(),
+            role_users: Vec::new(),
+            nodes: vec!["node-a".into(), "node-b".into()],
+            down_nodes: Vec::new(),
             xss_filter: true,
             max_post_size: 6 * 1024 * 1024,
             initialized: true,
@@ -120,7 +133,10 @@ pub struct Stats {
 
 pub(crate) struct Session {
     pub user: Option<String>,
-    pub restricted: bool,
+    /// `None`: the admin group (every role); otherwise the HAC roles the user has.
+    pub roles: Option<Vec<String>>,
+    /// The node that created the session (sessions are not replicated).
+    node: String,
     /// The raw token; pages show it masked on 2211.38.
     pub csrf: String,
     last_access: Instant,
@@ -151,15 +167,28 @@ pub(crate) struct State {
     /// The HTTPS port to redirect plain-HTTP requests to, when both listeners run.
     pub https_port: Option<u16>,
     pub db: Db,
+    pub ops: OpsState,
+    /// Until then every request is answered 503, as by a balancer in front of a server
+    /// that is still starting.
+    pub ready_at: Option<Instant>,
+    /// The node serving the current request.
+    routed: String,
+    /// Round-robin position of the balancer among live nodes.
+    next_node: usize,
 }
 
 impl State {
     pub fn new(settings: Settings) -> Self {
+        let node = settings
+            .nodes
+            .first()
+            .cloned()
+            .unwrap_or_else(settings_first_node);
         State {
             settings,
             sessions: HashMap::new(),
             random: Random::new(),
-            node: "node-a".into(),
+            node,
             stats: Stats::default(),
             log: Vec::new(),
             overrides: VecDeque::new(),
@@ -168,17 +197,22 @@ impl State {
             update: UpdateRun::default(),
             https_port: None,
             db: Db::new(),
+            ops: OpsState::new(),
+            ready_at: None,
+            routed: String::new(),
+            next_node: usize::MAX,
         }
     }
 
-    fn new_session(&mut self) -> String {
+    fn new_session(&mut self, node: &str) -> String {
         let id = self.random.session_id();
         let csrf = self.random.uuid();
         self.sessions.insert(
             id.clone(),
             Session {
                 user: None,
-                restricted: false,
+                roles: None,
+                node: node.to_owned(),
                 csrf,
                 last_access: Instant::now(),
                 saved_request: None,
@@ -192,15 +226,54 @@ impl State {
         self.sessions.clear();
     }
 
-    /// A restart: sessions gone and the load balancer points at a new node.
+    /// A restart: sessions gone and the load balancer points at the next node.
     pub fn restart(&mut self) {
         self.sessions.clear();
-        self.node = if self.node == "node-a" {
-            "node-b"
+        let nodes = &self.settings.nodes;
+        let at = nodes.iter().position(|n| *n == self.node).unwrap_or(0);
+        self.node = nodes
+            .get((at + 1) % nodes.len().max(1))
+            .cloned()
+            .unwrap_or_else(settings_first_node);
+    }
+
+    /// The nodes behind the balancer, in order.
+    pub fn node_names(&self) -> Vec<String> {
+        if self.settings.nodes.is_empty() {
+            vec![self.node.clone()]
         } else {
-            "node-a"
+            self.settings.nodes.clone()
         }
-        .into();
+    }
+
+    /// Picks the node for a request, as a sticky-session balancer does: the one its
+    /// ROUTE cookie names when that node is known and up, otherwise the next live node in
+    /// turn. Remembered for the rest of the request (`routed`).
+    fn route(&mut self, req: &Request) -> String {
+        let node = if !self.settings.route_cookie {
+            self.node.clone()
+        } else {
+            let named = req
+                .cookie("ROUTE")
+                .map(|r| r.strip_prefix('.').unwrap_or(&r).to_owned());
+            let live: Vec<String> = self
+                .settings
+                .nodes
+                .iter()
+                .filter(|n| !self.settings.down_nodes.contains(n))
+                .cloned()
+                .collect();
+            match named {
+                Some(n) if live.contains(&n) => n,
+                _ if live.is_empty() => self.node.clone(),
+                _ => {
+                    self.next_node = self.next_node.wrapping_add(1) % live.len();
+                    live[self.next_node].clone()
+                }
+            }
+        };
+        self.routed = node.clone();
+        node
     }
 
     pub fn session_count(&self) -> usize {
@@ -210,14 +283,13 @@ impl State {
     /// The live session for this request, honouring idle timeout and ROUTE affinity.
     fn session_id(&mut self, req: &Request) -> Option<String> {
         let id = req.cookie("JSESSIONID")?;
-        if self.settings.route_cookie
-            && req.cookie("ROUTE").as_deref() != Some(&format!(".{}", self.node))
-        {
+        let node = self.routed.clone();
+        let timeout = self.settings.idle_timeout;
+        let session = self.sessions.get_mut(&id)?;
+        if session.node != node {
             // Routed to a node that never saw this session.
             return None;
         }
-        let timeout = self.settings.idle_timeout;
-        let session = self.sessions.get_mut(&id)?;
         if session.last_access.elapsed() > timeout {
             self.sessions.remove(&id);
             return None;
@@ -274,6 +346,8 @@ pub(crate) struct Ctx<'a> {
     pub user: String,
     /// The session of this request.
     pub sid: String,
+    /// The cluster node that serves this request.
+    pub node: String,
 }
 
 impl Ctx<'_> {
@@ -387,7 +461,7 @@ fn not_logged_in(st: &mut State, cx: &Ctx, sid: Option<String>, csrf_refused: bo
             // none), redirect to the login page with an absolute URL.
             let (id, fresh) = match sid {
                 Some(id) => (id, false),
-                None => (st.new_session(), true),
+                None => (st.new_session(&cx.node), true),
             };
             st.sessions.get_mut(&id).expect("live").saved_request = Some(cx.absolute_target());
             let to = format!("{}{}", cx.base(), login_url(st));
@@ -400,7 +474,7 @@ fn not_logged_in(st: &mut State, cx: &Ctx, sid: Option<String>, csrf_refused: bo
         }
         ExpiryAnswer::RelativeRedirect => Response::redirect(&login_url(st)),
         ExpiryAnswer::LoginPage => {
-            let id = st.new_session();
+            let id = st.new_session(&cx.node);
             let token = st.page_token(&id);
             let page = render_login(st, &token, None);
             with_session_cookie(Response::html(page), st, &id, cx.secure)
@@ -457,11 +531,13 @@ pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) 
         files,
         user: String::new(),
         sid: String::new(),
+        node: st.route(req),
     };
 
     if unsecured(&rel) {
         return match (req.method.as_str(), rel.as_str()) {
             ("GET", "/initlog/log") => platform::init_log(st),
+            ("GET", "/monitoring/healthcheck" | "/monitoring/healthcheck/") => ops::health(st, req),
             _ => Response::new(404, "text/html", pages::error_404(&ctx)),
         };
     }
@@ -487,11 +563,11 @@ pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) 
     // <http-basic/>: good credentials authenticate the request, bad ones get 401.
     if let Some(basic) = basic_credentials(req) {
         match authenticate(st, &basic.0, &basic.1) {
-            Some(restricted) => {
-                let id = sid.clone().unwrap_or_else(|| st.new_session());
+            Some(roles) => {
+                let id = sid.clone().unwrap_or_else(|| st.new_session(&cx.node));
                 let session = st.sessions.get_mut(&id).expect("live");
                 session.user = Some(basic.0.clone());
-                session.restricted = restricted;
+                session.roles = roles;
                 sid = Some(id);
             }
             None => return Response::new(401, "text/html;charset=UTF-8", login_page_body(st)),
@@ -550,11 +626,18 @@ pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) 
     let session = &st.sessions[&id];
     cx.user = session.user.clone().unwrap_or_default();
     cx.sid = id.clone();
-    let console = rel.starts_with("/console/") || rel.starts_with("/platform/");
-    if console && session.restricted {
-        // No role for the console: 403, forwarded to the login page like a dead session.
+    let allowed = match (&session.roles, ops::required_roles(&rel)) {
+        (None, _) | (_, None) => true,
+        (Some(has), Some(needs)) => needs.iter().any(|n| has.iter().any(|h| h == n)),
+    };
+    if !allowed {
+        // No role for the page: 403, forwarded to the login page like a dead session.
         return forwarded_to_login(st, &cx, 403);
     }
+    let may_change_levels = session
+        .roles
+        .as_ref()
+        .is_none_or(|r| r.iter().any(|r| r == "HAC_PLATFORM_LOGGING"));
     let resp = match (req.method.as_str(), rel.as_str()) {
         ("GET", "/") => {
             let token = st.page_token(&id);
@@ -582,6 +665,27 @@ pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) 
         ("GET", "/platform/init/data") => platform::init_data(st, &cx),
         ("GET", "/platform/init/pendingPatches") => platform::pending_patches(st, &cx),
         ("POST", "/platform/init/execute") => platform::execute(st, &cx),
+        ("GET", "/platform/about") => ops::about(st, &cx),
+        ("GET", "/platform/extensions") => ops::extensions(st, &cx),
+        ("GET", "/platform/log4j") => ops::log4j_page(st, &cx, may_change_levels),
+        ("POST", "/platform/log4j/changeLevel" | "/platform/log4j/changeLevel/") => {
+            ops::change_level(st, &cx)
+        }
+        ("GET", "/monitoring/cache/regionCache/data") => ops::cache(st, &cx),
+        ("POST", "/monitoring/cache/regionCache/clear") => ops::cache_clear(st, &cx),
+        ("GET", "/monitoring/cronjobs/data") => ops::cron_jobs(st, &cx),
+        ("POST", "/monitoring/cronjobs/abort") => ops::abort_cron_jobs(st, &cx),
+        ("GET", "/monitoring/memory/data") => ops::memory(st, &cx),
+        ("GET", "/monitoring/threaddump/download") => ops::thread_dump(st, &cx),
+        ("GET", "/monitoring/database/allinfo") => ops::databases(st, &cx),
+        ("GET", "/monitoring/database/tablesizes") => ops::table_sizes(st, &cx),
+        ("GET", "/monitoring/cluster/data") => ops::cluster(st, &cx),
+        ("GET", "/platform/config") => ops::config_page(st, &cx),
+        ("POST", "/platform/configstore" | "/platform/configstore/") => ops::config_store(st, &cx),
+        ("POST", "/console/impex/export") => ops::impex_export(st, &cx),
+        ("POST", "/console/impex/allTypes") => ops::all_types(st, &cx),
+        ("POST", "/console/impex/typeAndAttributes") => ops::type_attributes(st, &cx),
+        ("POST", "/platform/pkanalyzer/analyze") => ops::analyze_pk(st, &cx),
         _ => return Response::new(404, "text/html;charset=UTF-8", pages::error_404(&ctx)),
     };
     if resp.status < 400 {
@@ -605,15 +709,19 @@ fn basic_credentials(req: &Request) -> Option<(String, String)> {
     Some((user.to_owned(), pass.to_owned()))
 }
 
-/// `Some(restricted)` for a user allowed to log in.
-fn authenticate(st: &State, user: &str, pass: &str) -> Option<bool> {
+/// `Some(roles)` for a user allowed to log in (`Some(None)`: the admin group).
+fn authenticate(st: &State, user: &str, pass: &str) -> Option<Option<Vec<String>>> {
     let matches = |list: &[(String, String)]| list.iter().any(|(u, p)| u == user && p == pass);
     if matches(&st.settings.users) {
-        Some(false)
+        Some(None)
     } else if matches(&st.settings.restricted_users) {
-        Some(true)
+        Some(Some(Vec::new()))
     } else {
-        None
+        st.settings
+            .role_users
+            .iter()
+            .find(|(u, p, _)| u == user && p == pass)
+            .map(|(_, _, roles)| Some(roles.clone()))
     }
 }
 
@@ -632,7 +740,7 @@ fn login_get(st: &mut State, cx: &Ctx, sid: Option<String>) -> Response {
         .then_some("Login failed: Bad credentials");
     let (id, fresh) = match sid {
         Some(id) => (id, false),
-        None => (st.new_session(), true),
+        None => (st.new_session(&cx.node), true),
     };
     let token = st.page_token(&id);
     let page = Response::html(render_login(st, &token, error));
@@ -646,16 +754,16 @@ fn login_get(st: &mut State, cx: &Ctx, sid: Option<String>) -> Response {
 fn login_post(st: &mut State, cx: &Ctx, id: String) -> Response {
     let user = cx.params.get("j_username").unwrap_or("").to_owned();
     let pass = cx.params.get("j_password").unwrap_or("");
-    let Some(restricted) = authenticate(st, &user, pass) else {
+    let Some(roles) = authenticate(st, &user, pass) else {
         return Response::redirect(&format!("{}?login_error=1", login_url(st)));
     };
     // Session fixation protection: a new id and a new token; of the old session's
     // attributes only Spring Security's own (the saved request) survive.
     let saved = st.sessions.remove(&id).and_then(|s| s.saved_request);
-    let new_id = st.new_session();
+    let new_id = st.new_session(&cx.node);
     let session = st.sessions.get_mut(&new_id).expect("just inserted");
     session.user = Some(user);
-    session.restricted = restricted;
+    session.roles = roles;
     st.stats.logins += 1;
     let to = saved.unwrap_or_else(|| format!("{}/", st.settings.context_path));
     with_session_cookie(Response::redirect(&to), st, &new_id, cx.secure)
@@ -666,7 +774,7 @@ pub(crate) fn add_route(st: &State, req: &Request, secure: bool, resp: Response)
     if !st.settings.route_cookie {
         return resp;
     }
-    let want = format!(".{}", st.node);
+    let want = format!(".{}", st.routed);
     if req.cookie("ROUTE").as_deref() == Some(want.as_str()) {
         return resp;
     }
@@ -686,4 +794,8 @@ pub(crate) fn accepts_json(req: &Request) -> bool {
             m == "application/json" || m == "*/*" || m == "application/*"
         })
     })
+}
+
+fn settings_first_node() -> String {
+    "node-a".into()
 }

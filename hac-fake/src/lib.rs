@@ -69,6 +69,7 @@ mod db;
 mod escape;
 mod hac;
 mod http;
+mod ops;
 pub mod pages;
 mod platform;
 mod profile;
@@ -85,6 +86,7 @@ use std::time::Duration;
 pub use escape::escape_html;
 pub use hac::{ExpiryAnswer, Settings, Stats};
 pub use http::{Part, Request, Response};
+pub use ops::HealthMode;
 pub use pages::LoginPageVariant;
 pub use profile::Profile;
 pub use tls::{ServerCerts, TlsMode};
@@ -102,6 +104,9 @@ pub struct Builder {
     http_redirect: bool,
     keep_alive: Duration,
     generated_rows: u64,
+    health: HealthMode,
+    ready_after: Option<Duration>,
+    cron_jobs: Vec<ops::RunningJob>,
 }
 
 impl Builder {
@@ -226,6 +231,49 @@ impl Builder {
         self.http_redirect = on;
         self
     }
+    /// A user outside the admin group with these HAC roles, named as in HAC's security
+    /// configuration without `ROLE_` (`HAC_PLATFORM_LOGGING_LIMITED`, `HAC_CONSOLE_FLEXSEARCH`).
+    pub fn user_with_roles(mut self, name: &str, password: &str, roles: &[&str]) -> Self {
+        self.settings.role_users.push((
+            name.into(),
+            password.into(),
+            roles.iter().map(|r| r.to_string()).collect(),
+        ));
+        self
+    }
+    /// The cluster nodes behind the load balancer, by ROUTE value (without the leading
+    /// dot); turns the ROUTE cookie on. Requests without a known ROUTE go to the first.
+    pub fn nodes(mut self, names: &[&str]) -> Self {
+        self.settings.nodes = names.iter().map(|n| n.to_string()).collect();
+        self.settings.route_cookie = true;
+        self
+    }
+    /// Marks a node as down: requests pinned to it are sent to a live node with a new
+    /// ROUTE cookie, as a sticky-session balancer does.
+    pub fn node_down(mut self, name: &str) -> Self {
+        self.settings.down_nodes.push(name.into());
+        self
+    }
+    /// What the health check answers (healthy by default).
+    pub fn health(mut self, mode: HealthMode) -> Self {
+        self.health = mode;
+        self
+    }
+    /// Answers every request with 503 until `d` after the start, as a server that is
+    /// still starting behind a balancer.
+    pub fn ready_after(mut self, d: Duration) -> Self {
+        self.ready_after = Some(d);
+        self
+    }
+    /// A cron job reported as running; `abortable` is what an abort request answers.
+    pub fn running_cron_job(mut self, code: &str, job: &str, abortable: bool) -> Self {
+        self.cron_jobs.push(ops::RunningJob {
+            code: code.into(),
+            job: job.into(),
+            abortable,
+        });
+        self
+    }
     /// Binds 127.0.0.1 on free ports and starts serving.
     pub fn start(self) -> FakeHac {
         FakeHac::start_with(self)
@@ -273,6 +321,9 @@ impl FakeHac {
             http_redirect: false,
             keep_alive: Duration::from_secs(10),
             generated_rows: 1_000_000,
+            health: HealthMode::Healthy,
+            ready_after: None,
+            cron_jobs: Vec::new(),
         }
     }
 
@@ -287,6 +338,9 @@ impl FakeHac {
         let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls, &b.cert));
         let mut state = hac::State::new(b.settings);
         state.db.generated_rows = b.generated_rows;
+        state.ops.health = b.health;
+        state.ops.cron_jobs = b.cron_jobs;
+        state.ready_at = b.ready_after.map(|d| std::time::Instant::now() + d);
         let http_listener = (b.http_redirect && certs.is_some()).then(|| {
             let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
             state.https_port = Some(addr.port());
@@ -417,6 +471,36 @@ impl FakeHac {
         self.shared.lock().settings.login_page = v;
     }
 
+    /// Changes what the health check answers.
+    pub fn set_health(&self, mode: HealthMode) {
+        self.shared.lock().ops.health = mode;
+    }
+
+    /// Takes a node down (`true`) or brings it back.
+    pub fn set_node_down(&self, name: &str, down: bool) {
+        let mut st = self.shared.lock();
+        st.settings.down_nodes.retain(|n| n != name);
+        if down {
+            st.settings.down_nodes.push(name.to_owned());
+        }
+    }
+
+    /// The level a logger has on `node` (`None`: not configured there).
+    pub fn log_level(&self, node: &str, logger: &str) -> Option<String> {
+        let st = self.shared.lock();
+        st.ops
+            .nodes
+            .get(node)
+            .and_then(|n| n.loggers.iter().find(|l| l.0 == logger))
+            .map(|l| l.2.clone())
+    }
+
+    /// The running cron jobs' codes.
+    pub fn running_cron_jobs(&self) -> Vec<String> {
+        let st = self.shared.lock();
+        st.ops.cron_jobs.iter().map(|j| j.code.clone()).collect()
+    }
+
     /// Delays every response by `d` (for timeout tests).
     pub fn set_delay(&self, d: Duration) {
         self.shared.lock().delay = d;
@@ -543,6 +627,17 @@ fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
     if let Some(pos) = st.overrides.iter().position(|(p, _)| *p == rel) {
         let (_, resp) = st.overrides.remove(pos).expect("position is valid");
         return resp;
+    }
+    if st.ready_at.is_some_and(|t| std::time::Instant::now() < t) {
+        return Response::new(
+            503,
+            "text/html",
+            "<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>",
+        );
+    }
+    if req.path.starts_with("/medias/") {
+        // The media web module, beside HAC rather than under its context path.
+        return ops::media(&st, &req.path);
     }
     let resp = hac::handle(&mut st, req, secure, host);
     let resp = hac::add_route(&st, req, secure, resp);
