@@ -648,6 +648,35 @@ impl HacClient {
         flexsearch::parse(&resp, query.limit())
     }
 
+    /// The next page of a FlexibleSearch read by PK (see [`PkPager`]); `None` after the
+    /// last. A server-side failure is [`Error::Query`].
+    ///
+    /// [`PkPager`]: crate::PkPager
+    pub async fn flexible_search_page(
+        &self,
+        pager: &mut crate::PkPager,
+    ) -> Result<Option<FlexSearchResult>> {
+        let Some(query) = pager.next_query() else {
+            return Ok(None);
+        };
+        let page = match self
+            .flexible_search(query)
+            .await
+            .and_then(|r| r.into_result())
+        {
+            Ok(page) => page,
+            Err(e) => {
+                pager.finish();
+                return Err(e);
+            }
+        };
+        if let Err(e) = pager.record(&page) {
+            pager.finish();
+            return Err(e);
+        }
+        Ok(Some(page))
+    }
+
     /// Imports an ImpEx script (a `&str` imports with defaults). Uses the long timeout.
     pub async fn import_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
         let call = import.into().call(false)?;

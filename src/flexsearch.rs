@@ -139,6 +139,19 @@ impl FlexibleSearch {
     pub fn limit(&self) -> RowLimit {
         self.max_count
     }
+    /// The query text.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+    /// Whether the query is raw SQL.
+    pub fn is_sql(&self) -> bool {
+        self.raw_sql
+    }
+    /// The same options with another query text.
+    pub fn with_query(mut self, query: impl Into<String>) -> Self {
+        self.query = query.into();
+        self
+    }
 
     pub(crate) fn call(&self) -> Call {
         let (fs, sql) = if self.raw_sql {

@@ -103,6 +103,7 @@ mod manager;
 mod multipart;
 mod ops;
 mod page_info;
+mod paging;
 mod proxy;
 mod redact;
 mod redirects;
@@ -137,6 +138,7 @@ pub use ops::{
     ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck, HealthStatus,
     ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
 };
+pub use paging::{Pages, PkPager};
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].
 pub use rustls;
 pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};

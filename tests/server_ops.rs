@@ -36,4 +36,29 @@ both!(
     a_pinned_node_answers_alone,
     a_pinned_node_that_is_down_fails_typed,
     export_downloads_and_unpacks,
+    pages_through_a_result_by_pk,
 );
+
+#[test]
+fn blocking_pages_are_an_iterator() {
+    let hac = hac_fake::FakeHac::builder().generated_rows(1_001).start();
+    let c = hac_client::HacClient::new(
+        hac_client::HacConfig::builder(hac.url())
+            .credentials(hac_client::BasicCredentials::new("admin", "nimda"))
+            .session_persistence(false)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let sizes: Vec<usize> = c
+        .flexible_search_pages("SELECT {pk} FROM {Generated}", 250)
+        .unwrap()
+        .map(|p| p.unwrap().len())
+        .collect();
+    assert_eq!(sizes, [250, 250, 250, 250, 1]);
+    let refused = c.flexible_search_pages("SELECT {code} FROM {Generated}", 250);
+    assert!(matches!(
+        refused,
+        Err(hac_client::Error::InvalidArgument { .. })
+    ));
+}

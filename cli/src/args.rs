@@ -122,6 +122,45 @@ pub struct Global {
     /// More diagnostics on stderr: -v logins and re-logins, -vv session details
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+
+    /// Send every request to this cluster node: the value of the load balancer's routing
+    /// cookie (on SAP Commerce Cloud the ROUTE cookie a browser got, e.g. .hcs-5d4-x2x4q)
+    #[arg(
+        long,
+        env = "HAC_NODE",
+        value_name = "ROUTE",
+        global = true,
+        hide_env_values = true
+    )]
+    pub node: Option<String>,
+
+    /// Run the command on each of these nodes in parallel (comma-separated routing cookie
+    /// values), each with its own session; results labelled by node, in this order
+    #[arg(
+        long,
+        env = "HAC_NODES",
+        value_name = "A,B,..",
+        value_delimiter = ',',
+        global = true,
+        hide_env_values = true,
+        conflicts_with = "node"
+    )]
+    pub nodes: Option<Vec<String>>,
+
+    /// Run the command against each of these profiles in parallel (comma-separated), to
+    /// compare environments; results labelled by profile
+    #[arg(long, value_name = "P1,P2,..", value_delimiter = ',', global = true, conflicts_with_all = ["profile", "nodes", "node"])]
+    pub profiles: Option<Vec<String>>,
+
+    /// Name of the load balancer's routing cookie that --node sets [default: ROUTE]
+    #[arg(
+        long,
+        env = "HAC_ROUTE_COOKIE",
+        value_name = "NAME",
+        global = true,
+        hide_env_values = true
+    )]
+    pub route_cookie: Option<String>,
 }
 
 /// The commands.
@@ -137,6 +176,92 @@ pub enum Command {
     /// Read update data, pending patches and the update log; run a system update
     #[command(subcommand)]
     Update(UpdateCommand),
+    /// Is the server healthy? HAC's health checks, without logging in (exit 0 healthy,
+    /// 1 unhealthy, 4 unreachable)
+    Health {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Wait until the server is up: healthy and a login works (after a deployment)
+    Wait(WaitArgs),
+    /// Explain, step by step, why a connection does not work (or that it does)
+    Doctor {
+        /// Output format (json for a support ticket: no secret in it)
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Version and build of the platform
+    About {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// The extensions of the tenant
+    Extensions {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Show a logger's level, list the loggers, or set a level (on the answering node,
+    /// until restart)
+    LogLevel(LogLevelArgs),
+    /// Region cache statistics, or clear every cache region
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Running cron jobs with their progress, or abort them
+    Cronjobs(CronjobsArgs),
+    /// Read configuration properties, or set one (on the answering node, until restart)
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// A type's attributes (from HAC's ImpEx editor)
+    Type {
+        /// The type's code, e.g. Product (case-insensitive)
+        code: String,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Composed types, all or those whose code starts with PREFIX
+    Types {
+        /// Case-insensitive prefix of the type codes
+        prefix: Option<String>,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// What a PK says: its type, creation time, cluster id (HAC's PK analyzer)
+    Pk {
+        /// The PK, e.g. 8796093054977
+        pk: String,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// The cluster as the answering node sees it
+    Cluster {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Data sources and table sizes
+    Db {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Memory of the answering node (MiB)
+    Memory {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// A thread dump of the answering node
+    Threaddump {
+        /// Write it to FILE instead of standard output
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Log in now and cache the session (or import a browser's session with --cookie)
     Login(LoginArgs),
     /// End the session on the server and remove it from the cache
@@ -154,6 +279,123 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output
     Man,
+}
+
+/// `hac wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Wait until HAC is healthy and a login works
+    #[arg(long, required = true)]
+    pub ready: bool,
+    /// Give up after this long (exit 4 when the server never answered, 1 when it answered
+    /// unhealthy): 90s, 10m, 1h
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub wait_timeout: Duration,
+    /// Time between attempts
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5s")]
+    pub interval: Duration,
+}
+
+/// `hac log-level`.
+#[derive(Debug, Args)]
+pub struct LogLevelArgs {
+    /// The logger, e.g. de.hybris.platform.jalo ("root" for the root logger)
+    #[arg(required_unless_present = "list")]
+    pub logger: Option<String>,
+    /// The level to set: ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF
+    pub level: Option<String>,
+    /// List the configured loggers (those whose name contains PATTERN)
+    #[arg(long, value_name = "PATTERN", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["logger", "level"])]
+    pub list: Option<String>,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// `hac cache ...`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Sizes and counters of each region cache
+    Stats {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Clear every region cache (HAC offers no per-region clear)
+    Clear {
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+}
+
+/// `hac cronjobs`.
+#[derive(Debug, Args)]
+pub struct CronjobsArgs {
+    #[command(subcommand)]
+    pub command: Option<CronjobsCommand>,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text, global = true)]
+    pub format: TextFormat,
+}
+
+/// `hac cronjobs ...`.
+#[derive(Debug, Subcommand)]
+pub enum CronjobsCommand {
+    /// Request an abort of EVERY running cron job (HAC has no per-job abort); needs
+    /// --yes or a typed confirmation
+    Abort,
+}
+
+/// `hac config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// A property's value, or every property whose key matches --grep
+    Get {
+        /// The key
+        #[arg(required_unless_present = "grep", conflicts_with = "grep")]
+        key: Option<String>,
+        /// Keys containing this text (case-insensitive)
+        #[arg(long, value_name = "PATTERN")]
+        grep: Option<String>,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Set a property on the answering node, in memory until restart
+    Set {
+        /// The key
+        key: String,
+        /// The value
+        value: String,
+        /// Output format
+        #[arg(short = 'o', long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+}
+
+/// `hac impex export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export script file, or "-" for standard input
+    pub file: Option<String>,
+    /// Directory to unpack the exported files into (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Validation of the exported data
+    #[arg(long, value_enum, default_value_t = ExportValidation::ExportOnly)]
+    pub validation: ExportValidation,
+}
+
+/// Export validation modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportValidation {
+    /// Export only
+    ExportOnly,
+    /// Check the export can be re-imported, relaxed
+    ReimportRelaxed,
+    /// Check the export can be re-imported, strict
+    ReimportStrict,
 }
 
 /// `hac login`.
@@ -252,9 +494,14 @@ pub struct FlexsearchArgs {
     /// Maximum number of rows, or "all" for no limit [default: 200]
     #[arg(long, value_name = "N|all", value_parser = parse_max)]
     pub max: Option<MaxRows>,
-    /// Every row, however many (same as --max all)
-    #[arg(long)]
+    /// Every row, however many, fetched in pages ordered by PK and written as they arrive
+    /// (flat memory): for FlexibleSearch queries that select {pk}, without ORDER BY,
+    /// GROUP BY or UNION
+    #[arg(long, conflicts_with_all = ["max", "sql"])]
     pub all: bool,
+    /// Rows per page with --all
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..), requires = "all")]
+    pub page_size: u32,
     /// Commit the changes of SQL DML (UPDATE, INSERT, DELETE); rolled back by default
     #[arg(long)]
     pub commit: bool,
@@ -282,6 +529,8 @@ pub enum ImpexCommand {
     Import(ImpexArgs),
     /// Validate ImpEx without importing it
     Validate(ImpexArgs),
+    /// Export data with an export script and unpack the result into a directory
+    Export(ExportArgs),
 }
 
 /// Options of `impex import` and `impex validate`.

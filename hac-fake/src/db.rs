@@ -327,7 +327,13 @@ impl Db {
         let mut rest = text.trim();
         loop {
             let (one, more) = split_kw(rest, "and");
-            let one = one.trim();
+            // Grouping parentheses (`(a AND b) AND c`): the fake only knows AND, so they
+            // change nothing and are dropped.
+            let one = one
+                .trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim();
             let ops = ["<>", "!=", ">=", "<=", "=", ">", "<"];
             let (lhs, op, rhs) = if let Some(i) = find_ci(one, " like ") {
                 (&one[..i], "like".to_owned(), &one[i + 6..])
@@ -436,7 +442,20 @@ impl Db {
             ),
             Source::Generated => {
                 let mut out = Vec::new();
-                for i in 0..self.generated_rows {
+                // Rows are in PK order: a `{pk} > n` condition starts the scan at n, so that
+                // paging by PK costs each page its own rows only.
+                let start = conditions
+                    .iter()
+                    .filter(|c| c.column == 0 && matches!(c.op.as_str(), ">" | ">="))
+                    .filter_map(|c| match c.value {
+                        Value::Number(n) if n >= PK_BASE as f64 => {
+                            Some(((n as u64 - PK_BASE) / 32_768).min(self.generated_rows))
+                        }
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                for i in start..self.generated_rows {
                     if out.len() >= limit {
                         break;
                     }

@@ -3,7 +3,8 @@
 
 use super::{Client, maybe};
 use hac_client::{
-    BasicCredentials, Error, HacConfig, HealthStatus, ImpexExportMode, LogLevel, MemoryStore,
+    BasicCredentials, Error, FlexibleSearch, HacConfig, HealthStatus, ImpexExportMode, LogLevel,
+    MemoryStore, PkPager,
 };
 use hac_fake::{FakeHac, HealthMode, Profile};
 use std::sync::Arc;
@@ -298,4 +299,45 @@ pub async fn export_downloads_and_unpacks() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ForeignRedirect { .. }), "{err:?}");
+}
+
+#[maybe(AFIT)]
+pub async fn pages_through_a_result_by_pk() {
+    let hac = FakeHac::builder().generated_rows(2_000).start();
+    let c = client(&hac);
+    let all = c
+        .flexible_search(
+            FlexibleSearch::new(
+                "SELECT {pk}, {code} FROM {Generated} WHERE {code} >= 'code-0000100'",
+            )
+            .unlimited(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1_900);
+    let mut pager = PkPager::new(
+        FlexibleSearch::new("SELECT {code}, {pk} FROM {Generated} WHERE {code} >= 'code-0000100'"),
+        300,
+    )
+    .unwrap();
+    let mut codes = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = c.flexible_search_page(&mut pager).await.unwrap();
+        let Some(page) = page else { break };
+        pages += 1;
+        codes.extend(page.rows().map(|r| r.get_index(0).unwrap().to_owned()));
+    }
+    assert_eq!(pages, 7);
+    let expected: Vec<String> = all
+        .rows()
+        .map(|r| r.get_index(1).unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, expected, "every row once, in PK order");
+    // A server-side failure ends the paging with a typed error.
+    let mut bad = PkPager::new(FlexibleSearch::new("SELECT {pk} FROM {Prodcut}"), 10).unwrap();
+    let err = c.flexible_search_page(&mut bad).await.unwrap_err();
+    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    let after = c.flexible_search_page(&mut bad).await.unwrap();
+    assert!(after.is_none());
 }
