@@ -24,7 +24,7 @@ struct CliCredentials {
     command: Option<String>,
     keyring: Option<secrets::KeyringEntry>,
     /// An answer is kept so that a re-login in the same run does not ask (or run) twice.
-    fetched: Mutex<Option<Password>>,
+    fetched: SharedPassword,
 }
 
 impl Credentials for CliCredentials {
@@ -111,11 +111,38 @@ pub fn keyring_entry(settings: &Settings) -> Option<secrets::KeyringEntry> {
         .then(|| secrets::KeyringEntry::new(&url.value, &settings.user.value))
 }
 
+/// What a caller changes in the client the settings describe.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// Pin this node instead of the settings' `node`.
+    pub node: Option<String>,
+    /// Use this context path (`""` for root) instead of the settings'.
+    pub context_path: Option<String>,
+    /// Neither resume nor store a session.
+    pub no_session_cache: bool,
+}
+
 /// Builds the client the settings describe.
 pub fn client(
     settings: &Settings,
     global: &Global,
     from_stdin: Option<Password>,
+) -> Result<HacClient> {
+    client_with(settings, global, from_stdin, &Overrides::default(), None)
+}
+
+/// A password fetched once and shared by the clients of one run (fan-out over nodes),
+/// so that a prompt or `password_command` happens once.
+pub type SharedPassword = std::sync::Arc<Mutex<Option<Password>>>;
+
+/// Builds the client the settings describe, with `overrides`; clients given the same
+/// `shared` password cache ask for the password once.
+pub fn client_with(
+    settings: &Settings,
+    global: &Global,
+    from_stdin: Option<Password>,
+    overrides: &Overrides,
+    shared: Option<SharedPassword>,
 ) -> Result<HacClient> {
     let url = server_url(settings)?;
     let credentials = CliCredentials {
@@ -124,7 +151,7 @@ pub fn client(
         from_stdin,
         command: settings.password_command.as_ref().map(|c| c.value.clone()),
         keyring: keyring_entry(settings),
-        fetched: Mutex::new(None),
+        fetched: shared.unwrap_or_default(),
     };
     let mut b = HacConfig::builder(url)
         .credentials(credentials)
@@ -132,8 +159,20 @@ pub fn client(
         .environment(settings.environment.value.clone())
         .timeout(settings.timeout.value)
         .long_timeout(settings.long_timeout.value);
-    if let Some(ctx) = &settings.context_path {
-        b = b.context_path(ctx.value.clone());
+    match (&overrides.context_path, &settings.context_path) {
+        (Some(ctx), _) => b = b.context_path(ctx.clone()),
+        (None, Some(ctx)) => b = b.context_path(ctx.value.clone()),
+        (None, None) => {}
+    }
+    if let Some(node) = overrides
+        .node
+        .clone()
+        .or_else(|| settings.node.as_ref().map(|n| n.value.clone()))
+    {
+        b = b.node(node);
+    }
+    if let Some(name) = &settings.route_cookie {
+        b = b.route_cookie_name(name.value.clone());
     }
     if let Some(limit) = global.max_response {
         b = b.max_response_bytes(limit);
@@ -156,7 +195,7 @@ pub fn client(
         ));
         b = b.danger_accept_invalid_certs(true);
     }
-    if global.no_session_cache {
+    if global.no_session_cache || overrides.no_session_cache {
         b = b.session_persistence(false);
     } else if let Some(dir) = &global.cache_dir {
         b = b.session_store(FileStore::new(dir).context("--cache-dir")?);

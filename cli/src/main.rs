@@ -8,6 +8,7 @@ mod commands;
 mod connect;
 mod diagnostics;
 mod failure;
+mod fanout;
 mod guard;
 mod input;
 mod output;
@@ -21,10 +22,19 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use args::{Cli, Command, ImpexCommand, ProfilesCommand, UpdateCommand};
-use commands::{completions, flexsearch, groovy, impex, profiles, sessions, update};
+use args::{
+    CacheCommand, Cli, Command, ConfigCommand, CronjobsArgs, CronjobsCommand, ImpexCommand,
+    ProfilesCommand, ReportFormat, TableFormat, TextFormat, UpdateCommand,
+};
+use commands::{
+    cache, completions, config, cronjobs, doctor, flexsearch, groovy, health, impex, logging,
+    monitoring, platform, profiles, sessions, types, update,
+};
+use connect::Overrides;
 use failure::{Exit, exit_for};
+use fanout::Shape;
 use guard::Action;
+use hac_client::HacClient;
 use output::Out;
 use profile_file::ConfigFile;
 use settings::Settings;
@@ -73,8 +83,64 @@ fn action(command: &Command) -> (Action<'static>, bool) {
         Command::Update(UpdateCommand::Run(a)) if !a.dry_run => {
             (Action::Write("update run"), a.drop_tables)
         }
+        Command::LogLevel(a) if a.level.is_some() => (Action::Write("log-level"), false),
+        Command::Cache(CacheCommand::Clear { .. }) => (Action::Write("cache clear"), false),
+        Command::Cronjobs(CronjobsArgs {
+            command: Some(CronjobsCommand::Abort),
+            ..
+        }) => (
+            Action::Write("cronjobs abort (every running cron job)"),
+            false,
+        ),
+        Command::Config(ConfigCommand::Set { .. }) => (Action::Write("config set"), false),
         _ => (Action::Read, false),
     }
+}
+
+/// How a command's output is labelled when it runs on several targets; `None` for the
+/// commands that run once (imports, updates, sessions, waiting, doctor).
+fn fan_out_shape(command: &Command) -> Option<Shape> {
+    let text = |f: &TextFormat| match f {
+        TextFormat::Text => Shape::Text,
+        TextFormat::Json => Shape::Json,
+    };
+    Some(match command {
+        Command::Groovy(a) => match a.format {
+            ReportFormat::Json => Shape::Json,
+            _ => Shape::Text,
+        },
+        Command::Flexsearch(a) if !a.commit => match a.format {
+            TableFormat::Table => Shape::Text,
+            TableFormat::Csv => Shape::Csv,
+            TableFormat::Json | TableFormat::JsonResult => Shape::Json,
+            TableFormat::Jsonl => Shape::Jsonl,
+        },
+        Command::Health { format }
+        | Command::About { format }
+        | Command::Extensions { format }
+        | Command::Type { format, .. }
+        | Command::Types { format, .. }
+        | Command::Pk { format, .. }
+        | Command::Cluster { format }
+        | Command::Db { format }
+        | Command::Memory { format }
+        | Command::Cache(CacheCommand::Stats { format } | CacheCommand::Clear { format })
+        | Command::Config(ConfigCommand::Get { format, .. } | ConfigCommand::Set { format, .. })
+        | Command::Update(UpdateCommand::Data { format } | UpdateCommand::Pending { format }) => {
+            text(format)
+        }
+        Command::LogLevel(a) => text(&a.format),
+        Command::Cronjobs(a) if a.command.is_none() => text(&a.format),
+        Command::Threaddump { output: None } => Shape::Text,
+        _ => return None,
+    })
+}
+
+/// Inputs read before any connection: a bad file fails without a login, and a script
+/// given as "-" is read once for every target.
+enum Input {
+    None,
+    Text(String),
 }
 
 fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
@@ -99,6 +165,35 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         }
         _ => {}
     }
+    if let Command::Doctor { format } = &cli.command {
+        let settings = Settings::resolve(g, matches, &file, None)?;
+        return doctor::run(&settings, g, out, *format);
+    }
+    // Several profiles: each resolved and guarded before anything is sent.
+    if let Some(names) = &g.profiles {
+        let shape = fan_out_shape(&cli.command).ok_or_else(|| {
+            failure::usage("--profiles: this command runs against one server at a time")
+        })?;
+        let mut targets = Vec::new();
+        for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            let settings = Settings::resolve(g, matches, &file, Some(name))?;
+            connect::server_url(&settings)?;
+            let (action, drop_tables) = action(&cli.command);
+            guard::check(&settings, action, g.yes, drop_tables)?;
+            targets.push(fanout::Target {
+                label: name.to_owned(),
+                spec: (settings, None::<String>),
+            });
+        }
+        if targets.is_empty() {
+            return Err(failure::usage("--profiles: no profile named"));
+        }
+        let input = read_input(cli, false)?;
+        return fanout::run(&targets, "profile", shape, out, |(settings, _), o| {
+            let hac = connect::client_with(settings, g, None, &Overrides::default(), None)?;
+            execute(cli, &hac, o, &input)
+        });
+    }
     let settings = Settings::resolve(g, matches, &file, None)?;
     connect::server_url(&settings)?;
     // Before anything is read or sent: the profile may refuse the command.
@@ -111,40 +206,57 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         None
     };
     let stdin_taken = password.is_some();
-    let label = |file: Option<&str>| match file {
-        None | Some("-") => "stdin".to_owned(),
-        Some(path) => path.to_owned(),
+    // Several nodes: --nodes, or the profile's nodes unless --node picks one.
+    let nodes = match (&g.nodes, &settings.nodes, &g.node) {
+        (Some(n), _, _) => Some(n.clone()),
+        (None, Some(n), None) => {
+            Some(n.value.clone()).filter(|_| fan_out_shape(&cli.command).is_some())
+        }
+        _ => None,
     };
-    // Inputs are read before connecting, so a bad file fails without a login.
+    if let Some(nodes) = nodes {
+        let shape = fan_out_shape(&cli.command).ok_or_else(|| {
+            failure::usage(
+                "--nodes: this command runs once, not on every node (pick one with --node)",
+            )
+        })?;
+        let targets: Vec<_> = nodes
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .map(|n| fanout::Target {
+                label: n.to_owned(),
+                spec: n.to_owned(),
+            })
+            .collect();
+        if targets.is_empty() {
+            return Err(failure::usage("--nodes: no node named"));
+        }
+        let input = read_input(cli, stdin_taken)?;
+        // One password for all nodes: asked (or its command run) once.
+        let shared = connect::SharedPassword::new(std::sync::Mutex::new(password));
+        return fanout::run(&targets, "node", shape, out, |node, o| {
+            let overrides = Overrides {
+                node: Some(node.clone()),
+                ..Overrides::default()
+            };
+            let hac = connect::client_with(&settings, g, None, &overrides, Some(shared.clone()))?;
+            execute(cli, &hac, o, &input)
+        });
+    }
     let hac = |password| connect::client(&settings, g, password);
     match &cli.command {
-        Command::Groovy(args) => {
-            let script = input::read_input(args.file.as_deref(), "script", stdin_taken)?;
-            groovy::run(
-                &hac(password)?,
-                out,
-                script,
-                &label(args.file.as_deref()),
-                args,
-            )
-        }
-        Command::Flexsearch(args) => {
-            let query = if args.query == "-" {
-                input::read_input(None, "query", stdin_taken)?
-            } else if args.query.trim().is_empty() {
-                return Err(failure::usage("the query is empty"));
-            } else {
-                args.query.clone()
-            };
-            flexsearch::run(&hac(password)?, out, args, &query)
-        }
         Command::Impex(ImpexCommand::Import(args) | ImpexCommand::Validate(args)) => {
             let validate = matches!(cli.command, Command::Impex(ImpexCommand::Validate(_)));
             let import = input::impex_input(args.file.as_deref(), stdin_taken)?;
             let file = label(args.file.as_deref());
             impex::run(&hac(password)?, out, args, import, &file, validate)
         }
-        Command::Update(cmd) => update::run(&hac(password)?, out, cmd),
+        Command::Update(cmd @ UpdateCommand::Run(_))
+        | Command::Update(cmd @ UpdateCommand::Log { .. }) => {
+            update::run(&hac(password)?, out, cmd)
+        }
+        Command::Wait(args) => health::wait(&hac(password)?, out, args),
         Command::Login(args) => {
             let cookie = match args.cookie.as_deref() {
                 Some("-") => Some(input::read_input(None, "cookie header", stdin_taken)?),
@@ -163,11 +275,79 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
             )
         }
         Command::Logout => sessions::logout(&hac(password)?, out, &settings.user.value),
-        Command::Sessions(_)
+        _ => {
+            let input = read_input(cli, stdin_taken)?;
+            execute(cli, &hac(password)?, out, &input)
+        }
+    }
+}
+
+fn label(file: Option<&str>) -> String {
+    match file {
+        None | Some("-") => "stdin".to_owned(),
+        Some(path) => path.to_owned(),
+    }
+}
+
+/// Reads the script or query a command takes, before connecting.
+fn read_input(cli: &Cli, stdin_taken: bool) -> Result<Input> {
+    Ok(match &cli.command {
+        Command::Groovy(args) => Input::Text(input::read_input(
+            args.file.as_deref(),
+            "script",
+            stdin_taken,
+        )?),
+        Command::Flexsearch(args) => Input::Text(if args.query == "-" {
+            input::read_input(None, "query", stdin_taken)?
+        } else if args.query.trim().is_empty() {
+            return Err(failure::usage("the query is empty"));
+        } else {
+            args.query.clone()
+        }),
+        Command::Impex(ImpexCommand::Export(args)) => Input::Text(input::read_input(
+            args.file.as_deref(),
+            "export script",
+            stdin_taken,
+        )?),
+        _ => Input::None,
+    })
+}
+
+/// Runs a command that works on one client; used once, or once per fan-out target.
+fn execute(cli: &Cli, hac: &HacClient, out: &mut Out, input: &Input) -> Result<Exit> {
+    let text = || match input {
+        Input::Text(t) => t.clone(),
+        Input::None => String::new(),
+    };
+    match &cli.command {
+        Command::Groovy(args) => groovy::run(hac, out, text(), &label(args.file.as_deref()), args),
+        Command::Flexsearch(args) => flexsearch::run(hac, out, args, &text()),
+        Command::Impex(ImpexCommand::Export(args)) => impex::export(hac, out, args, &text()),
+        Command::Update(cmd) => update::run(hac, out, cmd),
+        Command::Health { format } => health::health(hac, out, *format),
+        Command::About { format } => platform::about(hac, out, *format),
+        Command::Extensions { format } => platform::extensions(hac, out, *format),
+        Command::LogLevel(args) => logging::run(hac, out, args),
+        Command::Cache(cmd) => cache::run(hac, out, cmd),
+        Command::Cronjobs(args) => cronjobs::run(hac, out, args),
+        Command::Config(cmd) => config::run(hac, out, cmd),
+        Command::Type { code, format } => types::type_info(hac, out, code, *format),
+        Command::Types { prefix, format } => {
+            types::types(hac, out, prefix.as_deref().unwrap_or(""), *format)
+        }
+        Command::Pk { pk, format } => types::pk(hac, out, pk, *format),
+        Command::Cluster { format } => monitoring::cluster(hac, out, *format),
+        Command::Db { format } => monitoring::db(hac, out, *format),
+        Command::Memory { format } => monitoring::memory(hac, out, *format),
+        Command::Threaddump { output } => monitoring::thread_dump(hac, out, output.as_deref()),
+        Command::Impex(_)
+        | Command::Wait(_)
+        | Command::Doctor { .. }
+        | Command::Login(_)
+        | Command::Logout
+        | Command::Sessions(_)
         | Command::Profiles(_)
         | Command::Completions { .. }
-        | Command::Man => {
-            unreachable!("handled above")
-        }
+        | Command::Man => unreachable!("handled in run"),
     }
 }

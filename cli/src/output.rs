@@ -15,21 +15,84 @@ pub fn stderr_line(line: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
+/// Where results go: the process's stdout, or a buffer (one target of a fan-out, printed
+/// with its label when all are done).
+enum Sink {
+    Stdout(io::BufWriter<io::Stdout>),
+    Buffer(Vec<u8>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(w) => w.write(buf),
+            Sink::Buffer(b) => b.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(buf),
+            Sink::Buffer(b) => b.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.flush(),
+            Sink::Buffer(_) => Ok(()),
+        }
+    }
+}
+
+/// What a captured `Out` collected: the result bytes and the stderr lines (`true` for a
+/// problem, shown even with `--quiet`).
+pub struct Captured {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<(bool, String)>,
+}
+
 /// The two streams of the tool.
 pub struct Out {
-    stdout: io::BufWriter<io::Stdout>,
+    stdout: Sink,
     quiet: bool,
     /// A progress line is on stderr and must be cleared before anything else is printed.
     progress_shown: bool,
+    /// Diagnostics kept back (fan-out) instead of printed.
+    held: Option<Vec<(bool, String)>>,
 }
 
 impl Out {
     pub fn new(quiet: bool) -> Self {
         Out {
-            stdout: io::BufWriter::new(io::stdout()),
+            stdout: Sink::Stdout(io::BufWriter::new(io::stdout())),
             quiet,
             progress_shown: false,
+            held: None,
         }
+    }
+
+    /// An `Out` that keeps everything for later (one target of a fan-out).
+    pub fn captured(quiet: bool) -> Self {
+        Out {
+            stdout: Sink::Buffer(Vec::new()),
+            quiet,
+            progress_shown: false,
+            held: Some(Vec::new()),
+        }
+    }
+
+    /// What a captured `Out` collected.
+    pub fn into_captured(self) -> Captured {
+        Captured {
+            stdout: match self.stdout {
+                Sink::Buffer(b) => b,
+                Sink::Stdout(_) => Vec::new(),
+            },
+            stderr: self.held.unwrap_or_default(),
+        }
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     /// The result stream.
@@ -39,15 +102,24 @@ impl Out {
 
     /// A diagnostic line on stderr (suppressed by `--quiet`).
     pub fn note(&mut self, line: impl std::fmt::Display) {
-        if !self.quiet {
-            self.clear_progress();
-            stderr_line(line);
+        if self.quiet {
+            return;
         }
+        if let Some(held) = &mut self.held {
+            held.push((false, line.to_string()));
+            return;
+        }
+        self.clear_progress();
+        stderr_line(line);
     }
 
     /// A failure report on stderr; shown even with `--quiet`, because the exit code alone
     /// does not say what the server complained about.
     pub fn problem(&mut self, line: impl std::fmt::Display) {
+        if let Some(held) = &mut self.held {
+            held.push((true, line.to_string()));
+            return;
+        }
         self.clear_progress();
         stderr_line(line);
     }
@@ -55,7 +127,7 @@ impl Out {
     /// A progress line: rewritten in place on a terminal; elsewhere (CI logs) printed as
     /// an ordinary line, and the caller only calls it when the state changes.
     pub fn progress(&mut self, line: &str) {
-        if self.quiet {
+        if self.quiet || self.held.is_some() {
             return;
         }
         let mut err = io::stderr().lock();
@@ -107,6 +179,66 @@ pub fn write_table(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::
     writeln!(w, "{}", rule.join("-+-"))?;
     for row in r.rows() {
         write_line(w, &widths, row.cells(), null)?;
+    }
+    Ok(())
+}
+
+/// The column widths of a table, from one page (with `--all`, later pages keep them; a
+/// wider cell pushes its line out rather than the page being held back).
+pub fn table_widths(r: &FlexSearchResult, null: &str) -> Vec<usize> {
+    let mut widths: Vec<usize> = r.headers.iter().map(|h| shown_width(h)).collect();
+    for row in r.rows() {
+        for (i, cell) in row.cells().enumerate() {
+            if i >= widths.len() {
+                widths.push(0);
+            }
+            widths[i] = widths[i].max(shown_width(cell.unwrap_or(null)));
+        }
+    }
+    widths
+}
+
+/// One page of a table: the header and rule first when `header`.
+pub fn write_table_rows(
+    w: &mut impl Write,
+    r: &FlexSearchResult,
+    widths: &[usize],
+    null: &str,
+    header: bool,
+) -> io::Result<()> {
+    if header {
+        write_line(w, widths, r.headers.iter().map(|h| Some(h.as_str())), null)?;
+        let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
+        writeln!(w, "{}", rule.join("-+-"))?;
+    }
+    for row in r.rows() {
+        write_line(w, widths, row.cells(), null)?;
+    }
+    Ok(())
+}
+
+/// One page of CSV: the header row first when `header`.
+pub fn write_csv_rows(
+    w: &mut impl Write,
+    r: &FlexSearchResult,
+    null: &str,
+    header: bool,
+) -> io::Result<()> {
+    if header {
+        csv_record(w, r.headers.iter().map(|h| Some(h.as_str())), null)?;
+    }
+    for row in r.rows() {
+        csv_record(w, row.cells(), null)?;
+    }
+    Ok(())
+}
+
+/// One page of a JSON array of row objects: the caller writes `[` and `]`.
+pub fn write_json_row_items(w: &mut impl Write, r: &FlexSearchResult, first: bool) -> Result<()> {
+    let (keys, _) = r.unique_headers();
+    for (i, row) in r.rows().enumerate() {
+        w.write_all(if first && i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *w, &RowObject { keys: &keys, row })?;
     }
     Ok(())
 }

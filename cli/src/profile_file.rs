@@ -41,6 +41,7 @@ pub struct Profile {
     pub keyring: Option<bool>,
     pub node: Option<String>,
     pub nodes: Option<Vec<String>>,
+    pub route_cookie: Option<String>,
     pub proxy: Option<String>,
     pub gateway_user: Option<String>,
     pub gateway_password_command: Option<String>,

@@ -71,6 +71,7 @@ pub struct Settings {
     pub keyring: Setting<bool>,
     pub node: Option<Setting<String>>,
     pub nodes: Option<Setting<Vec<String>>>,
+    pub route_cookie: Option<Setting<String>>,
     pub gateway_user: Option<Setting<String>>,
     pub gateway_password_command: Option<Setting<String>>,
 }
@@ -212,8 +213,14 @@ impl Settings {
             read_only: flag(profile.read_only),
             password_command,
             keyring: flag(profile.keyring),
-            node: profile.node.clone().map(|n| set(n, Source::Profile)),
-            nodes: profile.nodes.clone().map(|n| set(n, Source::Profile)),
+            node: pick!(node, "node", "HAC_NODE", profile.node),
+            nodes: pick!(nodes, "nodes", "HAC_NODES", profile.nodes),
+            route_cookie: pick!(
+                route_cookie,
+                "route_cookie",
+                "HAC_ROUTE_COOKIE",
+                profile.route_cookie
+            ),
             gateway_user,
             gateway_password_command,
         })

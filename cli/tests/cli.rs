@@ -180,22 +180,25 @@ fn flexsearch_in_every_format() {
         );
     }
 
-    // No limit: --max all or --all send -1.
-    for args in [&["--max", "all"][..], &["--all"][..]] {
-        let o = run(
-            hac(&url, dir.path())
-                .args(["flexsearch", "SELECT {pk} FROM {Product}"])
-                .args(args),
-            "",
-        );
-        assert_exit(&o, 0);
-        let sent = last_request(&fake, "/console/flexsearch/execute");
-        assert_eq!(
-            sent.form_value("maxCount").as_deref(),
-            Some("-1"),
-            "{args:?}"
-        );
-    }
+    // No limit in one answer: --max all sends -1; --all reads pages ordered by PK.
+    let o = run(
+        hac(&url, dir.path()).args(["flexsearch", "SELECT {pk} FROM {Product}", "--max", "all"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let sent = last_request(&fake, "/console/flexsearch/execute");
+    assert_eq!(sent.form_value("maxCount").as_deref(), Some("-1"));
+    let o = run(
+        hac(&url, dir.path()).args(["flexsearch", "SELECT {pk} FROM {Product}", "--all"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let sent = last_request(&fake, "/console/flexsearch/execute");
+    assert_eq!(sent.form_value("maxCount").as_deref(), Some("10000"));
+    assert_eq!(
+        sent.form_value("flexibleSearchQuery").as_deref(),
+        Some("SELECT {pk} FROM {Product} ORDER BY {pk} ASC")
+    );
 
     // SQL, locale and user reach the server; the query can come from stdin.
     let o = run(

@@ -67,6 +67,8 @@ pub struct Settings {
     /// Nodes that are down: requests pinned to one go to a live node instead, with a new
     /// ROUTE cookie, as a sticky-session balancer does.
     pub down_nodes: Vec<String>,
+    /// Seconds the server's clock is ahead of the real time (negative: behind).
+    pub clock_skew: i64,
     /// HAC's XSS filter on request parameters (on by default, as in HAC).
     pub xss_filter: bool,
     /// Tomcat's `maxPostSize`: larger form bodies are not parsed at all (6 MiB).
@@ -95,6 +97,7 @@ impl Default for Settings {
             role_users: Vec::new(),
             nodes: vec!["node-a".into(), "node-b".into()],
             down_nodes: Vec::new(),
+            clock_skew: 0,
             xss_filter: true,
             max_post_size: 6 * 1024 * 1024,
             initialized: true,

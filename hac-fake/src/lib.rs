@@ -265,6 +265,12 @@ impl Builder {
         self.ready_after = Some(d);
         self
     }
+    /// The server's clock runs this many seconds ahead (negative: behind) in its `Date`
+    /// headers.
+    pub fn clock_skew(mut self, seconds: i64) -> Self {
+        self.settings.clock_skew = seconds;
+        self
+    }
     /// A cron job reported as running; `abortable` is what an abort request answers.
     pub fn running_cron_job(mut self, code: &str, job: &str, abortable: bool) -> Self {
         self.cron_jobs.push(ops::RunningJob {
@@ -590,6 +596,19 @@ fn serve_stream<S: std::io::Read + Write>(stream: S, shared: &Shared, secure: bo
 }
 
 fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
+    let resp = respond_inner(shared, req, secure);
+    // Tomcat dates every answer; a skewed clock is a setting (for `hac doctor`).
+    let skew = shared.lock().settings.clock_skew;
+    let now = std::time::SystemTime::now();
+    let date = if skew >= 0 {
+        now + Duration::from_secs(skew.unsigned_abs())
+    } else {
+        now - Duration::from_secs(skew.unsigned_abs())
+    };
+    resp.with_header("Date", &httpdate::fmt_http_date(date))
+}
+
+fn respond_inner(shared: &Shared, req: &Request, secure: bool) -> Response {
     let delay = {
         let mut st = shared.lock();
         st.stats.requests += 1;

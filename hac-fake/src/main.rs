@@ -6,6 +6,7 @@
 //! cargo run -p hac-fake -- --context-path /hac   # HAC under /hac
 //! cargo run -p hac-fake -- --tls                 # HTTPS with a throwaway CA, written to hac-fake-ca.pem
 //! cargo run -p hac-fake -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
+//! cargo run -p hac-fake -- --nodes a,b,c          # three cluster nodes behind a ROUTE balancer
 //! ```
 //!
 //! The URL is the first line on stdout; the server stops when stdin closes or on Ctrl-C.
@@ -14,8 +15,7 @@ use std::io::Read;
 
 use hac_fake::{ADMIN, FakeHac, Profile, TlsMode};
 
-const USAGE: &str =
-    "options: --profile 1811|2211.1|2211.38, --context-path PATH, --root, --tls, --http-redirect";
+const USAGE: &str = "options: --profile 1811|2211.1|2211.38, --context-path PATH, --root, --tls, --http-redirect, --nodes A,B,..";
 
 fn fail(message: &str) -> ! {
     eprintln!("hac-fake: {message} ({USAGE})");
@@ -41,6 +41,13 @@ fn main() {
                 builder = builder.context_path(&value);
             }
             "--root" => builder = builder.context_path(""),
+            "--nodes" => {
+                let value = args
+                    .next()
+                    .unwrap_or_else(|| fail("--nodes needs a value, e.g. node-a,node-b"));
+                let names: Vec<&str> = value.split(',').map(str::trim).collect();
+                builder = builder.nodes(&names);
+            }
             "--tls" => builder = builder.tls(TlsMode::CaSigned),
             "--http-redirect" => builder = builder.http_redirect(true),
             other => fail(&format!("unknown option {other:?}")),

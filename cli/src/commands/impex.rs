@@ -78,3 +78,46 @@ pub fn run(
     });
     Ok(Exit::OperationFailed)
 }
+
+/// `hac impex export SCRIPT -o DIR`: runs the export, downloads the data zip HAC links to
+/// (a media URL on the server's origin) and unpacks it into DIR.
+pub fn export(
+    hac: &HacClient,
+    out: &mut Out,
+    args: &crate::args::ExportArgs,
+    script: &str,
+) -> Result<Exit> {
+    use crate::args::ExportValidation as V;
+    use hac_client::ImpexExportMode as M;
+    let mode = match args.validation {
+        V::ExportOnly => M::ExportOnly,
+        V::ReimportRelaxed => M::ReimportRelaxed,
+        V::ReimportStrict => M::ReimportStrict,
+    };
+    let export = hac
+        .export_impex(script, mode)
+        .context("running the export")?;
+    if !export.success {
+        out.problem(format_args!("hac: {}", export.summary));
+        out.problem("hac: the export failed on the server (HAC gives no details: see the server's console log)");
+        return Ok(Exit::OperationFailed);
+    }
+    let Some(href) = export.data_url.as_deref() else {
+        out.problem("hac: the export finished but HAC linked no data file");
+        return Ok(Exit::OperationFailed);
+    };
+    let zip = hac.download(href).context("downloading the export")?;
+    let files = hac_client::unpack_zip(&zip, &args.output).context("unpacking the export")?;
+    let w = out.stdout();
+    for f in &files {
+        writeln!(w, "{}", f.display())?;
+    }
+    out.note(format_args!(
+        "hac: {} ({} files, {} bytes zipped) unpacked into {}",
+        export.data_name.as_deref().unwrap_or("the export"),
+        files.len(),
+        zip.len(),
+        args.output.display()
+    ));
+    Ok(Exit::Success)
+}

@@ -1,0 +1,86 @@
+//! `hac log-level`: read the configured loggers, or set one logger's level through HAC's
+//! `changeLevel` (in memory, on the node that answers, until restart).
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use hac_client::{HacClient, LogLevel, Logger};
+
+use crate::args::{LogLevelArgs, TextFormat};
+use crate::failure::{Exit, usage};
+use crate::output::Out;
+
+pub fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
+    if let Some(pattern) = &args.list {
+        let needle = pattern.to_lowercase();
+        let loggers: Vec<Logger> = hac
+            .loggers()
+            .context("reading the loggers")?
+            .into_iter()
+            .filter(|l| l.name.to_lowercase().contains(&needle))
+            .collect();
+        return print(out, &loggers, args.format);
+    }
+    let logger = args.logger.as_deref().unwrap_or_default();
+    let Some(level) = &args.level else {
+        let loggers = hac.loggers().context("reading the loggers")?;
+        return match loggers.into_iter().find(|l| l.name == logger) {
+            Some(l) => print(out, &[l], args.format),
+            None => Err(usage(format!(
+                "{logger} is not a configured logger (it inherits its level from a parent); \
+                 list them with hac log-level --list"
+            ))),
+        };
+    };
+    // HAC takes any level name and silently gives an unknown one the parent's level.
+    let level: LogLevel = level.parse()?;
+    let before = hac.loggers().context("reading the loggers")?;
+    let old = before
+        .iter()
+        .find(|l| l.name == logger)
+        .map(|l| l.level.clone());
+    if old.is_none() {
+        out.note(format_args!(
+            "hac: warning: {logger} is not a configured logger: HAC creates it with this level"
+        ));
+    }
+    let after = hac
+        .set_log_level(logger, level)
+        .context("setting the level")?;
+    let new = after
+        .iter()
+        .find(|l| l.name == logger)
+        .map(|l| l.level.clone())
+        .unwrap_or_default();
+    if args.format == TextFormat::Json {
+        let changed: Vec<&Logger> = after.iter().filter(|l| l.name == logger).collect();
+        out.json(&changed)?;
+    } else {
+        writeln!(
+            out.stdout(),
+            "{logger}: {} -> {new}",
+            old.as_deref().unwrap_or("(inherited)")
+        )?;
+    }
+    out.note("hac: the level is set on the node that answered, in memory until it restarts");
+    Ok(Exit::Success)
+}
+
+fn print(out: &mut Out, loggers: &[Logger], format: TextFormat) -> Result<Exit> {
+    if format == TextFormat::Json {
+        out.json(&loggers)?;
+        return Ok(Exit::Success);
+    }
+    let width = loggers.iter().map(|l| l.name.len()).max().unwrap_or(0);
+    let w = out.stdout();
+    for l in loggers {
+        writeln!(
+            w,
+            "{:width$}  {:5}  {}",
+            l.name,
+            l.level,
+            l.parent.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(Exit::Success)
+}

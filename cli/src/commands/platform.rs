@@ -1,0 +1,43 @@
+//! `hac about` and `hac extensions`.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use hac_client::HacClient;
+
+use crate::args::TextFormat;
+use crate::failure::Exit;
+use crate::output::Out;
+
+pub fn about(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+    let a = hac.about().context("reading the platform version")?;
+    if format == TextFormat::Json {
+        out.json(&a)?;
+        return Ok(Exit::Success);
+    }
+    let w = out.stdout();
+    writeln!(w, "platform     {}", a.platform)?;
+    writeln!(w, "server       {}", a.server)?;
+    writeln!(w, "os           {}", a.os)?;
+    writeln!(w, "cpus         {}", a.num_cpu)?;
+    if let Some(env) = &a.environment {
+        writeln!(w, "environment  {env}")?;
+    }
+    Ok(Exit::Success)
+}
+
+pub fn extensions(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+    let list = hac.extensions().context("reading the extensions")?;
+    if format == TextFormat::Json {
+        out.json(&list)?;
+        return Ok(Exit::Success);
+    }
+    let width = list.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let w = out.stdout();
+    for e in &list {
+        let kind = if e.core { "core" } else { "custom" };
+        let web = e.web_root.as_deref().unwrap_or("");
+        writeln!(w, "{:width$}  {:10}  {kind:6}  {web}", e.name, e.version)?;
+    }
+    Ok(Exit::Success)
+}
