@@ -96,7 +96,14 @@ fn paging() {
         peaks.push(peak);
         if rows == 1_000_000 {
             let (one, one_bytes, one_peak) = measure(
-                hac(&fake.url(), cache.path()).args(["flexsearch", query, "--max", "all", "-o", "csv"]),
+                hac(&fake.url(), cache.path()).args([
+                    "flexsearch",
+                    query,
+                    "--max",
+                    "all",
+                    "-o",
+                    "csv",
+                ]),
                 "",
             );
             assert_eq!(one_bytes, bytes, "the same rows either way");
@@ -128,12 +135,27 @@ fn fan_out() {
     let all = all.join(",");
     let script = "Thread.sleep(200)\nprintln 'done'\n";
     // Sessions first: the measured runs resume them, as a second run in CI would.
-    measure(hac(&fake.url(), cache.path()).args(["--nodes", &all, "groovy", "-"]), script);
+    measure(
+        hac(&fake.url(), cache.path()).args(["--nodes", &all, "groovy", "-"]),
+        script,
+    );
     let one: Vec<Duration> = (0..5)
-        .map(|_| measure(hac(&fake.url(), cache.path()).args(["--node", ".n1", "groovy", "-"]), script).0)
+        .map(|_| {
+            measure(
+                hac(&fake.url(), cache.path()).args(["--node", ".n1", "groovy", "-"]),
+                script,
+            )
+            .0
+        })
         .collect();
     let eight: Vec<Duration> = (0..5)
-        .map(|_| measure(hac(&fake.url(), cache.path()).args(["--nodes", &all, "groovy", "-"]), script).0)
+        .map(|_| {
+            measure(
+                hac(&fake.url(), cache.path()).args(["--nodes", &all, "groovy", "-"]),
+                script,
+            )
+            .0
+        })
         .collect();
     let (one, eight) = (median(one), median(eight));
     println!(

@@ -70,3 +70,61 @@ fn a_table_costs_about_what_csv_costs() {
         "table {table} KiB against csv {csv} KiB"
     );
 }
+
+/// Peak resident memory (KiB) of `hac flexsearch --all` over `rows` generated rows, read
+/// while its output is drained (the process is alive until the last page is written).
+fn paged_peak_kib(rows: u64) -> u64 {
+    let fake = FakeHac::builder().generated_rows(rows).start();
+    let cache = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
+        .env_clear()
+        .env("HAC_URL", fake.url())
+        .env("HAC_PASSWORD", hac_fake::ADMIN.1)
+        .env("HAC_CACHE_DIR", cache.path())
+        .args([
+            "flexsearch",
+            "SELECT {pk}, {code}, {name} FROM {Generated}",
+            "--all",
+            "--page-size",
+            "2000",
+            "-o",
+            "csv",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hac");
+    let mut out = child.stdout.take().unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut lines = 0usize;
+    loop {
+        let n = out.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count();
+        if let Ok(s) = std::fs::read_to_string(&status)
+            && let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    assert_eq!(lines as u64, rows + 1, "every row and the header");
+    peak
+}
+
+#[test]
+fn paging_with_all_runs_in_flat_memory() {
+    let small = paged_peak_kib(20_000);
+    let large = paged_peak_kib(200_000);
+    println!("peak of --all: {small} KiB at 20,000 rows, {large} KiB at 200,000 rows");
+    // Ten times the rows, about the same memory (a whole answer would be ten times larger).
+    assert!(large * 4 <= small * 5, "{large} KiB against {small} KiB");
+}

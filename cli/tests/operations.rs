@@ -555,3 +555,51 @@ fn one_command_on_many_profiles() {
     assert_exit(&o, 5);
     assert_eq!(staging.stats().requests + dev.stats().requests, before);
 }
+
+#[test]
+fn profile_node_and_nodes() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .nodes(&["n1", "n2", "n3"])
+        .start();
+    let dir = TempDir::new().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.one]\nurl = \"{url}\"\nuser = \"{USER}\"\nnode = \".n3\"\n\n[profiles.all]\nurl = \"{url}\"\nuser = \"{USER}\"\nnodes = [\".n1\", \".n2\"]\nroute_cookie = \"ROUTE\"\n",
+            url = fake.url()
+        ),
+    )
+    .unwrap();
+    let h = |profile: &str| {
+        let mut c = with_password(hac(&fake.url(), dir.path()));
+        c.env_remove("HAC_URL")
+            .env("HAC_CONFIG", &config)
+            .args(["--profile", profile]);
+        c
+    };
+    let o = run(h("one").args(["cluster", "-o", "json"]), "");
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["cluster_node_id"], 2);
+    // The profile's nodes fan out; --node picks one of them instead.
+    let o = run(h("all").args(["cluster", "-o", "json"]), "");
+    assert_exit(&o, 0);
+    let ids: Vec<i64> = json(&o)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["cluster_node_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [0, 1]);
+    let o = run(
+        h("all").args(["--node", ".n2", "cluster", "-o", "json"]),
+        "",
+    );
+    assert_eq!(json(&o)["cluster_node_id"], 1);
+    // Commands that run once just run once on a profile with nodes.
+    let o = run(h("all").arg("login"), "");
+    assert_exit(&o, 0);
+    let shown = run(h("all").args(["profiles", "show", "-o", "json"]), "");
+    assert!(stdout(&shown).contains(".n1"), "{}", stdout(&shown));
+}

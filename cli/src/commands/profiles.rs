@@ -123,6 +123,7 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
         ("keyring", text(&some(&settings.keyring))),
         ("node", text(&settings.node)),
         ("nodes", text(&settings.nodes)),
+        ("route_cookie", text(&settings.route_cookie)),
         ("gateway_user", text(&settings.gateway_user)),
         (
             "gateway_password_command",
