@@ -452,14 +452,7 @@ pub(crate) fn elements(
         }
         let mut text = String::new();
         text_content(node, &mut text);
-        let attrs = match &node.data {
-            NodeData::Element { attrs, .. } => attrs
-                .borrow()
-                .iter()
-                .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                .collect(),
-            _ => Vec::new(),
-        };
+        let attrs = attributes(node);
         out.push(Element {
             name,
             attrs,
@@ -467,6 +460,18 @@ pub(crate) fn elements(
         });
     });
     out
+}
+
+/// Every attribute of an element, as `(name, value)`.
+fn attributes(node: &Handle) -> Vec<(String, String)> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .map(|a| (a.name.local.to_string(), a.value.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// An element as [`elements`] returns it.
@@ -514,14 +519,7 @@ pub(crate) fn table_rows(html: &str, table_id: &str) -> Vec<Vec<Element>> {
             }
             let mut text = String::new();
             text_content(cell, &mut text);
-            let mut attrs: Vec<(String, String)> = match &cell.data {
-                NodeData::Element { attrs, .. } => attrs
-                    .borrow()
-                    .iter()
-                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let mut attrs = attributes(cell);
             let mut selected = None;
             walk(cell, &mut |n| {
                 if tag(n) == "option" && attr(n, "selected").is_some() && selected.is_none() {

@@ -325,21 +325,30 @@ pub(crate) fn parse(resp: &HttpResponse, validation: bool) -> Result<ImpexResult
         "impexResult"
     };
     let page = html::impex_page(&resp.body, marker_id);
-    let Some((level, summary)) = page.marker else {
+    let (level, summary) = result_marker(resp, &page, marker_id)?;
+    Ok(ImpexResult::new(level, summary.trim(), &page.details))
+}
+
+/// The result marker of an ImpEx page (import, validation or export): its level and text;
+/// the form's errors as [`Error::FormRejected`] when HAC rejected the form instead.
+pub(crate) fn result_marker<'p>(
+    resp: &HttpResponse,
+    page: &'p html::ImpexPage,
+    marker_id: &str,
+) -> Result<(&'p str, &'p str)> {
+    match &page.marker {
+        Some((level, summary)) => Ok((level, summary)),
         // HAC shows the form's errors instead of any result when it rejects the form.
-        if !page.form_errors.is_empty() {
-            return Err(Error::FormRejected {
-                path: resp.path.clone(),
-                messages: page.form_errors,
-            });
-        }
-        return Err(Error::invalid(
+        None if !page.form_errors.is_empty() => Err(Error::FormRejected {
+            path: resp.path.clone(),
+            messages: page.form_errors.clone(),
+        }),
+        None => Err(Error::invalid(
             &resp.path,
             &format!("ImpEx page with <span id=\"{marker_id}\">"),
             "no result marker and no form errors in the page",
-        ));
-    };
-    Ok(ImpexResult::new(&level, summary.trim(), &page.details))
+        )),
+    }
 }
 
 impl From<&str> for ImpexImport {

@@ -164,23 +164,7 @@ impl Out {
 /// escapes so that one row stays one line. Widths are computed over the result's own cells
 /// in a first pass, then rows are written one by one: nothing is copied per cell.
 pub fn write_table(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
-    let mut widths: Vec<usize> = r.headers.iter().map(|h| shown_width(h)).collect();
-    for row in r.rows() {
-        for (i, cell) in row.cells().enumerate() {
-            if i >= widths.len() {
-                widths.push(0);
-            }
-            widths[i] = widths[i].max(shown_width(cell.unwrap_or(null)));
-        }
-    }
-    let headers = r.headers.iter().map(|h| Some(h.as_str()));
-    write_line(w, &widths, headers, null)?;
-    let rule: Vec<String> = widths.iter().map(|n| "-".repeat(*n)).collect();
-    writeln!(w, "{}", rule.join("-+-"))?;
-    for row in r.rows() {
-        write_line(w, &widths, row.cells(), null)?;
-    }
-    Ok(())
+    write_table_rows(w, r, &table_widths(r, null), null, true)
 }
 
 /// The column widths of a table, from one page (with `--all`, later pages keep them; a

@@ -13,6 +13,15 @@ use hac_fake::FakeHac;
 
 const ROWS: &str = "100000";
 
+/// The peak resident memory of process `pid` so far, in KiB (`VmHWM`).
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
 /// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
 fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
@@ -36,12 +45,7 @@ fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usiz
     let mut out = child.stdout.take().unwrap();
     let mut first = [0u8; 1];
     out.read_exact(&mut first).expect("output begins");
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
-    let peak = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM");
+    let peak = vm_hwm_kib(child.id()).expect("VmHWM");
     let mut rest = Vec::new();
     out.read_to_end(&mut rest).unwrap();
     assert!(child.wait().unwrap().success(), "hac --format {format}");
@@ -96,7 +100,6 @@ fn paged_peak_kib(rows: u64) -> u64 {
         .spawn()
         .expect("spawn hac");
     let mut out = child.stdout.take().unwrap();
-    let status = format!("/proc/{}/status", child.id());
     let mut peak = 0u64;
     let mut buf = vec![0u8; 1 << 16];
     let mut lines = 0usize;
@@ -106,12 +109,7 @@ fn paged_peak_kib(rows: u64) -> u64 {
             break;
         }
         lines += buf[..n].iter().filter(|b| **b == b'\n').count();
-        if let Ok(s) = std::fs::read_to_string(&status)
-            && let Some(kib) = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        {
+        if let Some(kib) = vm_hwm_kib(child.id()) {
             peak = peak.max(kib);
         }
     }

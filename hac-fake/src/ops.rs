@@ -132,6 +132,18 @@ fn bad_request(message: &str) -> Response {
     )
 }
 
+/// Tomcat's 500 page, as for the exceptions HAC lets through.
+fn server_error(st: &State) -> Response {
+    Response::new(
+        500,
+        "text/html;charset=UTF-8",
+        pages::error_500(
+            &st.settings.context_path,
+            "java.lang.IllegalArgumentException",
+        ),
+    )
+}
+
 fn page(st: &mut State, cx: &Ctx, title: &str, body: &str) -> Response {
     let token = st.page_token(&cx.sid);
     Response::html(pages::layout(
@@ -221,14 +233,7 @@ pub(crate) fn change_level(st: &mut State, cx: &Ctx) -> Response {
         return Response::json(r#"{"validationError":true}"#);
     }
     if level.trim().is_empty() {
-        return Response::new(
-            500,
-            "text/html;charset=UTF-8",
-            pages::error_500(
-                &st.settings.context_path,
-                "java.lang.IllegalArgumentException",
-            ),
-        );
+        return server_error(st);
     }
     let known = [
         "ALL", "OFF", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL",
@@ -464,14 +469,7 @@ pub(crate) fn impex_export(st: &mut State, cx: &Ctx) -> Response {
         return export_page(st, cx, &script, &errors, "");
     }
     if !EXPORT_MODES.contains(&mode) {
-        return Response::new(
-            500,
-            "text/html;charset=UTF-8",
-            pages::error_500(
-                &st.settings.context_path,
-                "java.lang.IllegalArgumentException",
-            ),
-        );
+        return server_error(st);
     }
     // Headers name the types; `Product` and `User` are known.
     let mut header_lines = Vec::new();

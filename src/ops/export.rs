@@ -71,19 +71,7 @@ pub struct ImpexExport {
 pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExport> {
     expect_ok(resp)?;
     let page = crate::html::impex_page(&resp.body, "impexResult");
-    let Some((level, summary)) = page.marker else {
-        if !page.form_errors.is_empty() {
-            return Err(Error::FormRejected {
-                path: resp.path.clone(),
-                messages: page.form_errors,
-            });
-        }
-        return Err(Error::invalid(
-            &resp.path,
-            "the export page with span#impexResult",
-            "no result marker and no form errors in the page",
-        ));
-    };
+    let (level, summary) = crate::impex::result_marker(resp, &page, "impexResult")?;
     let links: Vec<(String, String)> = crate::html::elements(&resp.body, |name, _| name == "a")
         .into_iter()
         .filter_map(|a| Some((a.attr("href")?.to_owned(), a.text)))
