@@ -262,6 +262,20 @@ pub enum Command {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Serve HAC to coding agents over the Model Context Protocol (stdio), read-only unless
+    /// the profile sets mcp_allow_writes (never on protected or read-only profiles)
+    #[cfg(feature = "mcp")]
+    Mcp {
+        /// Append one JSON line per tool call here [default: the platform's state
+        /// directory, hac/mcp-audit.jsonl]
+        #[arg(
+            long,
+            env = "HAC_MCP_AUDIT_LOG",
+            value_name = "FILE",
+            hide_env_values = true
+        )]
+        audit_log: Option<PathBuf>,
+    },
     /// Log in now and cache the session (or import a browser's session with --cookie)
     Login(LoginArgs),
     /// End the session on the server and remove it from the cache

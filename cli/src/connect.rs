@@ -144,6 +144,19 @@ pub fn client_with(
     overrides: &Overrides,
     shared: Option<SharedPassword>,
 ) -> Result<HacClient> {
+    Ok(HacClient::new(config_with(
+        settings, global, from_stdin, overrides, shared,
+    )?)?)
+}
+
+/// The configuration the settings describe (for a client of either kind).
+pub fn config_with(
+    settings: &Settings,
+    global: &Global,
+    from_stdin: Option<Password>,
+    overrides: &Overrides,
+    shared: Option<SharedPassword>,
+) -> Result<HacConfig> {
     let url = server_url(settings)?;
     let credentials = CliCredentials {
         user: settings.user.value.clone(),
@@ -200,7 +213,7 @@ pub fn client_with(
     } else if let Some(dir) = &global.cache_dir {
         b = b.session_store(FileStore::new(dir).context("--cache-dir")?);
     }
-    Ok(HacClient::new(b.build()?)?)
+    Ok(b.build()?)
 }
 
 fn read_cert(path: &Path) -> Result<Vec<u8>> {

@@ -11,6 +11,8 @@ mod failure;
 mod fanout;
 mod guard;
 mod input;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod output;
 mod profile_file;
 mod reports;
@@ -168,6 +170,11 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     if let Command::Doctor { format } = &cli.command {
         let settings = Settings::resolve(g, matches, &file, None)?;
         return doctor::run(&settings, g, out, *format);
+    }
+    #[cfg(feature = "mcp")]
+    if let Command::Mcp { audit_log } = &cli.command {
+        let settings = Settings::resolve(g, matches, &file, None)?;
+        return mcp::serve(&settings, g, audit_log.clone());
     }
     // Several profiles: each resolved and guarded before anything is sent.
     if let Some(names) = &g.profiles {
@@ -349,5 +356,7 @@ fn execute(cli: &Cli, hac: &HacClient, out: &mut Out, input: &Input) -> Result<E
         | Command::Profiles(_)
         | Command::Completions { .. }
         | Command::Man => unreachable!("handled in run"),
+        #[cfg(feature = "mcp")]
+        Command::Mcp { .. } => unreachable!("handled in run"),
     }
 }

@@ -42,6 +42,12 @@ pub struct Profile {
     pub node: Option<String>,
     pub nodes: Option<Vec<String>>,
     pub route_cookie: Option<String>,
+    /// `hac mcp`: let agents write (commit, import, DML); never on protected or read-only.
+    pub mcp_allow_writes: Option<bool>,
+    /// `hac mcp`: the most rows a query returns (500 by default).
+    pub mcp_max_rows: Option<u32>,
+    /// `hac mcp`: the largest tool result in bytes (100,000 by default).
+    pub mcp_max_result_bytes: Option<usize>,
     pub proxy: Option<String>,
     pub gateway_user: Option<String>,
     pub gateway_password_command: Option<String>,

@@ -69,6 +69,9 @@ pub struct Settings {
     pub read_only: Setting<bool>,
     pub password_command: Option<Setting<String>>,
     pub keyring: Setting<bool>,
+    pub mcp_allow_writes: Setting<bool>,
+    pub mcp_max_rows: Setting<u32>,
+    pub mcp_max_result_bytes: Setting<usize>,
     pub node: Option<Setting<String>>,
     pub nodes: Option<Setting<Vec<String>>>,
     pub route_cookie: Option<Setting<String>>,
@@ -213,6 +216,14 @@ impl Settings {
             read_only: flag(profile.read_only),
             password_command,
             keyring: flag(profile.keyring),
+            mcp_allow_writes: flag(profile.mcp_allow_writes),
+            mcp_max_rows: profile
+                .mcp_max_rows
+                .map_or_else(|| set(500, Source::Default), |n| set(n, Source::Profile)),
+            mcp_max_result_bytes: profile.mcp_max_result_bytes.map_or_else(
+                || set(100_000, Source::Default),
+                |n| set(n, Source::Profile),
+            ),
             node: pick!(node, "node", "HAC_NODE", profile.node),
             nodes: pick!(nodes, "nodes", "HAC_NODES", profile.nodes),
             route_cookie: pick!(

@@ -124,6 +124,12 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
         ("node", text(&settings.node)),
         ("nodes", text(&settings.nodes)),
         ("route_cookie", text(&settings.route_cookie)),
+        ("mcp_allow_writes", text(&some(&settings.mcp_allow_writes))),
+        ("mcp_max_rows", text(&some(&settings.mcp_max_rows))),
+        (
+            "mcp_max_result_bytes",
+            text(&some(&settings.mcp_max_result_bytes)),
+        ),
         ("gateway_user", text(&settings.gateway_user)),
         (
             "gateway_password_command",

@@ -1,0 +1,126 @@
+//! `validate_impex` (always) and `import_impex` (only when the profile allows writes).
+
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::CallToolResult;
+use rmcp::{schemars, tool, tool_router};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use hac_client::{ImpexImport, ImpexResult, ValidationMode};
+
+use super::{Answer, HacMcp};
+
+/// Arguments of `validate_impex`.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ValidateArgs {
+    /// The ImpEx script, e.g. `INSERT_UPDATE Product;code[unique=true];name[lang=en]\n;P-1;Camera`.
+    pub script: String,
+}
+
+/// Arguments of `import_impex`.
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ImportArgs {
+    /// The ImpEx script to import.
+    pub script: String,
+    /// `strict` (default) or `relaxed` validation.
+    pub validation: Option<Validation>,
+    /// Legacy (Jalo) mode.
+    #[serde(default)]
+    pub legacy_mode: bool,
+    /// Allow BeanShell/Groovy code inside the ImpEx.
+    #[serde(default)]
+    pub enable_code_execution: bool,
+    /// Distributed mode.
+    #[serde(default)]
+    pub distributed_mode: bool,
+    /// Worker threads on the server (1 or more).
+    pub max_threads: Option<u32>,
+}
+
+/// ImpEx validation modes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Validation {
+    /// Strict validation.
+    Strict,
+    /// Relaxed validation.
+    Relaxed,
+}
+
+fn answer(r: ImpexResult, what: &str) -> Answer {
+    let value = serde_json::to_value(&r).unwrap_or(Value::Null);
+    let value = match value {
+        Value::Object(_) => value,
+        other => serde_json::json!({ "result": other }),
+    };
+    if r.success {
+        Answer::Ok(value)
+    } else {
+        Answer::Failed(value, format!("{what}: {}", r.summary))
+    }
+}
+
+#[tool_router(router = impex_router, vis = "pub(super)")]
+impl HacMcp {
+    /// Validate ImpEx without importing it.
+    #[tool(
+        description = "Validate an ImpEx script on the SAP Commerce server without importing anything. Problems come back as an error result with HAC's summary and each problem line (line number, message).",
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn validate_impex(
+        &self,
+        Parameters(args): Parameters<ValidateArgs>,
+    ) -> Result<CallToolResult, rmcp::ErrorData> {
+        let shown = serde_json::to_value(&args).unwrap_or_default();
+        self.answer("validate_impex", shown, async {
+            if args.script.trim().is_empty() {
+                return Answer::Error("the script is empty".into());
+            }
+            match self
+                .hac
+                .validate_impex(ImpexImport::new(args.script.clone()))
+                .await
+            {
+                Ok(r) => answer(r, "the ImpEx is not valid"),
+                Err(e) => e.into(),
+            }
+        })
+        .await
+    }
+
+    /// Import ImpEx (a write).
+    #[tool(
+        description = "Import an ImpEx script into SAP Commerce: this changes data, so only a profile that allows writes accepts it (otherwise the call is refused and nothing is sent; use validate_impex instead). Failures come back as an error result with the problem lines.",
+        annotations(destructive_hint = true, open_world_hint = false)
+    )]
+    async fn import_impex(
+        &self,
+        Parameters(args): Parameters<ImportArgs>,
+    ) -> Result<CallToolResult, rmcp::ErrorData> {
+        let shown = serde_json::to_value(&args).unwrap_or_default();
+        self.answer("import_impex", shown, async {
+            if let Err(why) = self.policy.allow_write("an ImpEx import") {
+                return Answer::Refused(why);
+            }
+            if args.script.trim().is_empty() {
+                return Answer::Error("the script is empty".into());
+            }
+            let mut import = ImpexImport::new(args.script.clone())
+                .validation(match args.validation.unwrap_or(Validation::Strict) {
+                    Validation::Strict => ValidationMode::Strict,
+                    Validation::Relaxed => ValidationMode::Relaxed,
+                })
+                .legacy_mode(args.legacy_mode)
+                .enable_code_execution(args.enable_code_execution)
+                .distributed_mode(args.distributed_mode);
+            if let Some(n) = args.max_threads {
+                import = import.max_threads(n.max(1));
+            }
+            match self.hac.import_impex(import).await {
+                Ok(r) => answer(r, "the import failed"),
+                Err(e) => e.into(),
+            }
+        })
+        .await
+    }
+}

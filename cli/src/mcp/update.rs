@@ -1,0 +1,64 @@
+//! `update_data`, `pending_patches`, `update_log`: the system update, read only.
+
+use rmcp::model::CallToolResult;
+use rmcp::{tool, tool_router};
+use serde_json::{Value, json};
+
+use super::{Answer, HacMcp};
+
+/// A result as an object (MCP's structured content is one).
+fn object<T: serde::Serialize>(value: &T, key: &str) -> Answer {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(o)) => Answer::Ok(Value::Object(o)),
+        Ok(other) => Answer::Ok(json!({ key: other })),
+        Err(e) => Answer::Error(format!("cannot represent the answer: {e}")),
+    }
+}
+
+#[tool_router(router = update_router, vis = "pub(super)")]
+impl HacMcp {
+    /// What a system update would offer.
+    #[tool(
+        description = "Read what a SAP Commerce system update offers: extensions with project data and their parameters, and whether an update or initialization is running. Read-only; this server never runs an update.",
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn update_data(&self) -> Result<CallToolResult, rmcp::ErrorData> {
+        self.answer("update_data", json!({}), async {
+            match self.hac.update_data().await {
+                Ok(d) => object(&d, "update_data"),
+                Err(e) => e.into(),
+            }
+        })
+        .await
+    }
+
+    /// Patches waiting to be applied.
+    #[tool(
+        description = "List the data patches waiting to be applied by the next system update, by category. Read-only.",
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn pending_patches(&self) -> Result<CallToolResult, rmcp::ErrorData> {
+        self.answer("pending_patches", json!({}), async {
+            match self.hac.pending_patches().await {
+                Ok(p) => object(&p, "patches"),
+                Err(e) => e.into(),
+            }
+        })
+        .await
+    }
+
+    /// The log of the running or last update.
+    #[tool(
+        description = "Read the log of the running or last system update or initialization, and whether it has finished. Read-only.",
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn update_log(&self) -> Result<CallToolResult, rmcp::ErrorData> {
+        self.answer("update_log", json!({}), async {
+            match self.hac.update_log().await {
+                Ok(l) => object(&l, "log"),
+                Err(e) => e.into(),
+            }
+        })
+        .await
+    }
+}
