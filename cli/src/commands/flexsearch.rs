@@ -71,7 +71,7 @@ pub fn run(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str) -
         r.execution_time.as_secs_f64() * 1000.0
     ));
     if r.is_truncated() {
-        let warning = format_args!(
+        let warning = format!(
             "hac: warning: the result stops at the limit of {} rows; more rows may match \
              (raise it with --max N, or lift it with --all)",
             r.len()
