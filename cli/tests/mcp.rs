@@ -449,3 +449,47 @@ async fn a_dead_session_is_renewed_once_and_bad_requests_do_not_stop_the_server(
     assert_eq!(structured(&r)["result"], "3");
     s.client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_failures_are_tool_errors_and_calls_are_bounded() {
+    let fake = fake();
+    let s = start(&fake, "timeout = \"1s\"").await;
+    let broken =
+        || hac_fake::Response::new(500, "text/html", "<html><body>Internal error</body></html>");
+    for (tool, path) in [
+        ("update_data", "/platform/init/data"),
+        ("pending_patches", "/platform/init/pendingPatches"),
+        ("type_info", "/console/impex/typeAndAttributes"),
+    ] {
+        // The login happens first; the override answers the tool's own request.
+        let _ = call(&s, "execute_groovy", json!({"script": "return 0"})).await;
+        fake.push_override(path, broken());
+        let args = if tool == "type_info" {
+            json!({"type": "Product"})
+        } else {
+            json!({})
+        };
+        let r = call(&s, tool, args).await;
+        assert!(is_error(&r), "{tool}: {}", text(&r));
+        assert!(text(&r).contains("500"), "{tool}: {}", text(&r));
+    }
+    fake.push_override(
+        "/initlog/log",
+        hac_fake::Response::new(200, "application/json", "{}"),
+    );
+    let r = call(&s, "update_log", json!({})).await;
+    assert!(is_error(&r), "update_log: {}", text(&r));
+    // A server that does not answer in time: an error, and the server goes on.
+    let started = std::time::Instant::now();
+    let r = call(
+        &s,
+        "execute_groovy",
+        json!({"script": "Thread.sleep(5000)\nreturn 1"}),
+    )
+    .await;
+    assert!(is_error(&r), "{}", text(&r));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let r = call(&s, "type_info", json!({"type": "User"})).await;
+    assert!(!is_error(&r), "{}", text(&r));
+    s.client.cancel().await.unwrap();
+}

@@ -14,7 +14,7 @@ mod update;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use hac_client::nonblocking::HacClient;
@@ -55,15 +55,21 @@ pub struct HacMcp {
     hac: HacClient,
     policy: Arc<Policy>,
     audit: Arc<audit::Audit>,
+    /// The most one call may take: a few requests' timeouts (login, call, one retry); an
+    /// import gets the long timeout.
+    call_limit: Duration,
+    import_limit: Duration,
     tool_router: ToolRouter<Self>,
 }
 
 impl HacMcp {
-    fn new(hac: HacClient, policy: Policy, audit: audit::Audit) -> HacMcp {
+    fn new(hac: HacClient, policy: Policy, audit: audit::Audit, settings: &Settings) -> HacMcp {
         HacMcp {
             hac,
             policy: Arc::new(policy),
             audit: Arc::new(audit),
+            call_limit: settings.timeout.value * 3,
+            import_limit: settings.long_timeout.value + settings.timeout.value * 2,
             tool_router: Self::query_router()
                 + Self::scripting_router()
                 + Self::impex_router()
@@ -80,7 +86,18 @@ impl HacMcp {
         work: impl Future<Output = Answer>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
         let started = Instant::now();
-        let answer = work.await;
+        let limit = if tool == "import_impex" {
+            self.import_limit
+        } else {
+            self.call_limit
+        };
+        let answer = match tokio::time::timeout(limit, work).await {
+            Ok(answer) => answer,
+            Err(_) => Answer::Error(format!(
+                "no answer within {}s (the per-call limit); the server may still be running it: check before sending it again",
+                limit.as_secs()
+            )),
+        };
         let took = started.elapsed();
         let max = self.policy.max_bytes;
         let capped = |mut v: Value| {
@@ -166,7 +183,7 @@ pub fn serve(settings: &Settings, global: &Global, audit_log: Option<PathBuf>) -
         policy.max_bytes,
         audit.path.display()
     ));
-    let server = HacMcp::new(hac, policy, audit);
+    let server = HacMcp::new(hac, policy, audit, settings);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
