@@ -1,4 +1,5 @@
-//! The same test bodies (tests/shared/cases.rs) run against the blocking client and,
+//! The same test bodies (tests/shared/cases.rs for the consoles and sessions,
+//! tests/shared/ops.rs for the server operations) run against the blocking client and,
 //! with the `async` feature, against the async client.
 
 #[path = "shared"]
@@ -6,6 +7,7 @@ mod sync_cases {
     pub(crate) use hac_client::blocking::HacClient as Client;
     pub(crate) use maybe_async::must_be_sync as maybe;
     pub mod cases;
+    pub mod ops;
 }
 
 #[cfg(feature = "async")]
@@ -15,6 +17,7 @@ mod async_cases {
     pub(crate) use hac_client::nonblocking::HacClient as Client;
     pub(crate) use maybe_async::must_be_async as maybe;
     pub mod cases;
+    pub mod ops;
 }
 
 #[cfg(feature = "async")]
@@ -30,33 +33,64 @@ fn on_tokio<F: std::future::Future<Output = ()> + Send + 'static>(case: F) {
 }
 
 macro_rules! both {
-    ($($name:ident),* $(,)?) => {
+    ($($file:ident :: $name:ident),* $(,)?) => {
         mod blocking_client {
-            $(#[test] fn $name() { super::sync_cases::cases::$name() })*
+            $(#[test] fn $name() { super::sync_cases::$file::$name() })*
         }
         // Runtime-less: a bare `block_on` on the test thread.
         #[cfg(feature = "async")]
         mod async_client {
-            $(#[test] fn $name() { futures_lite::future::block_on(super::async_cases::cases::$name()) })*
+            $(#[test] fn $name() { futures_lite::future::block_on(super::async_cases::$file::$name()) })*
         }
         // Under a multi-threaded tokio runtime, as a spawned task (which also needs `Send`).
         #[cfg(feature = "async")]
         mod async_client_on_tokio {
-            $(#[test] fn $name() { super::on_tokio(super::async_cases::cases::$name()) })*
+            $(#[test] fn $name() { super::on_tokio(super::async_cases::$file::$name()) })*
         }
     };
 }
 
 both!(
-    every_operation,
-    relogin_after_each_dead_session_answer,
-    failures_are_typed,
-    moves_to_https_when_redirected,
-    resumes_a_stored_session_with_one_request,
-    update_log_needs_no_session,
-    failures_are_errors_on_the_question_mark_path,
-    truncation_is_visible,
-    connect_resumes_a_stored_session_without_a_request,
-    clones_share_one_session,
-    built_in_one_step_with_network_options,
+    cases::every_operation,
+    cases::relogin_after_each_dead_session_answer,
+    cases::failures_are_typed,
+    cases::moves_to_https_when_redirected,
+    cases::resumes_a_stored_session_with_one_request,
+    cases::update_log_needs_no_session,
+    cases::failures_are_errors_on_the_question_mark_path,
+    cases::truncation_is_visible,
+    cases::connect_resumes_a_stored_session_without_a_request,
+    cases::clones_share_one_session,
+    cases::built_in_one_step_with_network_options,
+    ops::reads_and_changes_every_operation,
+    ops::health_needs_no_login,
+    ops::roles_limit_what_a_user_may_do,
+    ops::a_pinned_node_answers_alone,
+    ops::a_pinned_node_that_is_down_fails_typed,
+    ops::export_downloads_and_unpacks,
+    ops::pages_through_a_result_by_pk,
 );
+
+#[test]
+fn blocking_pages_are_an_iterator() {
+    let hac = hac_fake::FakeHac::builder().generated_rows(1_001).start();
+    let c = hac_client::HacClient::new(
+        hac_client::HacConfig::builder(hac.url())
+            .credentials(hac_client::BasicCredentials::new("admin", "nimda"))
+            .session_persistence(false)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let sizes: Vec<usize> = c
+        .flexible_search_pages("SELECT {pk} FROM {Generated}", 250)
+        .unwrap()
+        .map(|p| p.unwrap().len())
+        .collect();
+    assert_eq!(sizes, [250, 250, 250, 250, 1]);
+    let refused = c.flexible_search_pages("SELECT {code} FROM {Generated}", 250);
+    assert!(matches!(
+        refused,
+        Err(hac_client::Error::InvalidArgument { .. })
+    ));
+}

@@ -22,13 +22,19 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
-fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
-        .env_clear()
+/// `hac` for `fake` with a clean environment and its own session cache.
+fn hac(fake: &FakeHac, cache: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hac"));
+    c.env_clear()
         .env("HAC_URL", fake.url())
         .env("HAC_PASSWORD", hac_fake::ADMIN.1)
-        .env("HAC_CACHE_DIR", cache)
+        .env("HAC_CACHE_DIR", cache);
+    c
+}
+
+/// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
+fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
+    let mut child = hac(fake, cache)
         .args([
             "flexsearch",
             "SELECT {pk}, {code} FROM {Generated}",
@@ -57,14 +63,7 @@ fn a_table_costs_about_what_csv_costs() {
     let fake = FakeHac::start();
     let cache = tempfile::tempdir().unwrap();
     // Log in once, so that both runs below do the same work.
-    let login = Command::new(env!("CARGO_BIN_EXE_hac"))
-        .env_clear()
-        .env("HAC_URL", fake.url())
-        .env("HAC_PASSWORD", hac_fake::ADMIN.1)
-        .env("HAC_CACHE_DIR", cache.path())
-        .arg("login")
-        .status()
-        .unwrap();
+    let login = hac(&fake, cache.path()).arg("login").status().unwrap();
     assert!(login.success());
     let (csv, csv_bytes) = peak_kib(&fake, cache.path(), "csv");
     let (table, _) = peak_kib(&fake, cache.path(), "table");
@@ -80,11 +79,7 @@ fn a_table_costs_about_what_csv_costs() {
 fn paged_peak_kib(rows: u64) -> u64 {
     let fake = FakeHac::builder().generated_rows(rows).start();
     let cache = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hac"))
-        .env_clear()
-        .env("HAC_URL", fake.url())
-        .env("HAC_PASSWORD", hac_fake::ADMIN.1)
-        .env("HAC_CACHE_DIR", cache.path())
+    let mut child = hac(&fake, cache.path())
         .args([
             "flexsearch",
             "SELECT {pk}, {code}, {name} FROM {Generated}",

@@ -1,5 +1,5 @@
 // Operation test bodies written once as async code and compiled twice (see
-// tests/server_ops.rs). `.await` must not sit inside a macro call: bind results first.
+// tests/both_clients.rs). `.await` must not sit inside a macro call: bind results first.
 
 use super::{Client, maybe};
 use hac_client::{
