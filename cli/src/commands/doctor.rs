@@ -432,12 +432,10 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
         .as_ref()
         .map(|c| c.value.trim_end_matches('/').to_owned())
         .unwrap_or_default();
-    let target = format!(
-        "{}://{}{ctx}/monitoring/healthcheck",
-        url.scheme(),
-        url.host_str().unwrap_or_default().to_owned()
-            + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
-    );
+    // host[:port] as the URL gives it (an IPv6 literal keeps its brackets).
+    let authority = url[url::Position::BeforeHost..url::Position::AfterPort].to_owned();
+    let target = format!("{}://{authority}{ctx}/monitoring/healthcheck", url.scheme());
+    let use_https = || format!("use https://{authority}");
     let tls = ureq::tls::TlsConfig::builder()
         .disable_verification(true)
         .build();
@@ -462,11 +460,7 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
                 return Some(r.fail(
                     "scheme",
                     "this port speaks TLS, not plain HTTP",
-                    format!(
-                        "use https://{}",
-                        url.host_str().unwrap_or_default().to_owned()
-                            + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
-                    ),
+                    use_https(),
                     Exit::Connection,
                 ));
             }
@@ -488,16 +482,10 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
     };
     let status = resp.status().as_u16();
     if status == 400 && url.scheme() == "http" {
-        let body_hint = resp.headers().get("connection").is_some();
-        let _ = body_hint;
         return Some(r.fail(
             "scheme",
             "the server answered 400 to plain HTTP: this port speaks TLS",
-            format!(
-                "use https://{}",
-                url.host_str().unwrap_or_default().to_owned()
-                    + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
-            ),
+            use_https(),
             Exit::Connection,
         ));
     }

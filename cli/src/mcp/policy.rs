@@ -86,7 +86,7 @@ pub fn cap(value: &mut Value, max: usize) -> Vec<String> {
         if size <= max {
             break;
         }
-        let Some((path, len)) = largest(value, String::new()) else {
+        let Some((path, _)) = largest(value, String::new()) else {
             break;
         };
         let Some(target) = value.pointer_mut(&path) else {
@@ -116,7 +116,6 @@ pub fn cap(value: &mut Value, max: usize) -> Vec<String> {
             }
             _ => break,
         }
-        let _ = len;
     }
     cuts
 }
