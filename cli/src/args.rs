@@ -170,7 +170,7 @@ pub enum Command {
     Groovy(GroovyArgs),
     /// Run a FlexibleSearch (or, with --sql, SQL) query; "-" reads it from standard input
     Flexsearch(FlexsearchArgs),
-    /// Import or validate ImpEx
+    /// Import, validate or export ImpEx
     #[command(subcommand)]
     Impex(ImpexCommand),
     /// Read update data, pending patches and the update log; run a system update
