@@ -311,6 +311,34 @@ fn doctor_names_each_broken_setup() {
     assert_eq!(f["step"], "tls", "{f}");
     assert!(f["fix"].as_str().unwrap().contains("--ca-cert"), "{f}");
 
+    // A trusted CA, but an expired certificate, or one for another name.
+    for (fake, expected) in [
+        (
+            FakeHac::builder()
+                .tls(TlsMode::CaSigned)
+                .user(USER, PASSWORD)
+                .cert_expired(true)
+                .start(),
+            "expired",
+        ),
+        (
+            FakeHac::builder()
+                .tls(TlsMode::CaSigned)
+                .user(USER, PASSWORD)
+                .cert_names(&["hac.example.com"])
+                .start(),
+            "another host name",
+        ),
+    ] {
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, &fake.certs().unwrap().ca_pem).unwrap();
+        let (c, f) = doctor(&fake.url(), &["--ca-cert", ca.to_str().unwrap()]);
+        assert_eq!(c, 4);
+        let f = f.unwrap();
+        assert_eq!(f["step"], "tls", "{f}");
+        assert!(f["fix"].as_str().unwrap().contains(expected), "{f}");
+    }
+
     // The wrong context path: names where HAC is.
     let (c, f) = doctor(&good.url(), &["--context-path", "/wrong"]);
     assert_eq!(c, 4);
