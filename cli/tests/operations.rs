@@ -631,3 +631,61 @@ fn profile_node_and_nodes() {
     let shown = run(h("all").args(["profiles", "show", "-o", "json"]), "");
     assert!(stdout(&shown).contains(".n1"), "{}", stdout(&shown));
 }
+
+#[test]
+fn each_operation_fails_with_its_exit_code() {
+    let fake = FakeHac::builder()
+        .context_path("/hac")
+        .restricted_user(USER, PASSWORD)
+        .start();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let h = || with_password(hac(&url, dir.path()));
+    // A user without the roles: a permission error (3), one line, for each command that
+    // needs a role; the version and the type list are for any HAC user.
+    for args in [
+        &["extensions"][..],
+        &["log-level", "--list"],
+        &["log-level", "root", "INFO"],
+        &["cache", "stats"],
+        &["cache", "clear"],
+        &["cronjobs"],
+        &["cronjobs", "abort"],
+        &["config", "get", "--grep", "db"],
+        &["config", "set", "a", "b"],
+        &["pk", "8796093054977"],
+        &["cluster"],
+        &["db"],
+        &["memory"],
+        &["threaddump"],
+    ] {
+        let o = run(h().args(args), "");
+        assert_exit(&o, 3);
+        assert_one_error_line(&o, "hac: ");
+    }
+    assert_exit(&run(h().arg("about"), ""), 0);
+    assert_exit(&run(h().args(["types", "Prod"]), ""), 0);
+
+    // A server error: the operation failed (1), one line naming the status.
+    let admin = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .start();
+    let url = admin.url();
+    for (path, args) in [
+        ("/platform/about", &["about"][..]),
+        ("/monitoring/memory/data", &["memory"]),
+        ("/monitoring/cluster/data", &["cluster"]),
+        ("/platform/log4j", &["log-level", "--list"]),
+        ("/monitoring/cache/regionCache/data", &["cache", "stats"]),
+    ] {
+        let _ = run(with_password(hac(&url, dir.path())).arg("login"), "");
+        admin.push_override(
+            path,
+            hac_fake::Response::new(500, "text/html", "<html><body>Internal error</body></html>"),
+        );
+        let o = run(with_password(hac(&url, dir.path())).args(args), "");
+        assert_exit(&o, 1);
+        assert_one_error_line(&o, "500");
+    }
+}
