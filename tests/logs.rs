@@ -4,29 +4,12 @@
 
 mod common;
 
-use std::sync::Mutex;
+use common::Capture;
 
 use hac_client::{BasicCredentials, HacClient};
 use hac_fake::{ExpiryAnswer, FakeHac};
 
-struct Capture {
-    lines: Mutex<Vec<String>>,
-}
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record) {
-        let line = format!("{} {} {}", record.level(), record.target(), record.args());
-        self.lines.lock().unwrap().push(line);
-    }
-    fn flush(&self) {}
-}
-
-static LOGGER: Capture = Capture {
-    lines: Mutex::new(Vec::new()),
-};
+static LOGGER: Capture = Capture::new();
 
 /// Installs the capturing logger once for every test in this binary, at debug level for
 /// every crate (trace is parser internals: html5ever traces every token it reads).

@@ -5,28 +5,11 @@
 
 mod common;
 
-use std::sync::Mutex;
+use common::Capture;
 
 use hac_fake::FakeHac;
 
-struct Capture {
-    lines: Mutex<Vec<String>>,
-}
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record) {
-        let line = format!("{} {} {}", record.level(), record.target(), record.args());
-        self.lines.lock().unwrap().push(line);
-    }
-    fn flush(&self) {}
-}
-
-static LOGGER: Capture = Capture {
-    lines: Mutex::new(Vec::new()),
-};
+static LOGGER: Capture = Capture::new();
 
 #[test]
 fn wire_tracing_is_warned_about_and_never_shows_the_password() {

@@ -30,3 +30,28 @@ pub fn client(hac: &FakeHac) -> HacClient {
 pub fn client_as(hac: &FakeHac, user: &str, password: &str) -> HacClient {
     build(config(hac).credentials(BasicCredentials::new(user, password)))
 }
+
+/// A logger that keeps every record as `LEVEL target message`, for tests that check what
+/// reaches the log (the logger is process-wide: one such test binary each).
+pub struct Capture {
+    pub lines: std::sync::Mutex<Vec<String>>,
+}
+
+impl Capture {
+    pub const fn new() -> Capture {
+        Capture {
+            lines: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {} {}", record.level(), record.target(), record.args());
+        self.lines.lock().unwrap().push(line);
+    }
+    fn flush(&self) {}
+}
