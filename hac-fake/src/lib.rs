@@ -107,6 +107,7 @@ pub struct Builder {
     health: HealthMode,
     ready_after: Option<Duration>,
     cron_jobs: Vec<ops::RunningJob>,
+    port: u16,
 }
 
 impl Builder {
@@ -280,8 +281,22 @@ impl Builder {
         });
         self
     }
-    /// Binds 127.0.0.1 on free ports and starts serving.
+    /// Listen on this loopback port (0, the default, picks a free one; tests want that).
+    /// A fixed port is for running the fake by hand, e.g. `9002` as a local HAC uses.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+    /// Binds 127.0.0.1 on free ports (or the [`Builder::port`]) and starts serving.
+    ///
+    /// # Panics
+    /// When the port cannot be bound; [`Builder::try_start`] returns that error instead.
     pub fn start(self) -> FakeHac {
+        self.try_start().expect("bind the fake HAC's loopback port")
+    }
+    /// As [`Builder::start`], with a port that cannot be bound (already in use, or below
+    /// 1024 without the privilege) as an error.
+    pub fn try_start(self) -> std::io::Result<FakeHac> {
         FakeHac::start_with(self)
     }
 }
@@ -330,6 +345,7 @@ impl FakeHac {
             health: HealthMode::Healthy,
             ready_after: None,
             cron_jobs: Vec::new(),
+            port: 0,
         }
     }
 
@@ -338,23 +354,22 @@ impl FakeHac {
         Self::builder().start()
     }
 
-    fn start_with(b: Builder) -> FakeHac {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
+    fn start_with(b: Builder) -> std::io::Result<FakeHac> {
+        let listener = TcpListener::bind(("127.0.0.1", b.port))?;
+        let addr = listener.local_addr()?;
         let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls, &b.cert));
         let mut state = hac::State::new(b.settings);
         state.db.generated_rows = b.generated_rows;
         state.ops.health = b.health;
         state.ops.cron_jobs = b.cron_jobs;
         state.ready_at = b.ready_after.map(|d| std::time::Instant::now() + d);
-        let http_listener = (b.http_redirect && certs.is_some()).then(|| {
-            let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let http_listener = if b.http_redirect && certs.is_some() {
             state.https_port = Some(addr.port());
-            l
-        });
-        let http_addr = http_listener
-            .as_ref()
-            .map(|l| l.local_addr().expect("local addr"));
+            Some(TcpListener::bind("127.0.0.1:0")?)
+        } else {
+            None
+        };
+        let http_addr = http_listener.as_ref().map(|l| l.local_addr()).transpose()?;
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             stop: AtomicBool::new(false),
@@ -366,11 +381,11 @@ impl FakeHac {
         if let Some(l) = http_listener {
             spawn_accept(l, shared.clone(), false);
         }
-        FakeHac {
+        Ok(FakeHac {
             addr,
             http_addr,
             shared,
-        }
+        })
     }
 
     /// `http://127.0.0.1:PORT` or `https://localhost:PORT` (the certificate names

@@ -6,27 +6,59 @@
 //! cargo run -p hac-fake -- --context-path /hac   # HAC under /hac
 //! cargo run -p hac-fake -- --tls                 # HTTPS with a throwaway CA, written to hac-fake-ca.pem
 //! cargo run -p hac-fake -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
-//! cargo run -p hac-fake -- --nodes a,b,c          # three cluster nodes behind a ROUTE balancer
+//! cargo run -p hac-fake -- --nodes a,b,c         # three cluster nodes behind a ROUTE balancer
+//! cargo run -p hac-fake -- --port 9002            # a fixed port instead of a free one
 //! ```
 //!
-//! The URL is the first line on stdout; the server stops when stdin closes or on Ctrl-C.
+//! The URL is the first line on stdout. The server runs until it is stopped (Ctrl-C or a
+//! signal), so it can be started in the background of a script (`hac-fake > url &`), where
+//! stdin is often `/dev/null`; with `--stop-on-eof` it also stops when stdin closes, which
+//! ties it to a parent process that holds a pipe to it.
 
 use std::io::Read;
 
 use hac_fake::{ADMIN, FakeHac, Profile, TlsMode};
 
-const USAGE: &str = "options: --profile 1811|2211.1|2211.38, --context-path PATH, --root, --tls, --http-redirect, --nodes A,B,..";
+const USAGE: &str = "\
+usage: hac-fake [OPTIONS]
+
+A fake SAP Commerce Administration Console on 127.0.0.1, for trying hac and hac-client.
+Prints its URL on the first line of stdout and serves until stopped (Ctrl-C).
+
+options:
+  --profile 1811|2211.1|2211.38   SAP Commerce version to behave like (default 2211.38)
+  --context-path PATH             serve HAC under PATH, e.g. /hac (default: root)
+  --root                          serve HAC at the root (the default)
+  --port PORT                     listen on PORT (default: a free port)
+  --tls                           HTTPS, with a throwaway CA written to hac-fake-ca.pem
+  --http-redirect                 with --tls: a plain-HTTP port redirecting to HTTPS
+  --nodes A,B,..                  cluster nodes behind a balancer routing by the ROUTE cookie
+  --stop-on-eof                   also stop when stdin closes
+  -h, --help                      this text";
 
 fn fail(message: &str) -> ! {
-    eprintln!("hac-fake: {message} ({USAGE})");
+    eprintln!("hac-fake: {message} (see hac-fake --help)");
     std::process::exit(2);
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut builder = FakeHac::builder();
+    let mut stop_on_eof = false;
     while let Some(a) = args.next() {
         match a.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            "--port" => {
+                let value = args.next().unwrap_or_else(|| fail("--port needs a value"));
+                let port = value
+                    .parse()
+                    .unwrap_or_else(|_| fail(&format!("--port {value:?} is not a port number")));
+                builder = builder.port(port);
+            }
+            "--stop-on-eof" => stop_on_eof = true,
             "--profile" => {
                 let value = args
                     .next()
@@ -53,7 +85,10 @@ fn main() {
             other => fail(&format!("unknown option {other:?}")),
         }
     }
-    let hac = builder.start();
+    let hac = builder.try_start().unwrap_or_else(|e| {
+        eprintln!("hac-fake: cannot listen: {e} (choose another --port, or leave it out)");
+        std::process::exit(1);
+    });
     println!("{}", hac.url());
     if let Some(certs) = hac.certs() {
         let path = "hac-fake-ca.pem";
@@ -67,13 +102,24 @@ fn main() {
         eprintln!("hac-fake: plain HTTP on {http} redirects to HTTPS");
     }
     eprintln!(
-        "hac-fake: SAP Commerce {} on {} (context path {:?}); user {:?}, password {:?}; close stdin to stop",
+        "hac-fake: SAP Commerce {} on {} (context path {:?}); user {:?}, password {:?}; {}",
         hac.profile(),
         hac.url(),
         hac.context_path(),
         ADMIN.0,
-        ADMIN.1
+        ADMIN.1,
+        if stop_on_eof {
+            "close stdin or press Ctrl-C to stop"
+        } else {
+            "Ctrl-C to stop"
+        }
     );
-    // Blocks until stdin reaches EOF (Ctrl-D) or the process is killed.
-    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    if stop_on_eof {
+        let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    } else {
+        // The accept threads serve; this one only keeps the process alive.
+        loop {
+            std::thread::park();
+        }
+    }
 }

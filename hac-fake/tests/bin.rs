@@ -1,8 +1,17 @@
-//! `hac-fake` run on its own: options, the URL on stdout, a profile that shows.
+//! `hac-fake` run on its own: options, the URL on stdout, a profile that shows, how it
+//! stops.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn first_line(child: &mut Child) -> String {
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut url = String::new();
+    out.read_line(&mut url).unwrap();
+    url.trim().to_owned()
+}
 
 fn get(url: &str, path: &str) -> String {
     let addr = url.trim_start_matches("http://");
@@ -20,18 +29,21 @@ fn get(url: &str, path: &str) -> String {
 #[test]
 fn serves_the_profile_asked_for() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-        .args(["--profile", "1811", "--context-path", "/hac"])
+        .args([
+            "--profile",
+            "1811",
+            "--context-path",
+            "/hac",
+            "--stop-on-eof",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut url = String::new();
-    out.read_line(&mut url).unwrap();
-    let url = url.trim();
+    let url = first_line(&mut child);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let page = get(url, "/hac/login.jsp");
+    let page = get(&url, "/hac/login.jsp");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("redirect_detection"));
     drop(child.stdin.take());
@@ -53,6 +65,9 @@ fn bad_options_exit_2() {
         &["--profile", "2205"][..],
         &["--profile"][..],
         &["--nope"][..],
+        &["--port"][..],
+        &["--port", "http"][..],
+        &["--port", "70000"][..],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
             .args(args)
@@ -62,8 +77,92 @@ fn bad_options_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("hac-fake:") && err.contains("--profile"),
+            err.contains("hac-fake:") && err.contains("hac-fake --help"),
             "{err}"
         );
+    }
+}
+
+#[test]
+fn help_lists_every_option() {
+    for flag in ["--help", "-h"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        for option in [
+            "--profile",
+            "--context-path",
+            "--root",
+            "--port",
+            "--tls",
+            "--http-redirect",
+            "--nodes",
+            "--stop-on-eof",
+        ] {
+            assert!(text.contains(option), "{option} missing from {text}");
+        }
+    }
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn serves_a_fixed_port_until_killed_even_with_stdin_closed() {
+    let port = free_port();
+    // stdin at EOF from the start, as for a background job in a script.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
+        .args(["--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = first_line(&mut child);
+    assert_eq!(url, format!("http://127.0.0.1:{port}"));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(child.try_wait().unwrap().is_none(), "stopped on stdin EOF");
+    assert!(get(&url, "/login").starts_with("HTTP/1.1 200"));
+
+    // A second one on the same port says so and exits 1.
+    let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
+        .args(["--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot listen") && err.contains("--port"),
+        "{err}"
+    );
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn stop_on_eof_stops_when_stdin_closes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
+        .arg("--stop-on-eof")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    first_line(&mut child);
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "still running");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
