@@ -135,6 +135,45 @@ pub fn exit_for(error: &anyhow::Error) -> Exit {
     Exit::OperationFailed
 }
 
+/// An error as the one line `hac` prints for it (without the `hac: ` prefix): the whole
+/// context chain, then the next step when there is one.
+pub fn one_line(error: &anyhow::Error) -> String {
+    match next_step(error) {
+        Some(next) => format!("{error:#}; {next}"),
+        None => format!("{error:#}"),
+    }
+}
+
+/// The next step for a failure whose message does not already say what to do: appended
+/// to the one error line, so a user (or a CI log reader) knows where to go from there.
+/// The library's messages stay free of `hac` flags; this is where the tool adds them.
+pub fn next_step(error: &anyhow::Error) -> Option<&'static str> {
+    use hac_client::Error as E;
+    let e = error
+        .chain()
+        .find_map(|c| c.downcast_ref::<hac_client::Error>())?;
+    Some(match e {
+        E::Connect { .. } => {
+            "is HAC running at that address and port? `hac doctor` checks step by step"
+        }
+        E::Timeout { .. } => "raise --timeout (--long-timeout for imports and updates)",
+        E::BadCredentials { .. } => {
+            "check --user and the password (HAC_PASSWORD, --password-stdin or the profile's password_command); only admin-group and hac_* users may log in"
+        }
+        E::Forbidden { .. } | E::SessionRejected { .. } => {
+            "use a user in admingroup or with the console's hac_* role (--user)"
+        }
+        E::LoginFailed { .. } | E::Csrf { .. } | E::Transport { .. } | E::RedirectLoop { .. } => {
+            "`hac doctor` checks the connection step by step"
+        }
+        E::HttpStatus { status, .. } if *status >= 500 => {
+            "the server failed: its console log has the cause"
+        }
+        E::HttpStatus { .. } => "`hac doctor` checks the URL, context path and login step by step",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +189,16 @@ mod tests {
         assert_eq!(exit_for(&usage("empty script")), Exit::Usage);
         assert_eq!(exit_for(&anyhow::anyhow!("other")), Exit::OperationFailed);
         assert_eq!(exit_for(&refused("protected")), Exit::Refused);
+    }
+
+    #[test]
+    fn next_steps_for_the_failures_that_need_one() {
+        let bad = anyhow::Error::new(hac_client::Error::BadCredentials {
+            username: "admin".into(),
+        })
+        .context("running the script");
+        assert!(next_step(&bad).is_some_and(|s| s.contains("--user")));
+        let script = usage("empty script");
+        assert_eq!(next_step(&script), None);
     }
 }

@@ -10,7 +10,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use crate::failure::{Exit, exit_for};
+use crate::failure::{Exit, exit_for, one_line};
 use crate::output::{Captured, Out};
 
 /// How the command's output can be labelled.
@@ -82,7 +82,7 @@ pub fn run<T: Sync>(
         let (exit, error) = match result {
             Ok(code) => (code, None),
             Err(e) => {
-                out.problem(format_args!("hac: [{label}] {e:#}"));
+                out.problem(format_args!("hac: [{label}] {}", one_line(&e)));
                 (exit_for(&e), Some(format!("{e:#}")))
             }
         };

@@ -56,9 +56,9 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
-            // `{:#}` puts the whole context chain on one line: "running the query: cannot
-            // connect to http://...: connection refused".
-            output::stderr_line(format_args!("hac: {e:#}"));
+            // The whole context chain on one line, then the next step: "running the query:
+            // cannot connect to http://...: connection refused; is HAC running ...".
+            output::stderr_line(format_args!("hac: {}", failure::one_line(&e)));
             exit_for(&e).into()
         }
     }

@@ -695,6 +695,8 @@ fn exit_codes_for_each_failure_class() {
     let o = run(wrong.args(["--no-session-cache", "groovy"]), "return 1");
     assert_exit(&o, 3);
     assert_one_error_line(&o, "bad user name or password");
+    // ... and the next step on the same line.
+    assert_one_error_line(&o, "check --user and the password");
 
     // 4: connection refused, timeout.
     let closed = {
@@ -707,6 +709,7 @@ fn exit_codes_for_each_failure_class() {
     );
     assert_exit(&o, 4);
     assert_one_error_line(&o, "cannot connect");
+    assert_one_error_line(&o, "`hac doctor`");
 
     fake.set_delay(Duration::from_secs(3));
     let o = run(
@@ -716,6 +719,7 @@ fn exit_codes_for_each_failure_class() {
     fake.set_delay(Duration::ZERO);
     assert_exit(&o, 4);
     assert_one_error_line(&o, "no answer within");
+    assert_one_error_line(&o, "raise --timeout");
 }
 
 #[test]
