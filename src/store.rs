@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,42 @@ pub trait SessionStore: Send + Sync {
     fn try_lock_login(&self, key: &SessionKey) -> Result<LockAttempt> {
         let _ = key;
         Ok(LockAttempt::NotSupported)
+    }
+}
+
+/// A shared store is a store: hand `Arc::clone(&store)` to several clients (or keep one
+/// to look into) without naming `dyn SessionStore`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hac_client::{BasicCredentials, HacClient, MemoryStore, SessionStore};
+/// let store = Arc::new(MemoryStore::new());
+/// let hac = HacClient::builder("http://localhost:9001")
+///     .credentials(BasicCredentials::new("admin", "nimda"))
+///     .session_store(Arc::clone(&store))
+///     .build()?;
+/// assert!(store.list()?.is_empty());
+/// # let _ = hac;
+/// # Ok::<(), hac_client::Error>(())
+/// ```
+impl<S: SessionStore + ?Sized> SessionStore for Arc<S> {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        (**self).load(key)
+    }
+    fn save(&self, session: &StoredSession) -> Result<()> {
+        (**self).save(session)
+    }
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        (**self).remove(key)
+    }
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        (**self).list()
+    }
+    fn clear(&self) -> Result<usize> {
+        (**self).clear()
+    }
+    fn try_lock_login(&self, key: &SessionKey) -> Result<LockAttempt> {
+        (**self).try_lock_login(key)
     }
 }
 

@@ -119,6 +119,30 @@ fn second_client_resumes_with_one_request() {
     assert!(sent.cookie("ROUTE").is_some(), "ROUTE survived the restart");
 }
 
+#[test]
+fn clients_share_a_store_through_an_arc() {
+    let hac = FakeHac::start();
+    let store = Arc::new(MemoryStore::new());
+    let client = || {
+        HacClient::builder(&hac.url())
+            .credentials(BasicCredentials::new("admin", "nimda"))
+            .session_store(Arc::clone(&store))
+            .build()
+            .unwrap()
+    };
+    client().execute_groovy("return 1").unwrap();
+    assert_eq!(
+        store.list().unwrap().len(),
+        1,
+        "the caller's handle sees it"
+    );
+    hac.reset_stats();
+    let second = client();
+    assert!(second.is_logged_in());
+    second.connect().unwrap();
+    assert_eq!(hac.stats().requests, 0, "resumed from the shared store");
+}
+
 // --- the same across processes: the test binary re-runs itself as a child ---
 
 const CHILD_URL: &str = "HAC_TEST_CHILD_URL";
