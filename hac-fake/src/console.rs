@@ -77,13 +77,37 @@ fn eval(expr: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     ))
 }
 
+/// The statements of a script: its lines, each split at the semicolons outside quotes
+/// (`println "hi"; return 42` is two statements, as in Groovy).
+fn statements(script: &str) -> impl Iterator<Item = &str> {
+    script.lines().flat_map(|line| {
+        let mut parts = Vec::new();
+        let mut quote = None;
+        let mut start = 0;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, ';') => {
+                    parts.push(&line[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&line[start..]);
+        parts.into_iter().map(str::trim).filter(|s| !s.is_empty())
+    })
+}
+
 /// A stand-in for HAC's Groovy engine: `def x = ...`, `println`, `print`, `return`,
-/// `Thread.sleep(ms)` and `throw new Type('message')`. The script is what arrived after the
-/// XSS filter, so a stripped `def src = 'x'` fails as it would on a real server.
+/// `Thread.sleep(ms)` and `throw new Type('message')`, one statement per line or separated
+/// by `;`. The script is what arrived after the XSS filter, so a stripped `def src = 'x'`
+/// fails as it would on a real server.
 fn run_groovy(script: &str) -> (String, String, String) {
     let mut vars = HashMap::new();
     let mut output = String::new();
-    for line in script.lines().map(str::trim) {
+    for line in statements(script) {
         let step = if let Some(rest) = line.strip_prefix("println") {
             eval(rest, &vars).map(|v| {
                 output.push_str(&v);
@@ -510,6 +534,10 @@ mod tests {
         let (out, _, st) = run_groovy("println 'before'\nthrow new IllegalStateException('boom')");
         assert_eq!(out, "before\n");
         assert_eq!(st, "java.lang.IllegalStateException: boom\r\n");
+        assert_eq!(
+            run_groovy("println \"hi; there\"; def y = 'c;d'; print y;\nreturn 42;"),
+            ("hi; there\nc;d".into(), "42".into(), String::new())
+        );
         let (_, _, st) = run_groovy("def\nprintln src");
         assert!(
             st.starts_with("groovy.lang.MissingPropertyException: No such property: src"),
