@@ -124,7 +124,7 @@ fn clients_share_a_store_through_an_arc() {
     let hac = FakeHac::start();
     let store = Arc::new(MemoryStore::new());
     let client = || {
-        HacClient::builder(&hac.url())
+        HacClient::builder(hac.url())
             .credentials(BasicCredentials::new("admin", "nimda"))
             .session_store(Arc::clone(&store))
             .build()
