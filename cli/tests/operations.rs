@@ -304,6 +304,38 @@ fn doctor_names_each_broken_setup() {
     assert_eq!(f["step"], "scheme", "{f}");
     assert!(f["fix"].as_str().unwrap().contains("https://"));
 
+    // Plain HTTP that HAC redirects to HTTPS (9001 → 9002). The health check is outside
+    // Spring Security and answers on plain HTTP; the redirect shows on a secured page.
+    let redirecting = FakeHac::builder()
+        .tls(TlsMode::CaSigned)
+        .http_redirect(true)
+        .user(USER, PASSWORD)
+        .start();
+    let ca = dir.path().join("redirecting-ca.pem");
+    std::fs::write(&ca, &redirecting.certs().unwrap().ca_pem).unwrap();
+    let http = redirecting.http_url().unwrap();
+    let mut c = with_password(hac(&http, dir.path()));
+    c.args(["--ca-cert", ca.to_str().unwrap(), "doctor", "-o", "json"]);
+    let o = run(&mut c, "");
+    assert_exit(&o, 0);
+    let v = json(&o);
+    let step = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "redirect")
+        .unwrap_or_else(|| panic!("no redirect step: {v}"))
+        .clone();
+    assert_eq!(step["status"], "warn", "{step}");
+    let https = redirecting.url();
+    assert!(
+        step["fix"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("use {https} directly")),
+        "{step}"
+    );
+
     // An untrusted (self-signed) certificate: suggests --ca-cert.
     let (c, f) = doctor(&tls.url(), &[]);
     assert_eq!(c, 4);

@@ -489,18 +489,36 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
             Exit::Connection,
         ));
     }
-    if (300..400).contains(&status) {
-        let to = resp
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
+    let redirect = location(&resp);
+    // HAC's health check is outside Spring Security (`security="none"`), so its channel
+    // rule (`requires-channel="https"`) shows only on a secured page: ask for the login
+    // page too (under `/hac` when the context path is not known: a root HAC redirects
+    // that path as well, as every path it owns).
+    let redirect = match redirect {
+        None if url.scheme() == "http" => {
+            let secured = if ctx.is_empty() && settings.context_path.is_none() {
+                "/hac"
+            } else {
+                ctx.as_str()
+            };
+            agent
+                .get(format!("http://{authority}{secured}/login"))
+                .call()
+                .ok()
+                .and_then(|resp| location(&resp))
+                .filter(|to| to.starts_with("https://"))
+        }
+        other => other,
+    };
+    if let Some(to) = redirect {
         if url.scheme() == "http" && to.starts_with("https://") {
+            let origin = url::Url::parse(&to)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|_| "the https:// URL".into());
             r.warn(
                 "redirect",
                 format!("plain HTTP is redirected to {to}"),
-                "use the https:// URL directly (hac follows this redirect, but the first request goes in clear)",
+                format!("use {origin} directly (hac follows this redirect, but the first request goes in clear)"),
             );
         } else {
             r.info("redirect", format!("the health check redirects to {to}"));
@@ -546,6 +564,15 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
         );
     }
     None
+}
+
+/// Where a redirect answer points, if it is one.
+fn location(resp: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    if !resp.status().is_redirection() {
+        return None;
+    }
+    let to = resp.headers().get("location")?.to_str().ok()?;
+    Some(to.to_owned())
 }
 
 /// `http://user:secret@proxy:3128` → `http://user:***@proxy:3128`.
