@@ -335,12 +335,18 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
     // prune()
     let store: Arc<dyn SessionStore> = Arc::new(FileStore::new(dir.path()).unwrap());
     let mut old = sample("old", "dev");
-    old.last_used_ms -= 3 * 3_600_000; // idle beyond the default 110 minutes
+    // The default idle limit is 110 minutes, below HAC's own 120: a session idle for 115
+    // minutes may already be gone on the server; one idle for 100 is kept.
+    old.last_used_ms -= 115 * 60_000;
     store.save(&old).unwrap();
+    let mut recent = sample("recent", "dev");
+    recent.last_used_ms -= 100 * 60_000;
+    store.save(&recent).unwrap();
     store.save(&sample("fresh", "dev")).unwrap();
     let manager = SessionManager::new(store.clone());
     assert_eq!(manager.prune().unwrap(), 1);
     assert!(store.load(&old.key()).unwrap().is_none());
+    assert!(store.load(&recent.key()).unwrap().is_some());
     assert_eq!(manager.prune().unwrap(), 0);
 }
 
