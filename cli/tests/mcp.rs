@@ -1,7 +1,7 @@
 //! `hac mcp` driven as MCP hosts drive it: a child process on stdio, an MCP client
 //! (rmcp's), against the fake HAC. Tools and schemas, each tool's success and failure, the
-//! guard's refusals, the caps, the audit log, a session that dies mid-conversation and a
-//! malformed request.
+//! guard's refusals, the caps, the audit log, a session that dies mid-conversation and
+//! malformed requests (also as raw lines on stdin).
 #![cfg(feature = "mcp")]
 
 mod common;
@@ -492,4 +492,70 @@ async fn server_failures_are_tool_errors_and_calls_are_bounded() {
     let r = call(&s, "type_info", json!({"type": "User"})).await;
     assert!(!is_error(&r), "{}", text(&r));
     s.client.cancel().await.unwrap();
+}
+
+/// Lines that are not MCP, written straight to the server's stdin as a broken host might.
+/// Well-formed JSON of the wrong shape gets a JSON-RPC "Invalid Request" error; a line that
+/// is not JSON at all gets no answer (the MCP SDKs ignore unparsable input: there is no id
+/// to answer to, and an answer could start an error storm with a peer that echoes). Either
+/// way the server goes on answering.
+#[test]
+fn broken_json_rpc_lines_do_not_stop_the_server() {
+    use std::io::{BufRead, BufReader, Write};
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hac"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("HAC_") {
+            cmd.env_remove(&k);
+        }
+    }
+    let mut child = cmd
+        .env("HAC_CONFIG", "/dev/null")
+        .env("HAC_URL", fake.url())
+        .env("HAC_PASSWORD", PASSWORD)
+        .env("HAC_CACHE_DIR", dir.path().join("cache"))
+        .args(["mcp", "--audit-log"])
+        .arg(dir.path().join("audit.jsonl"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // A watchdog: a server that stops answering fails the test instead of hanging it.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = std::process::Command::new("kill").arg(&pid).status();
+    });
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut answer = || -> Value { serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap() };
+    let mut send = |line: &str| writeln!(stdin, "{line}").unwrap();
+
+    send(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+    );
+    assert_eq!(answer()["id"], 1);
+    send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+    send("this is not JSON");
+    send(r#"{"jsonrpc":"2.0","id":7}"#);
+    let e = answer();
+    assert_eq!(e["error"]["code"], -32600, "{e}");
+    send(r#"{"jsonrpc":"2.0","id":2,"method":"no/such/method"}"#);
+    let e = answer();
+    assert_eq!(
+        (e["id"].clone(), e["error"]["code"].clone()),
+        (json!(2), json!(-32601))
+    );
+    send(r#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#);
+    let list = answer();
+    assert_eq!(list["id"], 3, "{list}");
+    assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
+    drop(send);
+    drop(stdin);
+    assert!(
+        child.wait().unwrap().success(),
+        "stdin closed: a clean exit"
+    );
 }
