@@ -552,7 +552,6 @@ fn broken_json_rpc_lines_do_not_stop_the_server() {
     let list = answer();
     assert_eq!(list["id"], 3, "{list}");
     assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
-    drop(send);
     drop(stdin);
     assert!(
         child.wait().unwrap().success(),
