@@ -387,6 +387,9 @@ fn drop_tables_needs_yes_everywhere() {
         "{}",
         stdout(&o)
     );
+    // No session yet: the context path is not known, and the placeholder says so.
+    assert!(stdout(&o).contains("{context path}"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("detected at the first login"));
     assert_eq!(fake.stats().requests, 0);
     let o = run(
         with_password(hac(&fake.url(), cache.path())).args([
@@ -398,6 +401,19 @@ fn drop_tables_needs_yes_everywhere() {
         "",
     );
     assert_exit(&o, 0);
+    // With a cached session the dry run names the real URL, still sending nothing.
+    fake.reset_stats();
+    let o = run(
+        hac(&fake.url(), cache.path()).args(["update", "run", "--dry-run"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let first = stdout(&o).lines().next().unwrap_or_default().to_owned();
+    assert_eq!(
+        first,
+        format!("POST {}/hac/platform/init/execute", fake.url())
+    );
+    assert_eq!(fake.stats().requests, 0);
 }
 
 #[test]

@@ -115,12 +115,17 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
         req = req.patch(category.trim(), hash.trim());
     }
     if args.dry_run {
+        // A cached session knows the context path (taking it sends nothing); without one
+        // it is only found at the first login.
+        hac.is_logged_in();
+        let ctx = hac.context_path().unwrap_or_else(|| {
+            out.note("hac: the context path is detected at the first login; {context path} stands for it");
+            "{context path}".into()
+        });
         writeln!(
             out.stdout(),
-            "POST {}{}/platform/init/execute",
-            hac.base_url(),
-            hac.context_path()
-                .unwrap_or_else(|| "{context path}".into())
+            "POST {}{ctx}/platform/init/execute",
+            hac.base_url()
         )?;
         writeln!(out.stdout(), "{}", req.to_json())?;
         out.note("hac: dry run: nothing was sent");
