@@ -197,3 +197,9 @@ pub mod nonblocking {
 }
 
 pub use blocking::HacClient;
+
+/// The README's Rust examples, compiled as doctests so that they stay true (only when
+/// doctests are built: not part of the API).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
