@@ -7,7 +7,7 @@
 //! cargo run -p hac-fake -- --tls                 # HTTPS with a throwaway CA, written to hac-fake-ca.pem
 //! cargo run -p hac-fake -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
 //! cargo run -p hac-fake -- --nodes a,b,c         # three cluster nodes behind a ROUTE balancer
-//! cargo run -p hac-fake -- --port 9002            # a fixed port instead of a free one
+//! cargo run -p hac-fake -- --port 9002           # a fixed port instead of a free one
 //! ```
 //!
 //! The URL is the first line on stdout. The server runs until it is stopped (Ctrl-C or a
