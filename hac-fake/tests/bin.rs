@@ -6,6 +6,25 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+fn hac_fake(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hac-fake"));
+    c.args(args);
+    c
+}
+
+/// Starts the fake as a script's background job would (stdin `/dev/null`); the child and
+/// the URL it printed.
+fn start_in_background(args: &[&str]) -> (Child, String) {
+    let mut child = hac_fake(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = first_line(&mut child);
+    (child, url)
+}
+
 fn first_line(child: &mut Child) -> String {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut url = String::new();
@@ -28,19 +47,18 @@ fn get(url: &str, path: &str) -> String {
 
 #[test]
 fn serves_the_profile_asked_for() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-        .args([
-            "--profile",
-            "1811",
-            "--context-path",
-            "/hac",
-            "--stop-on-eof",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = hac_fake(&[
+        "--profile",
+        "1811",
+        "--context-path",
+        "/hac",
+        "--stop-on-eof",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
     let url = first_line(&mut child);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let page = get(&url, "/hac/login.jsp");
@@ -69,11 +87,7 @@ fn bad_options_exit_2() {
         &["--port", "http"][..],
         &["--port", "70000"][..],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = hac_fake(args).stdin(Stdio::null()).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -86,10 +100,7 @@ fn bad_options_exit_2() {
 #[test]
 fn help_lists_every_option() {
     for flag in ["--help", "-h"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-            .arg(flag)
-            .output()
-            .unwrap();
+        let out = hac_fake(&[flag]).output().unwrap();
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
         for option in [
@@ -119,23 +130,14 @@ fn free_port() -> u16 {
 #[test]
 fn serves_a_fixed_port_until_killed_even_with_stdin_closed() {
     let port = free_port();
-    // stdin at EOF from the start, as for a background job in a script.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-        .args(["--port", &port.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = first_line(&mut child);
+    let (mut child, url) = start_in_background(&["--port", &port.to_string()]);
     assert_eq!(url, format!("http://127.0.0.1:{port}"));
     std::thread::sleep(Duration::from_millis(200));
     assert!(child.try_wait().unwrap().is_none(), "stopped on stdin EOF");
     assert!(get(&url, "/login").starts_with("HTTP/1.1 200"));
 
     // A second one on the same port says so and exits 1.
-    let out = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-        .args(["--port", &port.to_string()])
+    let out = hac_fake(&["--port", &port.to_string()])
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -152,14 +154,7 @@ fn serves_a_fixed_port_until_killed_even_with_stdin_closed() {
 
 #[test]
 fn stop_on_eof_stops_when_stdin_closes() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hac-fake"))
-        .arg("--stop-on-eof")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    first_line(&mut child);
+    let (mut child, _) = start_in_background(&["--stop-on-eof"]);
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         assert!(started.elapsed() < Duration::from_secs(10), "still running");
