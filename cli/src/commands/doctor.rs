@@ -327,7 +327,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
             let (detail, fix) = match &e {
                 Error::BadCredentials { .. } => (
                     format!("the server refused user {user} with this password"),
-                    "check the password (HAC_PASSWORD, --password-stdin, password_command); a locked account is refused the same way".to_owned(),
+                    "check the password (HAC_PASSWORD, --password-stdin, password_command); HAC refuses a locked account, and a user outside the admin group and every hac_* group, the same way".to_owned(),
                 ),
                 Error::Credentials { .. } => (
                     format!("{e}"),
