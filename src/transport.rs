@@ -227,12 +227,7 @@ pub(crate) fn exchange(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
     if req.binary && !html {
-        let bytes = resp
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| map_error(e, req))?;
+        let bytes = read_bytes(resp.body_mut(), limit, req)?;
         return Ok(HttpResponse {
             path: safe_path(&req.url),
             status,
@@ -248,14 +243,7 @@ pub(crate) fn exchange(
     } else {
         // Bytes, then text: one bad byte must not lose a whole result (ureq decodes lossily
         // only `text/*`, and HAC's JSON is `application/json`).
-        let bytes = resp
-            .body_mut()
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| map_error(e, req))?;
-        String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        lossy_text(read_bytes(resp.body_mut(), limit, req)?)
     };
     Ok(HttpResponse {
         path: safe_path(&req.url),
@@ -270,6 +258,14 @@ pub(crate) fn exchange(
 
 /// Reads a body through [`DropTextareas`]; the limit applies to what is kept, which is
 /// what takes memory.
+/// The whole body, at most `limit` bytes.
+fn read_bytes(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<Vec<u8>> {
+    body.with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| map_error(e, req))
+}
+
 fn read_without_textareas(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<String> {
     use std::io::Read;
     let mut reader = body.with_config().limit(u64::MAX).reader();
@@ -292,8 +288,13 @@ fn read_without_textareas(body: &mut ureq::Body, limit: u64, req: &HttpRequest) 
         }
     }
     filter.finish(&mut kept);
-    Ok(String::from_utf8(kept)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(lossy_text(kept))
+}
+
+/// Text from bytes that should be UTF-8: valid text is taken as it is (no copy), a stray
+/// byte becomes U+FFFD instead of failing the whole answer.
+fn lossy_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn origin(url: &url::Url) -> String {
