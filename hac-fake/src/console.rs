@@ -395,47 +395,40 @@ pub(crate) fn impex(st: &mut State, cx: &Ctx, kind: ImpexKind) -> Response {
     }
     let ctx = st.settings.context_path.clone();
     let token = st.page_token(&cx.sid);
-    if !script_errors.is_empty() || !option_errors.is_empty() {
-        let outcome = ImpexOutcome::FormErrors {
+    let outcome = if !script_errors.is_empty() || !option_errors.is_empty() {
+        ImpexOutcome::FormErrors {
             script: script_errors,
             options: option_errors,
-        };
-        return Response::html(pages::impex_import(
-            &ctx,
-            &token,
-            &cx.user,
-            &script,
-            max_threads,
-            &outcome,
-        ));
-    }
-    // Past validation, the handler uses both without checking them.
-    if file_missing {
-        return server_error(st, "java.lang.NullPointerException");
-    }
-    if !IMPEX_MODES.contains(&mode) {
-        return server_error(
-            st,
-            &format!("java.lang.IllegalArgumentException: unsupported validation mode {mode}"),
-        );
-    }
-    if max_threads.is_empty() {
-        return server_error(st, "java.lang.NullPointerException");
-    }
-    let code_execution = p.get("enableCodeExecution") == Some("true");
-    let problems = check_impex(&script, code_execution);
-    let outcome = if kind == ImpexKind::Validate {
-        ImpexOutcome::Validation {
-            problem: problems.first().map(|(_, m)| m.clone()),
         }
     } else {
-        let success = problems.is_empty();
-        let text = if success {
-            String::new()
+        // Past validation, the handler uses these without checking them.
+        if file_missing {
+            return server_error(st, "java.lang.NullPointerException");
+        }
+        if !IMPEX_MODES.contains(&mode) {
+            return server_error(
+                st,
+                &format!("java.lang.IllegalArgumentException: unsupported validation mode {mode}"),
+            );
+        }
+        if max_threads.is_empty() {
+            return server_error(st, "java.lang.NullPointerException");
+        }
+        let code_execution = p.get("enableCodeExecution") == Some("true");
+        let problems = check_impex(&script, code_execution);
+        if kind == ImpexKind::Validate {
+            ImpexOutcome::Validation {
+                problem: problems.first().map(|(_, m)| m.clone()),
+            }
         } else {
-            unresolved(&script, &problems)
-        };
-        ImpexOutcome::Import { success, text }
+            let success = problems.is_empty();
+            let text = if success {
+                String::new()
+            } else {
+                unresolved(&script, &problems)
+            };
+            ImpexOutcome::Import { success, text }
+        }
     };
     Response::html(pages::impex_import(
         &ctx,
