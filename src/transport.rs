@@ -256,8 +256,6 @@ pub(crate) fn exchange(
     })
 }
 
-/// Reads a body through [`DropTextareas`]; the limit applies to what is kept, which is
-/// what takes memory.
 /// The whole body, at most `limit` bytes.
 fn read_bytes(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<Vec<u8>> {
     body.with_config()
@@ -266,6 +264,8 @@ fn read_bytes(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<Ve
         .map_err(|e| map_error(e, req))
 }
 
+/// Reads a body through [`DropTextareas`]; the limit applies to what is kept, which is
+/// what takes memory.
 fn read_without_textareas(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<String> {
     use std::io::Read;
     let mut reader = body.with_config().limit(u64::MAX).reader();
