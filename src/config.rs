@@ -580,17 +580,12 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         let node = match self.node {
             None => None,
             Some(value) => {
-                let valid_cookie = |t: &str| {
-                    !t.is_empty()
-                        && t.bytes()
-                            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
-                };
                 let valid_value = |t: &str| {
                     !t.is_empty()
                         && t.bytes()
                             .all(|b| b.is_ascii_graphic() && !b"\",;\\".contains(&b))
                 };
-                if !valid_cookie(&self.route_cookie) {
+                if !crate::cookies::is_cookie_name(&self.route_cookie) {
                     return Err(Error::config(format!(
                         "route cookie name {:?}: not a cookie name",
                         self.route_cookie

@@ -13,6 +13,22 @@ use url::Url;
 /// The Java servlet session cookie.
 pub(crate) const JSESSIONID: &str = "JSESSIONID";
 
+/// Whether `name` can be a cookie's name: an RFC 6265 token (visible ASCII, none of the
+/// separators). cookie_store accepts more, and a name it would mangle must be refused
+/// where a user typed it.
+pub(crate) fn is_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+/// The name and value of a `Set-Cookie` line (what precedes its first attribute), trimmed.
+pub(crate) fn set_cookie_pair(raw: &str) -> Option<(&str, &str)> {
+    let (name, value) = raw.split(';').next()?.split_once('=')?;
+    Some((name.trim(), value.trim()))
+}
+
 #[derive(Default, Clone)]
 pub(crate) struct CookieJar {
     store: CookieStore,
@@ -67,11 +83,7 @@ impl CookieJar {
                 return Err("expected name=value pairs separated by \"; \"".into());
             };
             let name = name.trim();
-            let valid_name = !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-            if !valid_name {
+            if !is_cookie_name(name) {
                 return Err(format!("{name:?} is not a cookie name"));
             }
             jar.store(&[format!("{name}={}; Path=/", value.trim())], url);

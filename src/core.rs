@@ -335,14 +335,13 @@ impl Core {
             return Ok(());
         };
         for raw in &resp.set_cookies {
-            let pair = raw.split(';').next().unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=')
-                && name.trim() == route.cookie
-                && value.trim() != route.value
+            if let Some((name, value)) = crate::cookies::set_cookie_pair(raw)
+                && name == route.cookie
+                && value != route.value
             {
                 return Err(Error::NodeUnavailable {
                     node: route.value.clone(),
-                    answered_by: value.trim().to_owned(),
+                    answered_by: value.to_owned(),
                 });
             }
         }

@@ -105,7 +105,7 @@ impl HttpResponse {
         let cookie_values = self
             .set_cookies
             .iter()
-            .filter_map(|c| c.split(';').next()?.split_once('=').map(|(_, v)| v.trim()));
+            .filter_map(|c| crate::cookies::set_cookie_pair(c).map(|(_, v)| v));
         let secrets: Vec<&str> = self
             .secrets
             .iter()
