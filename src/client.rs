@@ -659,22 +659,16 @@ impl HacClient {
         let Some(query) = pager.next_query() else {
             return Ok(None);
         };
-        let page = match self
+        let page = self
             .flexible_search(query)
             .await
             .and_then(|r| r.into_result())
-        {
-            Ok(page) => page,
-            Err(e) => {
-                pager.finish();
-                return Err(e);
-            }
-        };
-        if let Err(e) = pager.record(&page) {
+            .and_then(|page| pager.record(&page).map(|()| page));
+        if page.is_err() {
+            // No further page after a failure: the caller's loop ends with the error.
             pager.finish();
-            return Err(e);
         }
-        Ok(Some(page))
+        page.map(Some)
     }
 
     /// Imports an ImpEx script (a `&str` imports with defaults). Uses the long timeout.
@@ -734,10 +728,6 @@ impl HacClient {
                     .core
                     .follow(&url, resp.location.as_deref().unwrap_or_default())?;
                 resp = self.send(self.core.json_request(url.clone())).await?;
-            }
-            if resp.status == 503 {
-                // A balancer in front of a server that is not up yet: say so, not "no HAC".
-                crate::call::expect_ok(&resp)?;
             }
             match ops::health::parse(&resp) {
                 Some(health) => return health,

@@ -66,12 +66,15 @@ struct WireResult {
     message: Option<String>,
 }
 
-/// Reads the health answer; `None` when the answer is not the health endpoint's (a login
-/// page, a 404: the context path is another one).
+/// Reads the health answer (a 503 is an error: the server is not up yet); `None` when
+/// the answer is not the health endpoint's (a login page, a 404: the context path is
+/// another one).
 pub(crate) fn parse(resp: &HttpResponse) -> Option<Result<Health>> {
     let status = match resp.status {
         200 => HealthStatus::Healthy,
         500 => HealthStatus::Unhealthy,
+        // A balancer in front of a server that is not up yet: say so, not "no HAC".
+        503 => return crate::call::expect_ok(resp).err().map(Err),
         501 => {
             return Some(Ok(Health {
                 status: HealthStatus::NoChecks,
