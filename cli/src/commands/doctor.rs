@@ -11,6 +11,7 @@ use anyhow::Result;
 use hac_client::{Error, FlexibleSearch, GroovyScript, HacClient, HealthStatus, ImpexImport};
 use serde::Serialize;
 
+use super::profiles::hide_password;
 use crate::args::{Global, TextFormat};
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, classify};
@@ -149,7 +150,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
     let proxy = settings
         .proxy
         .as_ref()
-        .map(|p| format!("{} (from {})", mask_credentials(&p.value), p.source))
+        .map(|p| format!("{} (from {})", hide_password(&p.value), p.source))
         .or_else(|| {
             [
                 "HTTPS_PROXY",
@@ -164,7 +165,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
                 std::env::var(k)
                     .ok()
                     .filter(|v| !v.is_empty())
-                    .map(|v| format!("{} (from {k})", mask_credentials(&v)))
+                    .map(|v| format!("{} (from {k})", hide_password(&v)))
             })
         });
     let via_proxy = proxy.is_some();
@@ -573,30 +574,4 @@ fn location(resp: &ureq::http::Response<ureq::Body>) -> Option<String> {
     }
     let to = resp.headers().get("location")?.to_str().ok()?;
     Some(to.to_owned())
-}
-
-/// `http://user:secret@proxy:3128` → `http://user:***@proxy:3128`.
-fn mask_credentials(proxy: &str) -> String {
-    match url::Url::parse(proxy) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => proxy.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn proxy_passwords_are_masked() {
-        assert_eq!(
-            super::mask_credentials("http://me:s3cret@proxy:3128"),
-            "http://me:***@proxy:3128/"
-        );
-        assert_eq!(
-            super::mask_credentials("http://proxy:3128"),
-            "http://proxy:3128"
-        );
-    }
 }

@@ -145,7 +145,8 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
     Ok(Exit::Success)
 }
 
-/// A proxy URL without its password.
+/// A proxy URL without its password: `http://user:secret@proxy:3128` →
+/// `http://user:***@proxy:3128/`.
 pub fn hide_password(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
@@ -153,5 +154,20 @@ pub fn hide_password(url: &str) -> String {
             u.to_string()
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn proxy_passwords_are_hidden() {
+        assert_eq!(
+            super::hide_password("http://me:s3cret@proxy:3128"),
+            "http://me:***@proxy:3128/"
+        );
+        assert_eq!(
+            super::hide_password("http://proxy:3128"),
+            "http://proxy:3128"
+        );
     }
 }
