@@ -411,6 +411,54 @@ fn doctor_names_each_broken_setup() {
     assert!(stdout(&o).contains("ahead of the server"), "{}", stdout(&o));
 }
 
+/// The proxy `hac doctor` names is the one the requests go through: the environment
+/// variables in the transport's order (ALL_PROXY first), skipping values that are no proxy
+/// URL, with the password hidden.
+#[test]
+fn doctor_names_the_proxy_the_requests_use() {
+    let dir = TempDir::new().unwrap();
+    let proxy_step = |vars: &[(&str, &str)]| {
+        let mut c = with_password(hac("http://127.0.0.1:9", dir.path()));
+        for k in [
+            "ALL_PROXY",
+            "all_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "NO_PROXY",
+            "no_proxy",
+        ] {
+            c.env_remove(k);
+        }
+        c.envs(vars.iter().copied()).args(["doctor", "-o", "json"]);
+        let o = run(&mut c, "");
+        let v = json(&o);
+        let step = v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["step"] == "proxy")
+            .cloned()
+            .unwrap();
+        step["detail"].as_str().unwrap().to_owned()
+    };
+    let shown = proxy_step(&[
+        ("HTTPS_PROXY", "http://127.0.0.1:8"),
+        ("ALL_PROXY", "http://me:s3cret@127.0.0.1:7"),
+    ]);
+    assert!(shown.contains("(from ALL_PROXY)"), "{shown}");
+    assert!(shown.contains("me:***@127.0.0.1:7"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    let shown = proxy_step(&[
+        ("ALL_PROXY", "http://[not a proxy"),
+        ("https_proxy", "http://127.0.0.1:8"),
+    ]);
+    assert!(shown.contains("(from https_proxy)"), "{shown}");
+    let shown = proxy_step(&[]);
+    assert!(shown.starts_with("none"), "{shown}");
+}
+
 #[test]
 fn all_rows_in_pages_as_they_arrive() {
     let fake = FakeHac::builder()

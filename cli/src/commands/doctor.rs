@@ -152,11 +152,14 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
         .as_ref()
         .map(|p| format!("{} (from {})", hide_password(&p.value), p.source))
         .or_else(|| {
+            // The variables in the order the transport reads them (ureq's
+            // `Proxy::try_from_env`: the first whose value is a proxy URL wins), so that
+            // the proxy named here is the one the requests below go through.
             [
-                "HTTPS_PROXY",
-                "https_proxy",
                 "ALL_PROXY",
                 "all_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
                 "HTTP_PROXY",
                 "http_proxy",
             ]
@@ -164,7 +167,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
             .find_map(|k| {
                 std::env::var(k)
                     .ok()
-                    .filter(|v| !v.is_empty())
+                    .filter(|v| ureq::Proxy::new(v).is_ok())
                     .map(|v| format!("{} (from {k})", hide_password(&v)))
             })
         });
