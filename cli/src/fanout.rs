@@ -11,7 +11,7 @@ use anyhow::Result;
 use serde_json::{Map, Value};
 
 use crate::failure::{Exit, exit_for, one_line};
-use crate::output::{Captured, Out};
+use crate::output::{Captured, Out, write_csv_field};
 
 /// How the command's output can be labelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,13 +136,13 @@ pub fn run<T: Sync>(
                     write!(w, "{field},{header}")?;
                     csv_header_written = true;
                 }
-                let cell = csv_cell(label);
                 // Rows may span lines (quoted line breaks): the label goes before each
                 // record, so only at the start of lines outside quotes.
                 let mut in_quotes = false;
                 for line in lines {
                     if !in_quotes {
-                        write!(w, "{cell},")?;
+                        write_csv_field(w, label)?;
+                        w.write_all(b",")?;
                     }
                     w.write_all(line.as_bytes())?;
                     if line.matches('"').count() % 2 == 1 {
@@ -184,14 +184,6 @@ fn labelled(value: Value, field: &str, label: &str) -> Vec<Value> {
     match value {
         Value::Array(items) => items.into_iter().map(with_label).collect(),
         other => vec![with_label(other)],
-    }
-}
-
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }
 

@@ -281,11 +281,7 @@ fn push_one_line(out: &mut String, s: &str) {
 /// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
 /// quoted, quotes doubled; NULL is an empty field.
 pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
-    csv_record(w, r.headers.iter().map(|h| Some(h.as_str())), null)?;
-    for row in r.rows() {
-        csv_record(w, row.cells(), null)?;
-    }
-    Ok(())
+    write_csv_rows(w, r, null, true)
 }
 
 fn csv_record<'a>(
@@ -297,16 +293,21 @@ fn csv_record<'a>(
         if i > 0 {
             w.write_all(b",")?;
         }
-        let cell = cell.unwrap_or(null);
-        let quote =
-            cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
-        if quote {
-            write!(w, "\"{}\"", cell.replace('"', "\"\""))?;
-        } else {
-            w.write_all(cell.as_bytes())?;
-        }
+        write_csv_field(w, cell.unwrap_or(null))?;
     }
     w.write_all(b"\n")
+}
+
+/// One CSV field: quoted (quotes doubled) when it holds a comma, quote or line break, or
+/// starts or ends with a space.
+pub fn write_csv_field(w: &mut impl Write, cell: &str) -> io::Result<()> {
+    let quote =
+        cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
+    if quote {
+        write!(w, "\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        w.write_all(cell.as_bytes())
+    }
 }
 
 /// One JSON object per row, keys in column order; NULL is `null`. Column names that
