@@ -4,7 +4,6 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::{schemars, tool, tool_router};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use hac_client::{ImpexImport, ImpexResult, ValidationMode};
 
@@ -48,15 +47,10 @@ pub enum Validation {
 }
 
 fn answer(r: ImpexResult, what: &str) -> Answer {
-    let value = serde_json::to_value(&r).unwrap_or(Value::Null);
-    let value = match value {
-        Value::Object(_) => value,
-        other => serde_json::json!({ "result": other }),
-    };
-    if r.success {
-        Answer::Ok(value)
-    } else {
-        Answer::Failed(value, format!("{what}: {}", r.summary))
+    match super::object(&r, "result") {
+        Ok(value) if r.success => Answer::Ok(value),
+        Ok(value) => Answer::Failed(value, format!("{what}: {}", r.summary)),
+        Err(why) => Answer::Error(why),
     }
 }
 
@@ -71,8 +65,7 @@ impl HacMcp {
         &self,
         Parameters(args): Parameters<ValidateArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
-        let shown = serde_json::to_value(&args).unwrap_or_default();
-        self.answer("validate_impex", shown, async {
+        self.answer("validate_impex", &args, async {
             if args.script.trim().is_empty() {
                 return Answer::Error("the script is empty".into());
             }
@@ -97,8 +90,7 @@ impl HacMcp {
         &self,
         Parameters(args): Parameters<ImportArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
-        let shown = serde_json::to_value(&args).unwrap_or_default();
-        self.answer("import_impex", shown, async {
+        self.answer("import_impex", &args, async {
             if let Err(why) = self.policy.allow_write("an ImpEx import") {
                 return Answer::Refused(why);
             }

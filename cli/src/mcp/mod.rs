@@ -49,6 +49,16 @@ impl From<hac_client::Error> for Answer {
     }
 }
 
+/// A result as a JSON object, as MCP's structured content must be: an object as it is,
+/// any other value under `key`.
+pub(crate) fn object<T: serde::Serialize>(value: &T, key: &str) -> Result<Value, String> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(o)) => Ok(Value::Object(o)),
+        Ok(other) => Ok(serde_json::json!({ key: other })),
+        Err(e) => Err(format!("cannot represent the answer: {e}")),
+    }
+}
+
 /// The server: one client (one login, the session cache as for `hac`), the guard, the log.
 #[derive(Clone)]
 pub struct HacMcp {
@@ -82,9 +92,10 @@ impl HacMcp {
     async fn answer(
         &self,
         tool: &str,
-        args: Value,
+        args: &impl serde::Serialize,
         work: impl Future<Output = Answer>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
+        let args = serde_json::to_value(args).unwrap_or_default();
         let started = Instant::now();
         let limit = if tool == "import_impex" {
             self.import_limit

@@ -49,8 +49,7 @@ impl HacMcp {
         &self,
         Parameters(args): Parameters<FlexibleSearchArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
-        let shown = serde_json::to_value(&args).unwrap_or_default();
-        self.answer("flexible_search", shown, async {
+        self.answer("flexible_search", &args, async {
             if args.query.trim().is_empty() {
                 return Answer::Error("the query is empty".into());
             }
@@ -120,8 +119,7 @@ impl HacMcp {
         &self,
         Parameters(args): Parameters<TypeInfoArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
-        let shown = serde_json::to_value(&args).unwrap_or_default();
-        self.answer("type_info", shown, async {
+        self.answer("type_info", &args, async {
             let code = args.type_code.trim();
             if code.is_empty() || code.contains(['%', '_']) {
                 return Answer::Error("give a type code without wildcards, e.g. Product".into());

@@ -32,8 +32,7 @@ impl HacMcp {
         &self,
         Parameters(args): Parameters<GroovyArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
-        let shown = serde_json::to_value(&args).unwrap_or_default();
-        self.answer("execute_groovy", shown, async {
+        self.answer("execute_groovy", &args, async {
             if args.script.trim().is_empty() {
                 return Answer::Error("the script is empty".into());
             }

@@ -2,17 +2,13 @@
 
 use rmcp::model::CallToolResult;
 use rmcp::{tool, tool_router};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{Answer, HacMcp};
 
 /// A result as an object (MCP's structured content is one).
 fn object<T: serde::Serialize>(value: &T, key: &str) -> Answer {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(o)) => Answer::Ok(Value::Object(o)),
-        Ok(other) => Answer::Ok(json!({ key: other })),
-        Err(e) => Answer::Error(format!("cannot represent the answer: {e}")),
-    }
+    super::object(value, key).map_or_else(Answer::Error, Answer::Ok)
 }
 
 #[tool_router(router = update_router, vis = "pub(super)")]
@@ -23,7 +19,7 @@ impl HacMcp {
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn update_data(&self) -> Result<CallToolResult, rmcp::ErrorData> {
-        self.answer("update_data", json!({}), async {
+        self.answer("update_data", &json!({}), async {
             match self.hac.update_data().await {
                 Ok(d) => object(&d, "update_data"),
                 Err(e) => e.into(),
@@ -38,7 +34,7 @@ impl HacMcp {
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn pending_patches(&self) -> Result<CallToolResult, rmcp::ErrorData> {
-        self.answer("pending_patches", json!({}), async {
+        self.answer("pending_patches", &json!({}), async {
             match self.hac.pending_patches().await {
                 Ok(p) => object(&p, "patches"),
                 Err(e) => e.into(),
@@ -53,7 +49,7 @@ impl HacMcp {
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn update_log(&self) -> Result<CallToolResult, rmcp::ErrorData> {
-        self.answer("update_log", json!({}), async {
+        self.answer("update_log", &json!({}), async {
             match self.hac.update_log().await {
                 Ok(l) => object(&l, "log"),
                 Err(e) => e.into(),
