@@ -7,7 +7,7 @@
 #![cfg(target_os = "linux")]
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use hac_fake::FakeHac;
 
@@ -32,23 +32,29 @@ fn hac(fake: &FakeHac, cache: &std::path::Path) -> Command {
     c
 }
 
-/// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
-fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
-    let mut child = hac(fake, cache)
-        .args([
-            "flexsearch",
-            "SELECT {pk}, {code} FROM {Generated}",
-            "--max",
-            ROWS,
-            "--format",
-            format,
-        ])
+/// Starts `cmd` with nothing on stdin and its stderr dropped; its stdout is for the caller
+/// to drain.
+fn spawn_reading(cmd: &mut Command) -> (Child, ChildStdout) {
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn hac");
-    let mut out = child.stdout.take().unwrap();
+    let out = child.stdout.take().unwrap();
+    (child, out)
+}
+
+/// Peak resident memory of `hac flexsearch --format FORMAT` in KiB, and its output size.
+fn peak_kib(fake: &FakeHac, cache: &std::path::Path, format: &str) -> (u64, usize) {
+    let (mut child, mut out) = spawn_reading(hac(fake, cache).args([
+        "flexsearch",
+        "SELECT {pk}, {code} FROM {Generated}",
+        "--max",
+        ROWS,
+        "--format",
+        format,
+    ]));
     let mut first = [0u8; 1];
     out.read_exact(&mut first).expect("output begins");
     let peak = vm_hwm_kib(child.id()).expect("VmHWM");
@@ -79,22 +85,15 @@ fn a_table_costs_about_what_csv_costs() {
 fn paged_peak_kib(rows: u64) -> u64 {
     let fake = FakeHac::builder().generated_rows(rows).start();
     let cache = tempfile::tempdir().unwrap();
-    let mut child = hac(&fake, cache.path())
-        .args([
-            "flexsearch",
-            "SELECT {pk}, {code}, {name} FROM {Generated}",
-            "--all",
-            "--page-size",
-            "2000",
-            "-o",
-            "csv",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn hac");
-    let mut out = child.stdout.take().unwrap();
+    let (mut child, mut out) = spawn_reading(hac(&fake, cache.path()).args([
+        "flexsearch",
+        "SELECT {pk}, {code}, {name} FROM {Generated}",
+        "--all",
+        "--page-size",
+        "2000",
+        "-o",
+        "csv",
+    ]));
     let mut peak = 0u64;
     let mut buf = vec![0u8; 1 << 16];
     let mut lines = 0usize;
