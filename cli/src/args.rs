@@ -21,7 +21,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// profile (protected or read-only), 6 gave up waiting while the server still works (an
 /// update still running).
 #[derive(Debug, Parser)]
-#[command(name = "hac", version, max_term_width = 100)]
+#[command(
+    name = "hac",
+    version,
+    max_term_width = 100,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -293,6 +298,12 @@ pub enum Command {
     },
     /// Print the manual page (roff) to standard output
     Man,
+    /// Help on a command (hac help impex import), or on a topic: options (the options every
+    /// command takes), safety (what each operation can do to a server, and the guard)
+    Help {
+        /// A command, or a topic: options, safety
+        topic: Vec<String>,
+    },
 }
 
 /// `hac wait`.

@@ -12,16 +12,16 @@ use hac_client::{Credentials, FileStore, HacClient, HacConfig, Password, Session
 use crate::args::Global;
 use crate::failure::usage;
 use crate::secrets;
-use crate::settings::Settings;
+use crate::settings::{PasswordSource, Settings};
 
-/// Where the password comes from, in order: `--password-stdin` (read up front, before any
-/// command reads its input), `HAC_PASSWORD`, the profile's `password_command`, the
-/// keyring, then a prompt when there is a terminal.
+/// The password from the source the settings resolved (see [`PasswordSource`]): exactly
+/// one source, fetched only when a login needs it.
 struct CliCredentials {
     user: String,
     url: String,
+    source: PasswordSource,
     from_stdin: Option<Password>,
-    command: Option<String>,
+    profile: Option<String>,
     keyring: Option<secrets::KeyringEntry>,
     /// An answer is kept so that a re-login in the same run does not ask (or run) twice.
     fetched: SharedPassword,
@@ -33,22 +33,38 @@ impl Credentials for CliCredentials {
     }
 
     fn password(&self) -> hac_client::Result<Password> {
-        if let Some(p) = &self.from_stdin {
-            return Ok(p.clone());
-        }
-        if let Ok(p) = std::env::var("HAC_PASSWORD") {
-            return Ok(Password::new(p));
-        }
         let mut fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = fetched.as_ref() {
             return Ok(p.clone());
         }
-        let p = if let Some(command) = &self.command {
-            secrets::run_password_command(command, "password_command")?
-        } else if let Some(p) = self.keyring.as_ref().and_then(|k| k.get()) {
-            p
-        } else {
-            prompt_password(&self.user, &self.url)?
+        let p = match &self.source {
+            PasswordSource::Stdin => {
+                self.from_stdin
+                    .clone()
+                    .ok_or_else(|| hac_client::Error::Credentials {
+                        message: "--password-stdin: the password was not read".into(),
+                    })?
+            }
+            PasswordSource::Environment => crate::env::var("HAC_PASSWORD")
+                .map(Password::new)
+                .ok_or_else(|| hac_client::Error::Credentials {
+                    message: "HAC_PASSWORD is empty".into(),
+                })?,
+            PasswordSource::Command { command, from } => {
+                let what = match from {
+                    crate::settings::Source::Env(name) => name.to_string(),
+                    _ => match &self.profile {
+                        Some(p) => format!("the password_command of profile {p}"),
+                        None => "password_command".to_owned(),
+                    },
+                };
+                secrets::run_password_command(command, &what)?
+            }
+            PasswordSource::Keyring => match self.keyring.as_ref().and_then(|k| k.get()) {
+                Some(p) => p,
+                None => prompt_password(&self.user, &self.url)?,
+            },
+            PasswordSource::Prompt => prompt_password(&self.user, &self.url)?,
         };
         *fetched = Some(p.clone());
         Ok(p)
@@ -161,8 +177,9 @@ pub fn config_with(
     let credentials = CliCredentials {
         user: settings.user.value.clone(),
         url: url.clone(),
+        source: settings.password_source.clone(),
         from_stdin,
-        command: settings.password_command.as_ref().map(|c| c.value.clone()),
+        profile: settings.profile_name().map(str::to_owned),
         keyring: keyring_entry(settings),
         fetched: shared.unwrap_or_default(),
     };
@@ -220,9 +237,12 @@ fn read_cert(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| usage(format!("--ca-cert {}: {e}", path.display())))
 }
 
-/// The gateway's password: `HAC_GATEWAY_PASSWORD`, else the gateway password command.
+/// The gateway's password: `HAC_GATEWAY_PASSWORD` (one target only), else the gateway
+/// password command.
 fn gateway_password(settings: &Settings) -> Result<Password> {
-    if let Ok(p) = std::env::var("HAC_GATEWAY_PASSWORD") {
+    if settings.single_target
+        && let Some(p) = crate::env::var("HAC_GATEWAY_PASSWORD")
+    {
         return Ok(Password::new(p));
     }
     match &settings.gateway_password_command {

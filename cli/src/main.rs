@@ -7,15 +7,16 @@ mod args;
 mod commands;
 mod connect;
 mod diagnostics;
+mod env;
 mod failure;
 mod fanout;
-mod guard;
 mod input;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod output;
 mod profile_file;
 mod reports;
+mod safety;
 mod secrets;
 mod settings;
 
@@ -29,22 +30,22 @@ use args::{
     ProfilesCommand, ReportFormat, TableFormat, TextFormat, UpdateCommand,
 };
 use commands::{
-    cache, completions, config, cronjobs, doctor, flexsearch, groovy, health, impex, logging,
+    cache, completions, config, cronjobs, doctor, flexsearch, groovy, health, help, impex, logging,
     monitoring, platform, profiles, sessions, types, update,
 };
 use connect::Overrides;
 use failure::{Exit, exit_for};
 use fanout::Shape;
-use guard::Action;
 use hac_client::HacClient;
 use output::Out;
 use profile_file::ConfigFile;
-use settings::Settings;
+use safety::{Intent, Operation, Scope, guard};
+use settings::{Settings, Targets};
 
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
     secrets::no_core_dumps();
-    let matches = Cli::command().get_matches();
+    let matches = env::ignore_empty(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);
@@ -76,26 +77,95 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// What a command does to the server, for the production guard.
-fn action(command: &Command) -> (Action<'static>, bool) {
+/// What a command sends, classified by the operation table (`safety`): `None` for the
+/// commands that send nothing to a server. The input is the script or query already read,
+/// because its text can decide the class (SQL, an export script's code markers).
+fn intent(command: &Command, input: &Input) -> Result<Option<Intent>> {
+    use Operation as O;
+    let text = match input {
+        Input::Text(t) => t.as_str(),
+        Input::None => "",
+    };
+    let plain = |op| Ok(Some(Intent::new(op)));
     match command {
-        Command::Groovy(a) if a.commit => (Action::Write("groovy --commit"), false),
-        Command::Flexsearch(a) if a.commit => (Action::Write("flexsearch --commit"), false),
-        Command::Impex(ImpexCommand::Import(_)) => (Action::Write("impex import"), false),
-        Command::Update(UpdateCommand::Run(a)) if !a.dry_run => {
-            (Action::Write("update run"), a.drop_tables)
+        Command::Groovy(_) => plain(O::GroovyScript),
+        Command::Flexsearch(a) if !a.sql => {
+            if a.commit {
+                return Err(failure::usage(
+                    "--commit commits SQL (with --sql); a FlexibleSearch query only reads",
+                ));
+            }
+            plain(O::FlexibleSearch)
         }
-        Command::LogLevel(a) if a.level.is_some() => (Action::Write("log-level"), false),
-        Command::Cache(CacheCommand::Clear { .. }) => (Action::Write("cache clear"), false),
+        Command::Flexsearch(a) if a.commit => Ok(Some(Intent::with_detail(
+            O::SqlStatement,
+            "--commit commits whatever it does",
+        ))),
+        Command::Flexsearch(_) => Ok(Some(match safety::sql::classify(text) {
+            Ok(()) => Intent::new(O::SqlQuery),
+            Err(why) => Intent::with_detail(O::SqlStatement, why.0),
+        })),
+        Command::Impex(ImpexCommand::Import(a)) => plain(if a.code_execution {
+            O::ImpexImportWithCode
+        } else {
+            O::ImpexImport
+        }),
+        Command::Impex(ImpexCommand::Validate(a)) => plain(if a.code_execution {
+            O::ImpexValidateWithCode
+        } else {
+            O::ImpexValidate
+        }),
+        Command::Impex(ImpexCommand::Export(_)) => {
+            Ok(Some(match safety::impex::first_code_marker(text) {
+                Some(line) => Intent::with_detail(
+                    O::ImpexExportWithCode,
+                    format!(
+                        "its script has BeanShell/Groovy on line {line}, which the export runs"
+                    ),
+                ),
+                None => Intent::new(O::ImpexExport),
+            }))
+        }
+        Command::Update(UpdateCommand::Data { .. }) => plain(O::UpdateData),
+        Command::Update(UpdateCommand::Pending { .. }) => plain(O::UpdatePending),
+        Command::Update(UpdateCommand::Log { .. }) => plain(O::UpdateLog),
+        // A dry run reads what it needs for the request and sends nothing else.
+        Command::Update(UpdateCommand::Run(a)) if a.dry_run => plain(O::UpdateData),
+        Command::Update(UpdateCommand::Run(a)) => Ok(Some(Intent {
+            drop_tables: a.drop_tables,
+            ..Intent::new(O::UpdateRun)
+        })),
+        Command::Health { .. } => plain(O::Health),
+        Command::Wait(_) => plain(O::Wait),
+        Command::Doctor { .. } => plain(O::Doctor),
+        Command::About { .. } => plain(O::About),
+        Command::Extensions { .. } => plain(O::Extensions),
+        Command::LogLevel(a) if a.level.is_some() => plain(O::LogLevelSet),
+        Command::LogLevel(_) => plain(O::LogLevelShow),
+        Command::Cache(CacheCommand::Stats { .. }) => plain(O::CacheStats),
+        Command::Cache(CacheCommand::Clear { .. }) => plain(O::CacheClear),
         Command::Cronjobs(CronjobsArgs {
             command: Some(CronjobsCommand::Abort),
             ..
-        }) => (
-            Action::Write("cronjobs abort (every running cron job)"),
-            false,
-        ),
-        Command::Config(ConfigCommand::Set { .. }) => (Action::Write("config set"), false),
-        _ => (Action::Read, false),
+        }) => plain(O::CronjobsAbort),
+        Command::Cronjobs(_) => plain(O::CronjobsList),
+        Command::Config(ConfigCommand::Get { .. }) => plain(O::ConfigGet),
+        Command::Config(ConfigCommand::Set { .. }) => plain(O::ConfigSet),
+        Command::Type { .. } | Command::Types { .. } => plain(O::TypeInfo),
+        Command::Pk { .. } => plain(O::PkInfo),
+        Command::Cluster { .. } => plain(O::Cluster),
+        Command::Db { .. } => plain(O::Database),
+        Command::Memory { .. } => plain(O::Memory),
+        Command::Threaddump { .. } => plain(O::ThreadDump),
+        Command::Login(_) => plain(O::Login),
+        Command::Logout => plain(O::Logout),
+        Command::Sessions(_)
+        | Command::Profiles(_)
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Help { .. } => Ok(None),
+        #[cfg(feature = "mcp")]
+        Command::Mcp { .. } => Ok(None),
     }
 }
 
@@ -151,6 +221,7 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     match &cli.command {
         Command::Completions { shell } => return completions::completions(out, *shell),
         Command::Man => return completions::man(out),
+        Command::Help { topic } => return help::run(out, topic),
         Command::Sessions(cmd) => {
             return sessions::manage(&connect::session_manager(g)?, out, cmd);
         }
@@ -178,34 +249,10 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     }
     // Several profiles: each resolved and guarded before anything is sent.
     if let Some(names) = &g.profiles {
-        let shape = fan_out_shape(&cli.command).ok_or_else(|| {
-            failure::usage("--profiles: this command runs against one server at a time")
-        })?;
-        let mut targets = Vec::new();
-        for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-            let settings = Settings::resolve(g, matches, &file, Some(name))?;
-            connect::server_url(&settings)?;
-            let (action, drop_tables) = action(&cli.command);
-            guard::check(&settings, action, g.yes, drop_tables)?;
-            targets.push(fanout::Target {
-                label: name.to_owned(),
-                spec: (settings, None::<String>),
-            });
-        }
-        if targets.is_empty() {
-            return Err(failure::usage("--profiles: no profile named"));
-        }
-        let input = read_input(cli, false)?;
-        return fanout::run(&targets, "profile", shape, out, |(settings, _), o| {
-            let hac = connect::client_with(settings, g, None, &Overrides::default(), None)?;
-            execute(cli, &hac, o, &input)
-        });
+        return run_on_profiles(cli, matches, &file, names, out);
     }
     let settings = Settings::resolve(g, matches, &file, None)?;
     connect::server_url(&settings)?;
-    // Before anything is read or sent: the profile may refuse the command.
-    let (action, drop_tables) = action(&cli.command);
-    guard::check(&settings, action, g.yes, drop_tables)?;
     // Read first, so that a script given as "-" cannot swallow the password line.
     let password = if g.password_stdin {
         Some(connect::password_from_stdin()?)
@@ -213,20 +260,29 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         None
     };
     let stdin_taken = password.is_some();
-    // Several nodes: --nodes, or the profile's nodes unless --node picks one.
+    let input = read_input(cli, stdin_taken)?;
+    // Before anything is sent: the profile may refuse the command.
+    let intent = intent(&cli.command, &input)?;
+    if let Some(intent) = &intent {
+        guard::check(&settings, intent, g.yes)?;
+    }
+    // Several nodes: --nodes runs anything that can fan out; a profile's nodes list runs
+    // only node-local operations on every node (a query of the shared database once).
+    let scope = intent.as_ref().map(|i| i.operation.scope());
     let nodes = match (&g.nodes, &settings.nodes, &g.node) {
         (Some(n), _, _) => Some(n.clone()),
-        (None, Some(n), None) => {
-            Some(n.value.clone()).filter(|_| fan_out_shape(&cli.command).is_some())
-        }
+        (None, Some(n), None) => Some(n.value.clone())
+            .filter(|_| scope == Some(Scope::NodeLocal) && fan_out_shape(&cli.command).is_some()),
         _ => None,
     };
     if let Some(nodes) = nodes {
-        let shape = fan_out_shape(&cli.command).ok_or_else(|| {
-            failure::usage(
-                "--nodes: this command runs once, not on every node (pick one with --node)",
-            )
-        })?;
+        let shape = fan_out_shape(&cli.command)
+            .filter(|_| intent.as_ref().is_some_and(runs_on_each_node))
+            .ok_or_else(|| {
+                failure::usage(
+                    "--nodes: this command runs once, not on every node (pick one with --node)",
+                )
+            })?;
         let targets: Vec<_> = nodes
             .iter()
             .map(|n| n.trim())
@@ -239,8 +295,7 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         if targets.is_empty() {
             return Err(failure::usage("--nodes: no node named"));
         }
-        let input = read_input(cli, stdin_taken)?;
-        // One password for all nodes: asked (or its command run) once.
+        // One password for all nodes (one server, one user): asked (or its command run) once.
         let shared = connect::SharedPassword::new(std::sync::Mutex::new(password));
         return fanout::run(&targets, "node", shape, out, |node, o| {
             let overrides = Overrides {
@@ -282,11 +337,68 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
             )
         }
         Command::Logout => sessions::logout(&hac(password)?, out, &settings.user.value),
-        _ => {
-            let input = read_input(cli, stdin_taken)?;
-            execute(cli, &hac(password)?, out, &input)
+        _ => execute(cli, &hac(password)?, out, &input),
+    }
+}
+
+/// Whether an operation may run on every node of one server: not a write of the shared
+/// database (it would run once per node), nor what runs once anyway.
+fn runs_on_each_node(intent: &Intent) -> bool {
+    match intent.operation.scope() {
+        Scope::NodeLocal => true,
+        Scope::Shared => intent.class() != safety::Class::Write,
+        Scope::Once => false,
+    }
+}
+
+/// `--profiles a,b`: the command on each profile's server in parallel. Each target takes
+/// its own password source (never `--password-stdin` or `HAC_PASSWORD`, which name one
+/// password for one server) and is guarded before anything is sent to any of them.
+fn run_on_profiles(
+    cli: &Cli,
+    matches: &ArgMatches,
+    file: &ConfigFile,
+    names: &[String],
+    out: &mut Out,
+) -> Result<Exit> {
+    let g = &cli.global;
+    let shape = fan_out_shape(&cli.command).ok_or_else(|| {
+        failure::usage("--profiles: this command runs against one server at a time")
+    })?;
+    if g.password_stdin {
+        return Err(failure::usage(
+            "--password-stdin gives one password, and --profiles reaches several servers: each \
+             profile takes its own (password_command, keyring or a prompt)",
+        ));
+    }
+    for name in settings::SINGLE_TARGET_VARIABLES {
+        if env::var(name).is_some() {
+            out.note(format_args!(
+                "hac: {name} is not used with --profiles: each profile uses its own settings"
+            ));
         }
     }
+    let input = read_input(cli, false)?;
+    let intent = intent(&cli.command, &input)?;
+    let mut targets = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let settings = Settings::resolve_for(g, matches, file, Some(name), Targets::Several)?;
+        connect::server_url(&settings)?;
+        if let Some(intent) = &intent {
+            guard::check(&settings, intent, g.yes)?;
+        }
+        targets.push(fanout::Target {
+            label: name.to_owned(),
+            spec: settings,
+        });
+    }
+    if targets.is_empty() {
+        return Err(failure::usage("--profiles: no profile named"));
+    }
+    fanout::run(&targets, "profile", shape, out, |settings, o| {
+        let hac = connect::client_with(settings, g, None, &Overrides::default(), None)?;
+        execute(cli, &hac, o, &input)
+    })
 }
 
 fn label(file: Option<&str>) -> String {
@@ -355,7 +467,8 @@ fn execute(cli: &Cli, hac: &HacClient, out: &mut Out, input: &Input) -> Result<E
         | Command::Sessions(_)
         | Command::Profiles(_)
         | Command::Completions { .. }
-        | Command::Man => unreachable!("handled in run"),
+        | Command::Man
+        | Command::Help { .. } => unreachable!("handled in run"),
         #[cfg(feature = "mcp")]
         Command::Mcp { .. } => unreachable!("handled in run"),
     }

@@ -44,6 +44,8 @@ pub struct Profile {
     pub route_cookie: Option<String>,
     /// `hac mcp`: let agents write (commit, import, DML); never on protected or read-only.
     pub mcp_allow_writes: Option<bool>,
+    /// `hac mcp`: offer `execute_groovy` (true by default; never on protected or read-only).
+    pub mcp_allow_groovy: Option<bool>,
     /// `hac mcp`: the most rows a query returns (500 by default).
     pub mcp_max_rows: Option<u32>,
     /// `hac mcp`: the largest tool result in bytes (100,000 by default).
@@ -82,12 +84,48 @@ pub struct ConfigFile {
     durations: BTreeMap<String, (Option<Duration>, Option<Duration>)>,
 }
 
+/// The largest configuration file read: far above any real one, far below a mistake
+/// (`HAC_CONFIG=/dev/zero`, a log file).
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
 /// Where the file is looked for: `HAC_CONFIG`, else the platform's config directory.
 pub fn location() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HAC_CONFIG").filter(|p| !p.is_empty()) {
+    if let Some(p) = crate::env::var_os("HAC_CONFIG") {
         return Some(PathBuf::from(p));
     }
     directories::BaseDirs::new().map(|d| d.config_dir().join("hac").join("config.toml"))
+}
+
+/// The file's text: a regular file of at most [`MAX_FILE_BYTES`]. Opened without blocking, so that a FIFO put in its place cannot hang `hac`.
+fn read(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "larger than {} KiB: not a configuration file",
+                MAX_FILE_BYTES >> 10
+            ),
+        ));
+    }
+    Ok(text)
 }
 
 /// `file:line: message` for a byte offset in `text`.
@@ -103,8 +141,24 @@ impl ConfigFile {
         let Some(path) = location() else {
             return Ok(ConfigFile::default());
         };
-        let named = std::env::var_os("HAC_CONFIG").is_some_and(|p| !p.is_empty());
-        match std::fs::read_to_string(&path) {
+        let named = crate::env::var_os("HAC_CONFIG").is_some();
+        // `HAC_CONFIG=/dev/null`: the usual way to say "no configuration file".
+        if path == Path::new("/dev/null") {
+            return Ok(ConfigFile::default());
+        }
+        // The file names commands that hac runs (password_command): no one else may be
+        // able to change it.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if !meta.is_file() {
+                return Err(usage(format!(
+                    "cannot read the configuration file {}: not a regular file",
+                    path.display()
+                )));
+            }
+            crate::safety::file_trust::check(&path)
+                .map_err(|e| usage(format!("configuration file: {e}")))?;
+        }
+        match read(&path) {
             Ok(text) => ConfigFile::parse(&path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
                 Ok(ConfigFile::default())

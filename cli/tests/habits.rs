@@ -299,7 +299,7 @@ fn save_password_uses_the_keyring_or_says_why_not() {
     }
     // Stored: a profile with keyring = true logs in without any other password source.
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    write_config(
         &config,
         format!(
             "[profiles.k]\nurl = \"{}\"\nuser = \"{USER}\"\nkeyring = true\nenvironment = \"kr\"\n",

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::{PASSWORD, USER};
+use common::{PASSWORD, USER, write_config};
 use hac_fake::FakeHac;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
@@ -28,7 +28,7 @@ struct Session {
 async fn start(fake: &FakeHac, profile: &str) -> Session {
     let dir = TempDir::new().unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    write_config(
         &config,
         format!(
             "[profiles.agent]\nurl = \"{}\"\nuser = \"{USER}\"\n{profile}\n",
@@ -100,22 +100,47 @@ fn audit_lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// The tools a profile offers, sorted.
+async fn tool_names(s: &Session) -> Vec<String> {
+    let mut names: Vec<String> = s
+        .client
+        .list_all_tools()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.name.to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+const READ_TOOLS: [&str; 6] = [
+    "flexible_search",
+    "pending_patches",
+    "type_info",
+    "update_data",
+    "update_log",
+    "validate_impex",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tools_have_schemas_an_agent_can_act_on() {
     let fake = fake();
     let s = start(&fake, "").await;
     let info = s.client.peer_info().expect("server info");
     assert_eq!(info.server_info.as_ref().unwrap().name, "hac");
-    assert!(info.instructions.as_deref().unwrap().contains("read-only"));
+    let instructions = info.instructions.as_deref().unwrap();
+    assert!(
+        instructions.contains("Writes are not allowed"),
+        "{instructions}"
+    );
+    assert!(instructions.contains("arbitrary code"), "{instructions}");
     let tools = s.client.list_all_tools().await.unwrap();
-    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    names.sort();
     assert_eq!(
-        names,
+        tool_names(&s).await,
         [
             "execute_groovy",
             "flexible_search",
-            "import_impex",
             "pending_patches",
             "type_info",
             "update_data",
@@ -135,6 +160,27 @@ async fn tools_have_schemas_an_agent_can_act_on() {
             "{}",
             t.name
         );
+        let out = t
+            .output_schema
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no output schema", t.name));
+        assert_eq!(out.get("type"), Some(&json!("object")), "{}", t.name);
+        assert!(out.get("properties").is_some(), "{}", t.name);
+        let a = t
+            .annotations
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no annotations", t.name));
+        for hint in [
+            a.read_only_hint,
+            a.destructive_hint,
+            a.idempotent_hint,
+            a.open_world_hint,
+        ] {
+            assert!(hint.is_some(), "{}: every hint is set: {a:?}", t.name);
+        }
+        let read = t.name != "execute_groovy";
+        assert_eq!(a.read_only_hint, Some(read), "{}", t.name);
+        assert_eq!(a.destructive_hint, Some(!read), "{}", t.name);
     }
     let fs = tools.iter().find(|t| t.name == "flexible_search").unwrap();
     let props = fs.input_schema["properties"].as_object().unwrap();
@@ -142,11 +188,78 @@ async fn tools_have_schemas_an_agent_can_act_on() {
         assert!(props.contains_key(p), "{p}");
     }
     assert_eq!(fs.input_schema["required"], json!(["query"]));
+    let out = fs.output_schema.as_ref().unwrap();
+    for p in ["rows", "row_count", "truncated", "headers"] {
+        assert!(out["properties"].get(p).is_some(), "{p}");
+    }
     let groovy = tools.iter().find(|t| t.name == "execute_groovy").unwrap();
     assert!(groovy.input_schema["properties"].get("commit").is_some());
+    let description = groovy.description.as_deref().unwrap();
+    assert!(
+        description.contains("arbitrary code") && description.contains("database transaction"),
+        "{description}"
+    );
+    assert_eq!(
+        groovy.annotations.as_ref().unwrap().open_world_hint,
+        Some(true)
+    );
     let ti = tools.iter().find(|t| t.name == "type_info").unwrap();
     assert_eq!(ti.input_schema["required"], json!(["type"]));
     s.client.cancel().await.unwrap();
+}
+
+/// A tool the profile can never run is not listed; the annotations say what a tool can
+/// do on this server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_profile_kind_lists_only_what_it_can_run() {
+    let fake = fake();
+    let mut all: Vec<&str> = READ_TOOLS.to_vec();
+    all.extend(["execute_groovy", "import_impex"]);
+    all.sort();
+    let mut with_groovy: Vec<&str> = READ_TOOLS.to_vec();
+    with_groovy.push("execute_groovy");
+    with_groovy.sort();
+    let mut with_import: Vec<&str> = READ_TOOLS.to_vec();
+    with_import.push("import_impex");
+    with_import.sort();
+    for (profile, expected, writes) in [
+        ("", with_groovy.clone(), false),
+        ("mcp_allow_writes = true", all.clone(), true),
+        ("mcp_allow_groovy = false", READ_TOOLS.to_vec(), false),
+        (
+            "mcp_allow_writes = true\nmcp_allow_groovy = false",
+            with_import,
+            true,
+        ),
+        ("protected = true", READ_TOOLS.to_vec(), false),
+        ("read_only = true", READ_TOOLS.to_vec(), false),
+        (
+            "protected = true\nmcp_allow_writes = true",
+            READ_TOOLS.to_vec(),
+            false,
+        ),
+        (
+            "read_only = true\nmcp_allow_writes = true\nmcp_allow_groovy = true",
+            READ_TOOLS.to_vec(),
+            false,
+        ),
+    ] {
+        let s = start(&fake, profile).await;
+        assert_eq!(tool_names(&s).await, expected, "{profile:?}");
+        let tools = s.client.list_all_tools().await.unwrap();
+        let fs = tools.iter().find(|t| t.name == "flexible_search").unwrap();
+        let a = fs.annotations.as_ref().unwrap();
+        assert_eq!(a.read_only_hint, Some(!writes), "{profile:?}");
+        assert_eq!(a.destructive_hint, Some(writes), "{profile:?}");
+        if let Some(import) = tools.iter().find(|t| t.name == "import_impex") {
+            let a = import.annotations.as_ref().unwrap();
+            assert_eq!(
+                (a.read_only_hint, a.destructive_hint),
+                (Some(false), Some(true))
+            );
+        }
+        s.client.cancel().await.unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -251,8 +364,27 @@ async fn each_tool_succeeds_and_fails_readably() {
     s.client.cancel().await.unwrap();
 }
 
+/// A refusal names the policy and its owner, and never a way around it.
+#[track_caller]
+fn assert_refused_without_a_recipe(r: &CallToolResult) {
+    let why = text(r);
+    assert!(is_error(r), "{why}");
+    assert!(why.contains("refused, nothing was sent"), "{why}");
+    assert!(why.contains("owner sets it"), "{why}");
+    for recipe in [
+        "mcp_allow",
+        "unless",
+        "terminal",
+        "run them",
+        "--yes",
+        "config",
+    ] {
+        assert!(!why.contains(recipe), "{recipe:?} in {why}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn read_only_unless_the_profile_allows_writes() {
+async fn writes_only_where_the_profile_allows_them() {
     let fake = fake();
     let s = start(&fake, "").await;
     let before = fake.stats().requests;
@@ -262,24 +394,63 @@ async fn read_only_unless_the_profile_allows_writes() {
             json!({"script": "println 1", "commit": true}),
         ),
         (
-            "import_impex",
-            json!({"script": "INSERT_UPDATE Product;code[unique=true]\n;x\n"}),
-        ),
-        (
             "flexible_search",
             json!({"query": "UPDATE products SET p_name = 'x'", "sql": true}),
         ),
+        (
+            "flexible_search",
+            json!({"query": "DROP TABLE products", "sql": true}),
+        ),
+        // A plain query with commit, and DML behind a query's first word: writes.
+        (
+            "flexible_search",
+            json!({"query": "SELECT p_code FROM products", "sql": true, "commit": true}),
+        ),
+        (
+            "flexible_search",
+            json!({"query": "WITH x AS (SELECT 1) DELETE FROM products", "sql": true}),
+        ),
+        (
+            "flexible_search",
+            json!({"query": "WITH d AS (DELETE FROM products RETURNING pk) SELECT * FROM d", "sql": true, "commit": true}),
+        ),
+        (
+            "flexible_search",
+            json!({"query": "SELECT 1; DROP TABLE products", "sql": true}),
+        ),
+        (
+            "flexible_search",
+            json!({"query": "SELECT pg_terminate_backend(1)", "sql": true}),
+        ),
     ] {
-        let r = call(&s, tool, args).await;
-        assert!(is_error(&r), "{tool}");
-        assert!(text(&r).contains("refused"), "{tool}: {}", text(&r));
-        assert!(
-            text(&r).contains("mcp_allow_writes"),
-            "{tool}: {}",
-            text(&r)
-        );
+        let r = call(&s, tool, args.clone()).await;
+        assert_refused_without_a_recipe(&r);
+        assert!(text(&r).contains("no writes"), "{args}: {}", text(&r));
     }
+    // Not offered, so not callable.
+    let err = s
+        .client
+        .call_tool(
+            CallToolRequestParams::new("import_impex").with_arguments(
+                json!({"script": "INSERT_UPDATE Product;code[unique=true]\n;x\n"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+        )
+        .await;
+    assert!(err.is_err() || err.as_ref().is_ok_and(is_error), "{err:?}");
     assert_eq!(fake.stats().requests, before, "nothing was sent");
+    assert_eq!(fake.stats().commits, 0);
+    // A SQL query that reads is a read.
+    let r = call(
+        &s,
+        "flexible_search",
+        json!({"query": "SELECT p_code FROM products", "sql": true}),
+    )
+    .await;
+    assert!(!is_error(&r), "{}", text(&r));
+    assert_eq!(structured(&r)["committed"], false);
     s.client.cancel().await.unwrap();
 
     // Allowed by the profile: the writes run.
@@ -303,27 +474,51 @@ async fn read_only_unless_the_profile_allows_writes() {
     let r = call(&s, "flexible_search", json!({"query": "UPDATE products SET p_name = 'x' WHERE p_code = '0001'", "sql": true, "commit": true})).await;
     assert!(!is_error(&r), "{}", text(&r));
     assert_eq!(structured(&r)["committed"], true);
+    // Code execution inside an import is allowed only where Groovy is.
+    s.client.cancel().await.unwrap();
+    let s = start(&fake, "mcp_allow_writes = true\nmcp_allow_groovy = false").await;
+    let r = call(
+        &s,
+        "import_impex",
+        json!({"script": "INSERT_UPDATE Product;code[unique=true]\n;x\n", "enable_code_execution": true}),
+    )
+    .await;
+    assert_refused_without_a_recipe(&r);
+    assert!(text(&r).contains("no code execution"), "{}", text(&r));
     s.client.cancel().await.unwrap();
 
-    // Protected or read-only profiles never allow them, whatever the flag.
+    // Protected or read-only profiles: reads only, whatever the flags; Groovy is not
+    // offered at all (rolled back or not, it runs code).
     for guard in ["protected = true", "read_only = true"] {
         let s = start(&fake, &format!("mcp_allow_writes = true\n{guard}")).await;
+        let before = fake.stats().requests;
+        let err = s
+            .client
+            .call_tool(
+                CallToolRequestParams::new("execute_groovy")
+                    .with_arguments(json!({"script": "return 1"}).as_object().unwrap().clone()),
+            )
+            .await;
+        assert!(err.is_err() || err.as_ref().is_ok_and(is_error), "{err:?}");
         let r = call(
             &s,
-            "execute_groovy",
-            json!({"script": "println 1", "commit": true}),
+            "flexible_search",
+            json!({"query": "DELETE FROM products", "sql": true}),
         )
         .await;
-        assert!(is_error(&r));
-        let why = text(&r);
-        assert!(
-            why.contains("protected") || why.contains("read-only"),
-            "{why}"
-        );
-        let r = call(&s, "execute_groovy", json!({"script": "return 1"})).await;
+        assert_refused_without_a_recipe(&r);
+        assert!(text(&r).contains("reads only"), "{}", text(&r));
+        assert_eq!(fake.stats().requests, before, "{guard}: nothing was sent");
+        let r = call(
+            &s,
+            "flexible_search",
+            json!({"query": "SELECT {pk} FROM {Product}"}),
+        )
+        .await;
         assert!(!is_error(&r), "reads still work: {}", text(&r));
         s.client.cancel().await.unwrap();
     }
+    assert_eq!(fake.stats().commits, 2, "only the two allowed commits");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,15 +534,29 @@ async fn rows_and_bytes_are_capped() {
     assert!(!is_error(&r));
     let v = structured(&r);
     assert!(v["note"].as_str().unwrap().contains("lowered to 50"));
-    assert!(serde_json::to_string(v).unwrap().len() <= 2000);
+    // The whole result, text copy and structured content together, within the cap.
+    assert!(
+        serde_json::to_string(&r).unwrap().len() <= 2000,
+        "{}",
+        serde_json::to_string(&r).unwrap().len()
+    );
     assert_eq!(v["truncated"], true);
-    assert!(v["cut_here"].as_str().unwrap().contains("rows:"), "{v}");
+    assert_eq!(v["cut_to_fit"], true);
+    let kept = v["rows"].as_array().unwrap().len();
+    assert_eq!(v["row_count"], kept, "the count matches what was kept");
+    assert!(
+        v["cut_here"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("rows: {kept} of 50 items kept")),
+        "{v}"
+    );
     let sent = fake.last_request("/console/flexsearch/execute").unwrap();
     assert_eq!(sent.form_value("maxCount").as_deref(), Some("50"));
     let script = "println 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n".repeat(400);
     let r = call(&s, "execute_groovy", json!({ "script": script })).await;
     let v = structured(&r);
-    assert!(serde_json::to_string(v).unwrap().len() <= 2000);
+    assert!(serde_json::to_string(&r).unwrap().len() <= 2000);
     assert!(v["output"].as_str().unwrap().ends_with("[cut here]"));
     assert!(
         v["cut_here"]
@@ -355,6 +564,37 @@ async fn rows_and_bytes_are_capped() {
             .unwrap()
             .contains("mcp_max_result_bytes")
     );
+    // Under the cap nothing is cut, and the default row count is an agent's, not 500.
+    let s2 = start(&fake, "").await;
+    let r = call(
+        &s2,
+        "flexible_search",
+        json!({"query": "SELECT {pk}, {code} FROM {Generated}"}),
+    )
+    .await;
+    let v = structured(&r);
+    assert_eq!(v["row_count"], 50);
+    assert!(v.get("cut_to_fit").is_none(), "{v}");
+    assert!(
+        v["note"]
+            .as_str()
+            .unwrap()
+            .contains("ask with max_rows (up to 500)"),
+        "{v}"
+    );
+    let r = call(
+        &s2,
+        "flexible_search",
+        json!({"query": "SELECT {pk}, {code} FROM {Generated}", "max_rows": 400}),
+    )
+    .await;
+    assert_eq!(
+        structured(&r)["row_count"],
+        400,
+        "100,000 bytes hold 400 short rows"
+    );
+    assert!(structured(&r).get("cut_to_fit").is_none());
+    s2.client.cancel().await.unwrap();
     s.client.cancel().await.unwrap();
 }
 
@@ -380,22 +620,45 @@ async fn every_call_leaves_an_audit_line_and_no_secret() {
         json!({"query": "SELECT {pk} FROM {Nope}"}),
     )
     .await;
+    let _ = s
+        .client
+        .call_tool(
+            CallToolRequestParams::new("flexible_search")
+                .with_arguments(json!({"max_rows": "many"}).as_object().unwrap().clone()),
+        )
+        .await;
+    let _ = s
+        .client
+        .call_tool(CallToolRequestParams::new("drop_database"))
+        .await;
     s.client.cancel().await.unwrap();
     let lines = audit_lines(&s.audit);
-    assert_eq!(lines.len(), 3);
     assert_eq!(
         lines
             .iter()
             .map(|l| l["outcome"].as_str().unwrap())
             .collect::<Vec<_>>(),
-        ["ok", "refused", "error"]
+        ["ok", "refused", "error", "malformed", "unknown_tool"]
     );
     for l in &lines {
         assert_eq!(l["profile"], "agent");
         for k in ["time", "tool", "args", "duration_ms"] {
             assert!(l.get(k).is_some(), "{k} in {l}");
         }
+        // ISO 8601 / RFC 3339, in UTC: 2026-12-07T10:11:12.345Z
+        let time = l["time"].as_str().unwrap();
+        assert!(
+            time.len() == 24 && time.as_bytes()[10] == b'T' && time.ends_with('Z'),
+            "{time}"
+        );
     }
+    assert_eq!(lines[4]["tool"], "drop_database");
+    let script = format!("// {}\nreturn 1", "y".repeat(5000));
+    assert_eq!(
+        lines[1]["script_blake3"].as_str().unwrap(),
+        blake3::hash(script.as_bytes()).to_hex().as_str(),
+        "the whole script's hash beside the preview"
+    );
     assert!(
         lines[1]["args"]["script"]
             .as_str()
@@ -551,10 +814,122 @@ fn broken_json_rpc_lines_do_not_stop_the_server() {
     send(r#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#);
     let list = answer();
     assert_eq!(list["id"], 3, "{list}");
-    assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
+    assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 7);
     drop(stdin);
     assert!(
         child.wait().unwrap().success(),
         "stdin closed: a clean exit"
     );
+}
+
+/// The README's agent setups, each read from the README and started as that agent would:
+/// the command, its arguments and its environment, against a read-only profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_agent_setups_start_a_read_only_server() {
+    let readme = include_str!("../../README.md");
+    let block = |name: &str| -> &str {
+        let marker = format!("<!-- agent-setup: {name} -->");
+        let at = readme.find(&marker).unwrap_or_else(|| panic!("{marker}"));
+        let rest = &readme[at..];
+        let open = rest.find("```").unwrap();
+        let body = &rest[open..];
+        let start = body.find('\n').unwrap() + 1;
+        let end = body[start..].find("```").unwrap();
+        &body[start..start + end]
+    };
+    // (command, arguments, environment)
+    type Setup = (String, Vec<String>, Vec<(String, String)>);
+    let mut setups: Vec<Setup> = Vec::new();
+    // Claude Code: `claude mcp add [--transport stdio] [--env K=V]... NAME -- COMMAND ARGS...`
+    let line = block("claude-code").trim();
+    let (flags, command) = line.split_once(" -- ").expect("a -- before the command");
+    let words: Vec<&str> = flags.split_whitespace().collect();
+    assert_eq!(&words[..3], ["claude", "mcp", "add"]);
+    let env: Vec<(String, String)> = words
+        .windows(2)
+        .filter(|w| w[0] == "--env" || w[0] == "-e")
+        .map(|w| {
+            let (k, v) = w[1].split_once('=').unwrap();
+            (k.to_owned(), v.to_owned())
+        })
+        .collect();
+    let mut command = command.split_whitespace().map(str::to_owned);
+    setups.push((command.next().unwrap(), command.collect(), env));
+    // VS Code (`servers`) and the `mcpServers` files.
+    for (name, key) in [("vscode", "servers"), ("mcp-servers", "mcpServers")] {
+        let v: Value = serde_json::from_str(block(name)).unwrap();
+        let servers = v[key]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: no {key}"));
+        assert_eq!(v.as_object().unwrap().len(), 1, "{name}: one top-level key");
+        for server in servers.values() {
+            if name == "vscode" {
+                assert_eq!(server["type"], "stdio");
+            }
+            let env = server["env"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            let args = server["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_owned())
+                .collect();
+            setups.push((server["command"].as_str().unwrap().to_owned(), args, env));
+        }
+    }
+    assert_eq!(setups.len(), 3);
+
+    let fake = fake();
+    for (command, args, env) in setups {
+        assert_eq!(command, "hac");
+        let dir = TempDir::new().unwrap();
+        let config = dir.path().join("config.toml");
+        let profile = env
+            .iter()
+            .find(|(k, _)| k == "HAC_PROFILE")
+            .map(|(_, v)| v.clone())
+            .expect("HAC_PROFILE");
+        write_config(
+            &config,
+            format!(
+                "[profiles.{profile}]\nurl = \"{}\"\nuser = \"{USER}\"\nread_only = true\npassword_command = \"echo {PASSWORD}\"\n",
+                fake.url()
+            ),
+        )
+        .unwrap();
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hac"));
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("HAC_") {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.args(&args)
+            .envs(env)
+            .env("HAC_CONFIG", &config)
+            .env("HAC_CACHE_DIR", dir.path().join("cache"))
+            .env("HAC_MCP_AUDIT_LOG", dir.path().join("audit.jsonl"));
+        let (transport, _) = TokioChildProcess::builder(cmd)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let client = ().serve(transport).await.expect("initialize");
+        let s = Session {
+            client,
+            audit: dir.path().join("audit.jsonl"),
+            _dir: dir,
+        };
+        assert_eq!(tool_names(&s).await, READ_TOOLS, "{args:?}");
+        let r = call(
+            &s,
+            "flexible_search",
+            json!({"query": "SELECT {pk} FROM {Product}"}),
+        )
+        .await;
+        assert!(!is_error(&r), "{}", text(&r));
+        s.client.cancel().await.unwrap();
+    }
 }

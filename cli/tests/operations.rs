@@ -636,10 +636,9 @@ fn one_command_on_many_profiles() {
         .start();
     let dir = TempDir::new().unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    write_config(&config,
         format!(
-            "[profiles.dev]\nurl = \"{}\"\nuser = \"{USER}\"\n\n[profiles.staging]\nurl = \"{}\"\nuser = \"{USER}\"\nprotected = true\n",
+            "[profiles.dev]\nurl = \"{}\"\nuser = \"{USER}\"\npassword_command = \"echo {PASSWORD}\"\n\n[profiles.staging]\nurl = \"{}\"\nuser = \"{USER}\"\nprotected = true\npassword_command = \"echo {PASSWORD}\"\n",
             dev.url(),
             staging.url()
         ),
@@ -672,8 +671,7 @@ fn profile_node_and_nodes() {
         .start();
     let dir = TempDir::new().unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    write_config(&config,
         format!(
             "[profiles.one]\nurl = \"{url}\"\nuser = \"{USER}\"\nnode = \".n3\"\n\n[profiles.all]\nurl = \"{url}\"\nuser = \"{USER}\"\nnodes = [\".n1\", \".n2\"]\nroute_cookie = \"ROUTE\"\n",
             url = fake.url()

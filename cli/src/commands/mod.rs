@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod flexsearch;
 pub mod groovy;
 pub mod health;
+pub mod help;
 pub mod impex;
 pub mod logging;
 pub mod monitoring;

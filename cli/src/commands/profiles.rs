@@ -119,12 +119,30 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
         ),
         ("protected", text(&some(&settings.protected))),
         ("read_only", text(&some(&settings.read_only))),
+        (
+            "guarded_by",
+            (
+                settings.guarded_by.clone(),
+                settings
+                    .guarded_by
+                    .as_ref()
+                    .map(|_| "a profile of the same server".to_owned()),
+            ),
+        ),
+        (
+            "password",
+            (
+                Some(settings.password_source.to_string()),
+                Some("the first source set".to_owned()),
+            ),
+        ),
         ("password_command", text(&settings.password_command)),
         ("keyring", text(&some(&settings.keyring))),
         ("node", text(&settings.node)),
         ("nodes", text(&settings.nodes)),
         ("route_cookie", text(&settings.route_cookie)),
         ("mcp_allow_writes", text(&some(&settings.mcp_allow_writes))),
+        ("mcp_allow_groovy", text(&some(&settings.mcp_allow_groovy))),
         ("mcp_max_rows", text(&some(&settings.mcp_max_rows))),
         (
             "mcp_max_result_bytes",

@@ -1,6 +1,7 @@
-//! The audit log of `hac mcp`: one JSON line per tool call (time, profile, tool, a preview
-//! of the arguments, outcome, duration), in a file only its owner can read. It holds no
-//! password, cookie or token: arguments are the agent's own text, shortened.
+//! The audit log of `hac mcp`: one JSON line per tool call, refused and malformed ones
+//! included (time in ISO 8601, profile, tool, a preview of the arguments with a hash of
+//! the whole script or query, outcome, duration), in a file only its owner can read. It
+//! holds no password, cookie or token: arguments are the agent's own text, shortened.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -43,21 +44,41 @@ impl Audit {
             b.create(dir)
                 .map_err(|e| anyhow::anyhow!("audit log directory {}: {e}", dir.display()))?;
         }
-        if let Ok(meta) = std::fs::symlink_metadata(path)
-            && meta.file_type().is_symlink()
-        {
-            bail!(
-                "audit log {} is a symbolic link: refused (give a real file with --audit-log)",
-                path.display()
-            );
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            if meta.file_type().is_symlink() {
+                bail!(
+                    "audit log {} is a symbolic link: refused (give a real file with --audit-log)",
+                    path.display()
+                );
+            }
+            if !meta.is_file() {
+                bail!(
+                    "audit log {} is not a regular file (a FIFO, device or directory): refused \
+                     (give a real file with --audit-log)",
+                    path.display()
+                );
+            }
         }
         let mut options = OpenOptions::new();
         options.create(true).append(true);
+        // Never blocks (a FIFO swapped in after the check would hang the open) and never
+        // follows a link swapped in after it.
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(
+                (rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW).bits() as i32,
+            );
+        }
         let file = options
             .open(path)
             .map_err(|e| anyhow::anyhow!("audit log {}: {e}", path.display()))?;
+        if !file.metadata()?.is_file() {
+            bail!(
+                "audit log {} is not a regular file: refused (give a real file with --audit-log)",
+                path.display()
+            );
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -84,25 +105,19 @@ impl Audit {
 
     /// Appends one line. A log that cannot be written is reported on stderr, and the call
     /// it describes has already run: the line is lost, never the answer.
-    pub fn record(
-        &self,
-        tool: &str,
-        args: &Value,
-        outcome: &str,
-        message: Option<&str>,
-        took: Duration,
-    ) {
+    pub fn record(&self, l: Line<'_>) {
         let now = SystemTime::now();
         let line = json!({
-            "time": httpdate::fmt_http_date(now),
+            "time": humantime::format_rfc3339_millis(now).to_string(),
             "time_ms": now.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0),
             "profile": self.profile,
             "url": self.url,
-            "tool": tool,
-            "args": preview(args),
-            "outcome": outcome,
-            "message": message.map(|m| shorten(m, 300)),
-            "duration_ms": took.as_millis() as u64,
+            "tool": l.tool,
+            "args": preview(l.args),
+            "script_blake3": l.script_hash,
+            "outcome": l.outcome,
+            "message": l.message.map(|m| shorten(m, 300)),
+            "duration_ms": l.took.as_millis() as u64,
         });
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = writeln!(file, "{line}") {
@@ -112,6 +127,27 @@ impl Audit {
             ));
         }
     }
+}
+
+/// One audited call.
+pub struct Line<'a> {
+    pub tool: &'a str,
+    pub args: &'a Value,
+    /// See [`script_hash`].
+    pub script_hash: Option<&'a str>,
+    /// `ok`, `failed`, `error`, `refused`, `malformed` or `unknown_tool`.
+    pub outcome: &'a str,
+    pub message: Option<&'a str>,
+    pub took: Duration,
+}
+
+/// The BLAKE3 hash (hex) of the call's whole script or query, beside its shortened
+/// preview: what ran can be matched to a file even when the preview is cut.
+pub fn script_hash(args: &Value) -> Option<String> {
+    ["script", "query"]
+        .iter()
+        .find_map(|k| args.get(k).and_then(Value::as_str))
+        .map(|text| blake3::hash(text.as_bytes()).to_hex().to_string())
 }
 
 /// The arguments with every string shortened to its first 200 characters.
@@ -135,6 +171,19 @@ fn shorten(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scripts_are_hashed_whole() {
+        let v = serde_json::json!({"script": "println 1"});
+        assert_eq!(
+            super::script_hash(&v).unwrap(),
+            blake3::hash(b"println 1").to_hex().to_string()
+        );
+        assert_eq!(
+            super::script_hash(&serde_json::json!({"type": "Product"})),
+            None
+        );
+    }
+
     #[test]
     fn previews_are_short() {
         let v = super::preview(&serde_json::json!({"script": "x".repeat(1000), "commit": true}));

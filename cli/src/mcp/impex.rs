@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use hac_client::{ImpexImport, ImpexResult, ValidationMode};
 
-use super::{Answer, HacMcp};
+use super::outputs::ImpexOutput;
+use super::{Answer, HacMcp, object};
+use crate::safety::{Intent, Operation};
 
 /// Arguments of `validate_impex`.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
@@ -26,7 +28,7 @@ pub struct ImportArgs {
     /// Legacy (Jalo) mode.
     #[serde(default)]
     pub legacy_mode: bool,
-    /// Allow BeanShell/Groovy code inside the ImpEx.
+    /// Run BeanShell/Groovy code inside the ImpEx (code execution: needs a server that allows it).
     #[serde(default)]
     pub enable_code_execution: bool,
     /// Distributed mode.
@@ -47,7 +49,7 @@ pub enum Validation {
 }
 
 fn answer(r: ImpexResult, what: &str) -> Answer {
-    match super::object(&r, "result") {
+    match object(&ImpexOutput::from(&r)) {
         Ok(value) if r.success => Answer::Ok(value),
         Ok(value) => Answer::Failed(value, format!("{what}: {}", r.summary)),
         Err(why) => Answer::Error(why),
@@ -58,8 +60,7 @@ fn answer(r: ImpexResult, what: &str) -> Answer {
 impl HacMcp {
     /// Validate ImpEx without importing it.
     #[tool(
-        description = "Validate an ImpEx script on the SAP Commerce server without importing anything. Problems come back as an error result with HAC's summary and each problem line (line number, message).",
-        annotations(read_only_hint = true, open_world_hint = false)
+        description = "Validate an ImpEx script on the SAP Commerce server without importing anything (code in it is not run). Problems come back as an error result with HAC's summary and each problem line (line number, message)."
     )]
     async fn validate_impex(
         &self,
@@ -83,16 +84,22 @@ impl HacMcp {
 
     /// Import ImpEx (a write).
     #[tool(
-        description = "Import an ImpEx script into SAP Commerce: this changes data, so only a profile that allows writes accepts it (otherwise the call is refused and nothing is sent; use validate_impex instead). Failures come back as an error result with the problem lines.",
-        annotations(destructive_hint = true, open_world_hint = false)
+        description = "Import an ImpEx script into SAP Commerce: this changes data. Failures come back as an error result with the problem lines; validate_impex checks a script first without importing it."
     )]
     async fn import_impex(
         &self,
         Parameters(args): Parameters<ImportArgs>,
     ) -> Result<CallToolResult, rmcp::ErrorData> {
         self.answer("import_impex", &args, async {
-            if let Err(why) = self.policy.allow_write("an ImpEx import") {
-                return Answer::Refused(why);
+            let intent = Intent::new(if args.enable_code_execution {
+                Operation::ImpexImportWithCode
+            } else {
+                Operation::ImpexImport
+            });
+            for check in [Intent::new(Operation::ImpexImport), intent] {
+                if let Err(why) = self.policy.allow(&check) {
+                    return Answer::Refused(why);
+                }
             }
             if args.script.trim().is_empty() {
                 return Answer::Error("the script is empty".into());

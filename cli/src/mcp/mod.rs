@@ -6,6 +6,7 @@
 
 mod audit;
 mod impex;
+mod outputs;
 mod policy;
 mod query;
 mod scripting;
@@ -19,8 +20,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use hac_client::nonblocking::HacClient;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
-use rmcp::{ServerHandler, ServiceExt, tool_handler};
+use rmcp::handler::server::tool::ToolCallContext;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ServerCapabilities, ServerConfig, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{RoleServer, ServerHandler, ServiceExt, tool_handler};
 use serde_json::Value;
 
 use crate::args::Global;
@@ -49,14 +55,115 @@ impl From<hac_client::Error> for Answer {
     }
 }
 
-/// A result as a JSON object, as MCP's structured content must be: an object as it is,
-/// any other value under `key`.
-pub(crate) fn object<T: serde::Serialize>(value: &T, key: &str) -> Result<Value, String> {
+/// A tool's typed output as the JSON object MCP's structured content is.
+pub(crate) fn object<T: serde::Serialize>(value: &T) -> Result<Value, String> {
     match serde_json::to_value(value) {
         Ok(Value::Object(o)) => Ok(Value::Object(o)),
-        Ok(other) => Ok(serde_json::json!({ key: other })),
+        Ok(_) => Err("cannot represent the answer: not an object".into()),
         Err(e) => Err(format!("cannot represent the answer: {e}")),
     }
+}
+
+/// What each tool is to an MCP host, by the operation table: its annotations and its
+/// output schema. Annotations say what the tool can do on *this* server (a query tool
+/// that can only read here is read-only here).
+fn describe_tools(router: &mut ToolRouter<HacMcp>, policy: &Policy) {
+    use outputs::*;
+    use rmcp::handler::server::common::schema_for_output;
+    let read = ToolAnnotations::new()
+        .read_only(true)
+        .destructive(false)
+        .idempotent(true)
+        .open_world(false);
+    let write = ToolAnnotations::new()
+        .read_only(false)
+        .destructive(true)
+        .idempotent(false)
+        .open_world(false);
+    let tools = [
+        (
+            "flexible_search",
+            if policy.writes_allowed() {
+                write.clone()
+            } else {
+                read.clone()
+            },
+            schema_for_output::<QueryOutput>(),
+        ),
+        // Arbitrary code: it can reach anything the server reaches.
+        (
+            "execute_groovy",
+            write.clone().open_world(true),
+            schema_for_output::<GroovyOutput>(),
+        ),
+        (
+            "validate_impex",
+            read.clone(),
+            schema_for_output::<ImpexOutput>(),
+        ),
+        ("import_impex", write, schema_for_output::<ImpexOutput>()),
+        (
+            "update_data",
+            read.clone(),
+            schema_for_output::<UpdateDataOutput>(),
+        ),
+        (
+            "pending_patches",
+            read.clone(),
+            schema_for_output::<PendingPatchesOutput>(),
+        ),
+        (
+            "update_log",
+            read.clone(),
+            schema_for_output::<UpdateLogOutput>(),
+        ),
+        ("type_info", read, schema_for_output::<TypeInfoOutput>()),
+    ];
+    for (name, annotations, schema) in tools {
+        if let Some(route) = router.map.get_mut(name) {
+            route.attr.annotations = Some(annotations);
+            route.attr.output_schema = Some(schema);
+        }
+    }
+    // A tool the profile can never run is not offered.
+    if !policy.code_allowed() {
+        router.remove_route("execute_groovy");
+    }
+    if !policy.writes_allowed() {
+        router.remove_route("import_impex");
+    }
+}
+
+/// The result as it goes on the wire: the structured content and its text copy (MCP asks
+/// for both), together within `max` bytes: the value is cut (see [`policy::fit`]) until
+/// the whole result fits. Nothing is cut when it fits.
+fn within(value: Value, error: bool, max: usize) -> CallToolResult {
+    let build = |v: Value| {
+        if error {
+            CallToolResult::structured_error(v)
+        } else {
+            CallToolResult::structured(v)
+        }
+    };
+    let limit = format!("{max} bytes (the profile's mcp_max_result_bytes)");
+    let wire = |r: &CallToolResult| serde_json::to_string(r).map_or(usize::MAX, |t| t.len());
+    let whole = build(value.clone());
+    if wire(&whole) <= max {
+        return whole;
+    }
+    // Two copies, the text one escaped: start at under half, then tighten.
+    let mut budget = max * 2 / 5;
+    for _ in 0..16 {
+        let mut v = value.clone();
+        policy::fit(&mut v, budget, &limit);
+        let result = build(v);
+        let size = wire(&result);
+        if size <= max || budget < 256 {
+            return result;
+        }
+        budget = budget.saturating_sub((size - max) / 2 + 64);
+    }
+    build(value)
 }
 
 /// The server: one client (one login, the session cache as for `hac`), the guard, the log.
@@ -74,16 +181,18 @@ pub struct HacMcp {
 
 impl HacMcp {
     fn new(hac: HacClient, policy: Policy, audit: audit::Audit, settings: &Settings) -> HacMcp {
+        let mut tool_router = Self::query_router()
+            + Self::scripting_router()
+            + Self::impex_router()
+            + Self::update_router();
+        describe_tools(&mut tool_router, &policy);
         HacMcp {
             hac,
             policy: Arc::new(policy),
             audit: Arc::new(audit),
             call_limit: settings.timeout.value * 3,
             import_limit: settings.long_timeout.value + settings.timeout.value * 2,
-            tool_router: Self::query_router()
-                + Self::scripting_router()
-                + Self::impex_router()
-                + Self::update_router(),
+            tool_router,
         }
     }
 
@@ -102,6 +211,7 @@ impl HacMcp {
         } else {
             self.call_limit
         };
+        let script_hash = audit::script_hash(&args);
         let answer = match tokio::time::timeout(limit, work).await {
             Ok(answer) => answer,
             Err(_) => Answer::Error(format!(
@@ -111,29 +221,9 @@ impl HacMcp {
         };
         let took = started.elapsed();
         let max = self.policy.max_bytes;
-        let capped = |mut v: Value| {
-            let cuts = policy::cap(&mut v, max.saturating_sub(400));
-            if !cuts.is_empty()
-                && let Value::Object(o) = &mut v
-            {
-                o.insert("truncated".into(), Value::Bool(true));
-                o.insert(
-                    "cut_here".into(),
-                    Value::String(format!(
-                        "this result was cut to fit {max} bytes (the profile's mcp_max_result_bytes): {}; ask for less (fewer rows, a narrower query)",
-                        cuts.join("; ")
-                    )),
-                );
-            }
-            v
-        };
         let (outcome, message, result) = match answer {
-            Answer::Ok(v) => ("ok", None, CallToolResult::structured(capped(v))),
-            Answer::Failed(v, why) => (
-                "failed",
-                Some(why),
-                CallToolResult::structured_error(capped(v)),
-            ),
+            Answer::Ok(v) => ("ok", None, within(v, false, max)),
+            Answer::Failed(v, why) => ("failed", Some(why), within(v, true, max)),
             Answer::Error(why) => (
                 "error",
                 Some(why.clone()),
@@ -145,8 +235,14 @@ impl HacMcp {
                 CallToolResult::error(vec![ContentBlock::text(why)]),
             ),
         };
-        self.audit
-            .record(tool, &args, outcome, message.as_deref(), took);
+        self.audit.record(audit::Line {
+            tool,
+            args: &args,
+            script_hash: script_hash.as_deref(),
+            outcome,
+            message: message.as_deref(),
+            took,
+        });
         Ok(result)
     }
 }
@@ -155,16 +251,60 @@ impl HacMcp {
 impl ServerHandler for HacMcp {
     fn get_info(&self) -> ServerConfig {
         let writes = if self.policy.writes_allowed() {
-            "Writes are allowed on this profile: commit=true, import_impex and SQL DML run for real."
+            "Writes are allowed: SQL with commit=true and import_impex change data for real."
         } else {
-            "This server is read-only: Groovy runs rolled back, FlexibleSearch and SQL queries read, ImpEx can be validated; commits, imports and DML are refused."
+            "Writes are not allowed: FlexibleSearch and single SQL queries read, ImpEx can be validated; SQL that is not a plain query is refused."
+        };
+        let code = if self.policy.code_allowed() {
+            " execute_groovy runs arbitrary code on the server: only its database transaction is rolled back (unless commit=true is allowed and asked for), not threads, files, mail, jobs or configuration it changes."
+        } else {
+            ""
         };
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("hac", env!("CARGO_PKG_VERSION")))
             .with_instructions(format!(
-                "SAP Commerce (Hybris) Administration Console. Use type_info to learn a type's attributes before writing FlexibleSearch (SELECT {{pk}}, {{code}} FROM {{Product}} WHERE {{code}} LIKE 'A%'). Queries return at most {} rows. {writes}",
+                "SAP Commerce (Hybris) Administration Console. Use type_info to learn a type's attributes before writing FlexibleSearch (SELECT {{pk}}, {{code}} FROM {{Product}} WHERE {{code}} LIKE 'A%'). Queries return {} rows unless max_rows asks for more (at most {}). {writes}{code}",
+                policy::DEFAULT_ROWS.min(self.policy.max_rows),
                 self.policy.max_rows
             ))
+    }
+
+    /// Every call goes through the router; a call the router itself turns away (unknown
+    /// tool, arguments that do not fit the schema) is audited here, as the tools audit
+    /// their own.
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, rmcp::ErrorData> {
+        let name = request.name.to_string();
+        let args = request.arguments.clone().map_or(Value::Null, Value::Object);
+        let known = self.tool_router.has_route(&name);
+        let result = self
+            .tool_router
+            .call(ToolCallContext::new(self, request, context))
+            .await;
+        let malformed = match &result {
+            Err(e) => Some(e.message.to_string()),
+            Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => r
+                .content
+                .first()
+                .and_then(ContentBlock::as_text)
+                .map(|t| t.text.clone())
+                .filter(|t| t.starts_with("failed to deserialize parameters")),
+            Ok(_) => None,
+        };
+        if let Some(why) = malformed {
+            self.audit.record(audit::Line {
+                tool: &name,
+                args: &args,
+                script_hash: audit::script_hash(&args).as_deref(),
+                outcome: if known { "malformed" } else { "unknown_tool" },
+                message: Some(&why),
+                took: Duration::ZERO,
+            });
+        }
+        result
     }
 }
 
@@ -184,11 +324,16 @@ pub fn serve(settings: &Settings, global: &Global, audit_log: Option<PathBuf>) -
     let audit = audit::Audit::open(&audit_path, settings.profile_name().map(str::to_owned), url)?;
     let policy = Policy::from_settings(settings);
     crate::output::stderr_line(format_args!(
-        "hac mcp: serving on stdio ({}; at most {} rows, {} bytes per result); audit log {}",
+        "hac mcp: serving on stdio ({}, {}; at most {} rows, {} bytes per result); audit log {}",
         if policy.writes_allowed() {
             "writes allowed"
         } else {
-            "read-only"
+            "no writes"
+        },
+        if policy.code_allowed() {
+            "Groovy offered"
+        } else {
+            "no Groovy"
         },
         policy.max_rows,
         policy.max_bytes,

@@ -1,22 +1,24 @@
-//! `execute_groovy`: scripts, rolled back unless the profile allows writes and the agent
-//! asks for a commit.
+//! `execute_groovy`: arbitrary code on the server. Offered only where the policy allows
+//! code execution (never on a protected or read-only profile); its description says
+//! plainly what rolling back does and does not undo.
 
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::{schemars, tool, tool_router};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use hac_client::GroovyScript;
 
-use super::{Answer, HacMcp};
+use super::outputs::{Cut, GroovyOutput};
+use super::{Answer, HacMcp, object};
+use crate::safety::{Class, Intent, Operation};
 
 /// Arguments of `execute_groovy`.
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroovyArgs {
     /// The Groovy script. Spring beans are variables (flexibleSearchService, modelService, ...); what it prints is `output`, what it returns is `result`.
     pub script: String,
-    /// Commit the script's database changes. False by default: the transaction is rolled back. Only when the profile allows writes.
+    /// Commit the script's database transaction (a write: refused unless this server allows writes). False by default: the transaction is rolled back, which undoes database changes only.
     #[serde(default)]
     pub commit: bool,
 }
@@ -25,8 +27,7 @@ pub struct GroovyArgs {
 impl HacMcp {
     /// Run a Groovy script in HAC's scripting console.
     #[tool(
-        description = "Run a Groovy script on the SAP Commerce server (HAC scripting console) and get what it printed (output), what it returned (result) and, when it threw, the stack trace (as an error result). Its database changes are rolled back unless commit=true, which only a profile that allows writes accepts.",
-        annotations(destructive_hint = true, open_world_hint = false)
+        description = "Run a Groovy script on the SAP Commerce server (HAC scripting console): arbitrary code with the server's full access. Returns what it printed (output), what it returned (result) and, when it threw, the stack trace (as an error result). Only the script's database transaction is rolled back (unless commit=true, which needs a server that allows writes); anything else it does (threads, files, mail, cron jobs, runtime configuration, calls to other systems) takes effect. Prefer flexible_search and type_info for reading."
     )]
     async fn execute_groovy(
         &self,
@@ -36,8 +37,14 @@ impl HacMcp {
             if args.script.trim().is_empty() {
                 return Answer::Error("the script is empty".into());
             }
+            if let Err(why) = self.policy.allow(&Intent::new(Operation::GroovyScript)) {
+                return Answer::Refused(why);
+            }
             if args.commit
-                && let Err(why) = self.policy.allow_write("a Groovy script with commit=true")
+                && let Err(why) = self.policy.allow_class(
+                    Class::Write,
+                    "commit=true commits the script's database changes, a write",
+                )
             {
                 return Answer::Refused(why);
             }
@@ -49,19 +56,22 @@ impl HacMcp {
                 Ok(r) => r,
                 Err(e) => return e.into(),
             };
-            let out = json!({
-                "success": r.success,
-                "output": r.output,
-                "result": r.result,
-                "stacktrace": r.stacktrace,
-                "committed": args.commit,
-                "execution_time_ms": r.elapsed.as_millis() as u64,
-            });
-            if r.success {
-                Answer::Ok(out)
-            } else {
-                let first = r.stacktrace.lines().next().unwrap_or("").to_owned();
-                Answer::Failed(out, format!("the script failed: {first}"))
+            let out = GroovyOutput {
+                success: r.success,
+                output: r.output.clone(),
+                result: r.result.clone(),
+                stacktrace: r.stacktrace.clone(),
+                committed: args.commit,
+                execution_time_ms: r.elapsed.as_millis() as u64,
+                cut: Cut::default(),
+            };
+            match object(&out) {
+                Ok(v) if r.success => Answer::Ok(v),
+                Ok(v) => {
+                    let first = r.stacktrace.lines().next().unwrap_or("").to_owned();
+                    Answer::Failed(v, format!("the script failed: {first}"))
+                }
+                Err(why) => Answer::Error(why),
             }
         })
         .await

@@ -4,24 +4,24 @@ use rmcp::model::CallToolResult;
 use rmcp::{tool, tool_router};
 use serde_json::json;
 
+use super::outputs::{PendingPatchesOutput, UpdateDataOutput, UpdateLogOutput};
 use super::{Answer, HacMcp};
 
-/// A result as an object (MCP's structured content is one).
-fn object<T: serde::Serialize>(value: &T, key: &str) -> Answer {
-    super::object(value, key).map_or_else(Answer::Error, Answer::Ok)
+/// A typed output as the answer.
+fn object<T: serde::Serialize>(value: &T) -> Answer {
+    super::object(value).map_or_else(Answer::Error, Answer::Ok)
 }
 
 #[tool_router(router = update_router, vis = "pub(super)")]
 impl HacMcp {
     /// What a system update would offer.
     #[tool(
-        description = "Read what a SAP Commerce system update offers: extensions with project data and their parameters, and whether an update or initialization is running. Read-only; this server never runs an update.",
-        annotations(read_only_hint = true, open_world_hint = false)
+        description = "Read what a SAP Commerce system update offers: extensions with project data and their parameters, and whether an update or initialization is running. Read-only; this server never runs an update."
     )]
     async fn update_data(&self) -> Result<CallToolResult, rmcp::ErrorData> {
         self.answer("update_data", &json!({}), async {
             match self.hac.update_data().await {
-                Ok(d) => object(&d, "update_data"),
+                Ok(d) => object(&UpdateDataOutput::from(&d)),
                 Err(e) => e.into(),
             }
         })
@@ -30,13 +30,12 @@ impl HacMcp {
 
     /// Patches waiting to be applied.
     #[tool(
-        description = "List the data patches waiting to be applied by the next system update, by category. Read-only.",
-        annotations(read_only_hint = true, open_world_hint = false)
+        description = "List the data patches waiting to be applied by the next system update, by category. Read-only."
     )]
     async fn pending_patches(&self) -> Result<CallToolResult, rmcp::ErrorData> {
         self.answer("pending_patches", &json!({}), async {
             match self.hac.pending_patches().await {
-                Ok(p) => object(&p, "patches"),
+                Ok(p) => object(&PendingPatchesOutput::from(&p)),
                 Err(e) => e.into(),
             }
         })
@@ -45,13 +44,12 @@ impl HacMcp {
 
     /// The log of the running or last update.
     #[tool(
-        description = "Read the log of the running or last system update or initialization, and whether it has finished. Read-only.",
-        annotations(read_only_hint = true, open_world_hint = false)
+        description = "Read the log of the running or last system update or initialization, and whether it has finished. Read-only."
     )]
     async fn update_log(&self) -> Result<CallToolResult, rmcp::ErrorData> {
         self.answer("update_log", &json!({}), async {
             match self.hac.update_log().await {
-                Ok(l) => object(&l, "log"),
+                Ok(l) => object(&UpdateLogOutput::from(&l)),
                 Err(e) => e.into(),
             }
         })

@@ -131,3 +131,44 @@ pub fn damage_session_files(cache: &Path) {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("stdout is JSON")
 }
+
+/// Writes a configuration file as a user would keep one: private (`hac` refuses a file
+/// that others could change, and a CI machine's umask may make new files group-writable).
+pub fn write_config(path: impl AsRef<Path>, text: impl AsRef<[u8]>) -> std::io::Result<()> {
+    std::fs::write(path.as_ref(), text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path.as_ref(), std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// A configuration file in `dir` and a `hac` that reads it (the environment's HAC_URL
+/// removed, so that the profile's url counts).
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub config: std::path::PathBuf,
+}
+
+impl Setup {
+    pub fn new(toml: &str) -> Setup {
+        let dir = tempfile::TempDir::new().unwrap();
+        let config = dir.path().join("config.toml");
+        write_config(&config, toml).unwrap();
+        Setup { dir, config }
+    }
+
+    pub fn cache(&self) -> std::path::PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    /// `hac` with this configuration and no URL or user from the environment.
+    pub fn hac(&self) -> Command {
+        let mut c = hac("unused", &self.cache());
+        c.env_remove("HAC_URL")
+            .env_remove("HAC_USER")
+            .env("HAC_CONFIG", &self.config);
+        c
+    }
+}
