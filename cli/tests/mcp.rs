@@ -933,3 +933,62 @@ async fn the_readme_agent_setups_start_a_read_only_server() {
         s.client.cancel().await.unwrap();
     }
 }
+
+/// An audit path that is a FIFO (or another non-regular file) is refused at start, without
+/// hanging on the open.
+#[cfg(unix)]
+#[test]
+fn a_fifo_audit_log_is_refused_without_hanging() {
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("audit.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for path in [
+        fifo.as_path(),
+        std::path::Path::new("/dev/null"),
+        dir.path(),
+    ] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hac"));
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("HAC_") {
+                cmd.env_remove(&k);
+            }
+        }
+        let mut child = cmd
+            .env("HAC_CONFIG", "/dev/null")
+            .env("HAC_URL", "http://127.0.0.1:1")
+            .env("HAC_PASSWORD", PASSWORD)
+            .env("HAC_CACHE_DIR", dir.path().join("cache"))
+            .args(["mcp", "--audit-log"])
+            .arg(path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{}: hac mcp hung on the audit path", path.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(status.code(), Some(2), "{}", path.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("not a regular file"),
+            "{}: {err}",
+            path.display()
+        );
+    }
+}

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+
+use crate::failure::usage;
 use serde_json::{Value, json};
 
 pub struct Audit {
@@ -42,21 +44,21 @@ impl Audit {
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
             b.create(dir)
-                .map_err(|e| anyhow::anyhow!("audit log directory {}: {e}", dir.display()))?;
+                .map_err(|e| usage(format!("audit log directory {}: {e}", dir.display())))?;
         }
         if let Ok(meta) = std::fs::symlink_metadata(path) {
             if meta.file_type().is_symlink() {
-                bail!(
+                return Err(usage(format!(
                     "audit log {} is a symbolic link: refused (give a real file with --audit-log)",
                     path.display()
-                );
+                )));
             }
             if !meta.is_file() {
-                bail!(
+                return Err(usage(format!(
                     "audit log {} is not a regular file (a FIFO, device or directory): refused \
                      (give a real file with --audit-log)",
                     path.display()
-                );
+                )));
             }
         }
         let mut options = OpenOptions::new();
@@ -72,12 +74,12 @@ impl Audit {
         }
         let file = options
             .open(path)
-            .map_err(|e| anyhow::anyhow!("audit log {}: {e}", path.display()))?;
+            .map_err(|e| usage(format!("audit log {}: {e}", path.display())))?;
         if !file.metadata()?.is_file() {
-            bail!(
+            return Err(usage(format!(
                 "audit log {} is not a regular file: refused (give a real file with --audit-log)",
                 path.display()
-            );
+            )));
         }
         #[cfg(unix)]
         {
@@ -86,10 +88,10 @@ impl Audit {
             // An existing file of ours that others can read is narrowed; one of another
             // user is refused (we do not change what is not ours).
             if meta.uid() != rustix::process::geteuid().as_raw() {
-                bail!(
+                return Err(usage(format!(
                     "audit log {} belongs to another user: refused",
                     path.display()
-                );
+                )));
             }
             if meta.mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
