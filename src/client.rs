@@ -311,8 +311,12 @@ impl HacClient {
     /// ```
     pub async fn import_session(&self, cookie_header: &str) -> Result<()> {
         let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
-        let mut jar = CookieJar::from_cookie_header(cookie_header, &base)
-            .map_err(|reason| Error::ImportedSession { reason })?;
+        // What the caller gave is at fault here, not the server: an argument error.
+        let mut jar = CookieJar::from_cookie_header(cookie_header, &base).map_err(|reason| {
+            Error::InvalidArgument {
+                message: format!("the cookie header: {reason}"),
+            }
+        })?;
         let configured = self.core.config.context_path.clone();
         let candidates = match &configured {
             Some(ctx) => vec![ctx.clone()],
@@ -752,6 +756,21 @@ impl HacClient {
         ops::platform::parse_extensions(&resp)
     }
 
+    /// The script languages HAC's scripting console offers (`groovy`, `beanshell`, ...),
+    /// read from the console's page: a call that needs the console's role and runs no
+    /// code.
+    pub async fn script_types(&self) -> Result<Vec<String>> {
+        let resp = self.call(&Call::get_page("/console/scripting")).await?;
+        crate::call::expect_ok(&resp)?;
+        Ok(crate::html::elements(&resp.body, |name, attr| {
+            name == "option" && attr("value").is_some()
+        })
+        .into_iter()
+        .filter_map(|o| o.attr("value").map(str::to_owned))
+        .filter(|v| !v.is_empty())
+        .collect())
+    }
+
     /// The configured loggers and their levels (`/platform/log4j`).
     pub async fn loggers(&self) -> Result<Vec<Logger>> {
         let resp = self.call(&Call::get_page("/platform/log4j")).await?;
@@ -924,7 +943,7 @@ impl HacClient {
         let resp = self.call(&call).await?;
         crate::call::expect_ok(&resp)?;
         match &resp.bytes {
-            Some(zip) => ops::export::first_text(zip),
+            Some(zip) => ops::export::first_text(zip, self.core.config.max_response_bytes),
             None => Err(Error::invalid(&resp.path, "a zip", resp.excerpt())),
         }
     }

@@ -72,6 +72,12 @@ impl CookieJar {
     /// host cookies for the whole site. `Err`: what is wrong with the text (never a value).
     pub fn from_cookie_header(text: &str, url: &Url) -> Result<CookieJar, String> {
         let text = text.trim();
+        if text.chars().any(char::is_control) {
+            return Err(
+                "it holds a line break or another control character (copy one header's value)"
+                    .into(),
+            );
+        }
         let text = match text.split_once(':') {
             Some((name, rest)) if name.trim().eq_ignore_ascii_case("cookie") => rest,
             _ => text,

@@ -353,8 +353,14 @@ impl Core {
         let st = self.lock();
         let mut out = st.jar.values();
         out.extend(st.csrf.clone());
-        // A gateway token in a default header is as secret as the session.
-        out.extend(self.config.default_headers.iter().map(|(_, v)| v.clone()));
+        // A gateway token in a default header is as secret as the session, and so is the
+        // credential inside `Basic ...`/`Bearer ...` when echoed without its scheme.
+        for (_, v) in &self.config.default_headers {
+            out.push(v.clone());
+            if let Some((_, credential)) = v.split_once(' ') {
+                out.push(credential.trim().to_owned());
+            }
+        }
         out
     }
 

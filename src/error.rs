@@ -159,6 +159,12 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A zip from the server would unpack beyond a [`crate::ZipLimits`] limit (a "zip
+    /// bomb", or an export larger than allowed); nothing beyond the limit was written.
+    ArchiveTooLarge {
+        /// Which limit, and how far the zip went.
+        reason: String,
+    },
     /// The server answers, but not as HAC: no HAC login page at any path tried (the
     /// configured context path, or `/hac` and root when detecting).
     NotHac {
@@ -336,10 +342,16 @@ impl fmt::Display for Error {
                     messages.join("; ")
                 )
             }
-            Error::FormTooLarge { path, bytes, limit } => write!(
-                f,
-                "{path}: the request would be {bytes} bytes, over the server's form limit of {limit} bytes, above which HAC ignores every parameter"
-            ),
+            Error::FormTooLarge { path, bytes, limit } => {
+                write!(
+                    f,
+                    "{path}: the request would be {bytes} bytes, over the server's form limit of {limit} bytes, above which HAC ignores every parameter"
+                )?;
+                if path.ends_with("/validate") {
+                    f.write_str(" (HAC's ImpEx validation has no upload endpoint: validate the script in parts, or import it, which uploads)")?;
+                }
+                Ok(())
+            }
             Error::File { path, message } => write!(f, "{}: {message}", path.display()),
             Error::HttpStatus {
                 status,
@@ -362,6 +374,9 @@ impl fmt::Display for Error {
                     f,
                     "{path}: the answer is larger than the limit of {limit} bytes (raise the response limit: the library's max_response_bytes, hac's --max-response)"
                 )
+            }
+            Error::ArchiveTooLarge { reason } => {
+                write!(f, "unpacking stopped: {reason}")
             }
             Error::NotHac { url, tried } => write!(
                 f,

@@ -255,7 +255,19 @@ impl ImpexImport {
             };
             call
         } else {
-            let (text, fields) = form.expect("the form path has the text");
+            let Some((text, fields)) = form else {
+                // Only validation gets here without the text: a file too large for the form,
+                // and HAC's validation has no upload endpoint.
+                let bytes = match &self.source {
+                    Source::File(p) => file_len(p)?,
+                    Source::Text(t) => t.len() as u64,
+                };
+                return Err(Error::FormTooLarge {
+                    path: path.into(),
+                    bytes,
+                    limit: MAX_FORM_BYTES,
+                });
+            };
             let bytes = form_len(&fields);
             if bytes > MAX_FORM_BYTES {
                 // Only validation, or an import forced through the form, gets here.

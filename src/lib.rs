@@ -132,7 +132,7 @@ pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, R
 pub use groovy::{GroovyResult, GroovyScript, ScriptType};
 pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
-pub use ops::export::unpack as unpack_zip;
+pub use ops::export::{ZipLimits, unpack as unpack_zip, unpack_within as unpack_zip_within};
 pub use ops::{
     About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigChange,
     ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck, HealthStatus,

@@ -145,15 +145,20 @@ impl PkPager {
             return Ok(());
         };
         let cell = row.get_index(self.pk_column).unwrap_or_default();
-        let pk: u64 = cell.trim().parse().map_err(|_| Error::InvalidArgument {
-            message: format!(
+        // The server's answer, not the caller's query, is at fault here.
+        let pk: u64 = cell.trim().parse().map_err(|_| Error::InvalidResponse {
+            path: crate::flexsearch::PATH.into(),
+            expected: "a PK in the paging column".into(),
+            detail: format!(
                 "cannot page by PK: column {} holds {cell:?}, not a PK",
                 self.pk_column + 1
             ),
         })?;
         if self.last.is_some_and(|last| pk <= last) {
-            return Err(Error::InvalidArgument {
-                message: "cannot page by PK: the server did not return the rows ordered by PK"
+            return Err(Error::InvalidResponse {
+                path: crate::flexsearch::PATH.into(),
+                expected: "rows ordered by PK".into(),
+                detail: "cannot page by PK: the server did not return the rows ordered by PK"
                     .into(),
             });
         }

@@ -167,13 +167,48 @@ fn warn_if_wire_tracing() {
 }
 
 /// Runs one exchange and reads the whole body (up to `limit` bytes).
+/// Whether credentials may go to `url`: HTTPS, or plain HTTP to a loopback address.
+pub(crate) fn header_safe_for(url: &url::Url) -> bool {
+    if url.scheme() == "https" {
+        return true;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Says once per process that default headers were held back from a plain-HTTP request.
+fn warn_held_back(url: &url::Url) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        log::warn!(
+            "the default headers (a gateway's credentials) are not sent over plain HTTP to {}: they go over HTTPS only",
+            url.host_str().unwrap_or("the server")
+        );
+    });
+}
+
 pub(crate) fn exchange(
     agent: &Agent,
     req: &HttpRequest,
     limit: u64,
     default_headers: &[(String, String)],
 ) -> Result<HttpResponse> {
-    let headers = default_headers.iter().chain(&req.headers);
+    // Default headers carry a gateway's credentials: like the password, they go over HTTPS
+    // only (or plain HTTP to this machine), never over plain HTTP on the network, so never
+    // before the server's http→https redirect either.
+    let defaults = if header_safe_for(&req.url) {
+        default_headers
+    } else {
+        if !default_headers.is_empty() {
+            warn_held_back(&req.url);
+        }
+        &[]
+    };
+    let headers = defaults.iter().chain(&req.headers);
     let result = match req.method {
         Method::Get => {
             let mut b = agent.get(req.url.as_str());

@@ -267,8 +267,9 @@ pub enum Command {
         #[arg(short = 'o', long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Serve HAC to coding agents over the Model Context Protocol (stdio), read-only unless
-    /// the profile sets mcp_allow_writes (never on protected or read-only profiles)
+    /// Serve HAC to coding agents over the Model Context Protocol (stdio). Reads always;
+    /// Groovy (code execution) on profiles neither protected nor read-only, unless
+    /// mcp_allow_groovy = false; writes only with mcp_allow_writes = true on such profiles
     #[cfg(feature = "mcp")]
     Mcp {
         /// Append one JSON line per tool call here [default: the platform's state
@@ -410,6 +411,10 @@ pub struct ExportArgs {
     /// Validation of the exported data
     #[arg(long, value_enum, default_value_t = ExportValidation::ExportOnly)]
     pub validation: ExportValidation,
+    /// The most the export may unpack to, in all (and no file over 1 MiB above 200 times
+    /// its compressed size, which only a zip bomb reaches): 1G, 500M
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub max_unpacked: u64,
 }
 
 /// Export validation modes.
@@ -545,6 +550,10 @@ pub struct FlexsearchArgs {
     /// How NULL is shown in table and csv output [default: NULL in tables, empty in csv]
     #[arg(long, value_name = "STRING")]
     pub null: Option<String>,
+    /// With -o csv: a cell a spreadsheet would run as a formula (starting with = + - @ TAB
+    /// or CR) gets a leading ' (OWASP's advice; changes the data: -5 becomes '-5)
+    #[arg(long)]
+    pub csv_safe: bool,
 }
 
 /// `hac impex ...`.

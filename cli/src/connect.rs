@@ -20,6 +20,7 @@ struct CliCredentials {
     user: String,
     url: String,
     source: PasswordSource,
+    command_timeout: std::time::Duration,
     from_stdin: Option<Password>,
     profile: Option<String>,
     keyring: Option<secrets::KeyringEntry>,
@@ -58,7 +59,7 @@ impl Credentials for CliCredentials {
                         None => "password_command".to_owned(),
                     },
                 };
-                secrets::run_password_command(command, &what)?
+                secrets::run_password_command(command, &what, self.command_timeout)?
             }
             PasswordSource::Keyring => match self.keyring.as_ref().and_then(|k| k.get()) {
                 Some(p) => p,
@@ -178,6 +179,7 @@ pub fn config_with(
         user: settings.user.value.clone(),
         url: url.clone(),
         source: settings.password_source.clone(),
+        command_timeout: settings.password_command_timeout.value,
         from_stdin,
         profile: settings.profile_name().map(str::to_owned),
         keyring: keyring_entry(settings),
@@ -246,10 +248,18 @@ fn gateway_password(settings: &Settings) -> Result<Password> {
         return Ok(Password::new(p));
     }
     match &settings.gateway_password_command {
-        Some(c) => Ok(secrets::run_password_command(
-            &c.value,
-            "gateway_password_command",
-        )?),
+        Some(c) => {
+            let what = match (c.source, settings.profile_name()) {
+                (crate::settings::Source::Env(name), _) => name.to_owned(),
+                (_, Some(p)) => format!("the gateway_password_command of profile {p}"),
+                (_, None) => "gateway_password_command".to_owned(),
+            };
+            Ok(secrets::run_password_command(
+                &c.value,
+                &what,
+                settings.password_command_timeout.value,
+            )?)
+        }
         None => Err(usage(
             "gateway_user is set but there is no gateway password: set HAC_GATEWAY_PASSWORD \
              or gateway_password_command",

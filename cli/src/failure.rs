@@ -110,7 +110,8 @@ pub fn classify(error: &hac_client::Error) -> Exit {
         | E::File { .. }
         | E::InvalidArgument { .. }
         | E::Persistence { .. }
-        | E::ResponseTooLarge { .. } => Exit::Usage,
+        | E::ResponseTooLarge { .. }
+        | E::ArchiveTooLarge { .. } => Exit::Usage,
         _ => Exit::OperationFailed,
     }
 }

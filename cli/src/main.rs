@@ -16,6 +16,7 @@ mod mcp;
 mod output;
 mod profile_file;
 mod reports;
+mod safe_text;
 mod safety;
 mod secrets;
 mod settings;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     diagnostics::init(cli.global.quiet, cli.global.verbose);
     let mut out = Out::new(cli.global.quiet);
+    out.protect(stdout_kind(&cli.command, &matches));
     let result = run(&cli, &matches, &mut out);
     // Flushed even after a failure: a JSON result may precede the error.
     let flushed = out.flush();
@@ -62,6 +64,33 @@ fn main() -> ExitCode {
             output::stderr_line(format_args!("hac: {}", failure::one_line(&e)));
             exit_for(&e).into()
         }
+    }
+}
+
+/// What the command writes to stdout, from its `--format`: decides how server text there
+/// is made safe (see `safe_text`).
+fn stdout_kind(command: &Command, matches: &ArgMatches) -> output::StdoutKind {
+    use output::StdoutKind as K;
+    match command {
+        Command::Completions { .. } | Command::Man | Command::Help { .. } => return K::Raw,
+        #[cfg(feature = "mcp")]
+        Command::Mcp { .. } => return K::Raw,
+        _ => {}
+    }
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    let format = leaf
+        .try_get_raw("format")
+        .ok()
+        .flatten()
+        .and_then(|mut values| values.next())
+        .map(|v| v.to_string_lossy().into_owned());
+    match format.as_deref() {
+        Some("json" | "jsonl" | "json-result") => K::Json,
+        Some("csv") => K::Csv,
+        _ => K::Text,
     }
 }
 
@@ -92,10 +121,13 @@ fn intent(command: &Command, input: &Input) -> Result<Option<Intent>> {
         Command::Flexsearch(a) if !a.sql => {
             if a.commit {
                 return Err(failure::usage(
-                    "--commit commits SQL (with --sql); a FlexibleSearch query only reads",
+                    "--commit commits SQL (with --sql); a FlexibleSearch query is sent without it",
                 ));
             }
-            plain(O::FlexibleSearch)
+            Ok(Some(match safety::sql::classify_flexible_search(text) {
+                Ok(()) => Intent::new(O::FlexibleSearch),
+                Err(why) => Intent::with_detail(O::FlexibleSearchWrite, why.0),
+            }))
         }
         Command::Flexsearch(a) if a.commit => Ok(Some(Intent::with_detail(
             O::SqlStatement,
@@ -240,11 +272,13 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     }
     if let Command::Doctor { format } = &cli.command {
         let settings = Settings::resolve(g, matches, &file, None)?;
+        notes(&settings, out);
         return doctor::run(&settings, g, out, *format);
     }
     #[cfg(feature = "mcp")]
     if let Command::Mcp { audit_log } = &cli.command {
         let settings = Settings::resolve(g, matches, &file, None)?;
+        notes(&settings, out);
         return mcp::serve(&settings, g, audit_log.clone());
     }
     // Several profiles: each resolved and guarded before anything is sent.
@@ -252,6 +286,7 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         return run_on_profiles(cli, matches, &file, names, out);
     }
     let settings = Settings::resolve(g, matches, &file, None)?;
+    notes(&settings, out);
     connect::server_url(&settings)?;
     // Read first, so that a script given as "-" cannot swallow the password line.
     let password = if g.password_stdin {
@@ -338,6 +373,13 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         }
         Command::Logout => sessions::logout(&hac(password)?, out, &settings.user.value),
         _ => execute(cli, &hac(password)?, out, &input),
+    }
+}
+
+/// What the settings' resolution wants the user to know.
+fn notes(settings: &Settings, out: &mut Out) {
+    for note in &settings.notes {
+        out.note(format_args!("hac: {note}"));
     }
 }
 

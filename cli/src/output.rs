@@ -5,6 +5,8 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 use hac_client::{FlexSearchResult, Row};
+
+use crate::safe_text::{Escape, SafeWriter};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -12,7 +14,26 @@ use serde::ser::SerializeMap;
 /// exits) is ignored: the exit code must still report the operation, and `eprintln!` would
 /// panic instead.
 pub fn stderr_line(line: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    // Diagnostics quote server text: made safe for a terminal and a CI log.
+    let text = line.to_string();
+    let _ = writeln!(
+        io::stderr().lock(),
+        "{}",
+        crate::safe_text::neutralize_commands(&text)
+    );
+}
+
+/// What a command writes to stdout, for [`Out::protect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdoutKind {
+    /// For reading: text, tables, GitHub annotations.
+    Text,
+    /// JSON or JSON lines.
+    Json,
+    /// CSV.
+    Csv,
+    /// Our own bytes (completions, the man page, help): as they are.
+    Raw,
 }
 
 /// Where results go: the process's stdout, or a buffer (one target of a fan-out, printed
@@ -52,7 +73,9 @@ pub struct Captured {
 
 /// The two streams of the tool.
 pub struct Out {
-    stdout: Sink,
+    /// Server text on stdout is made safe as the format and the terminal decide (see
+    /// `safe_text`); a captured `Out` keeps it as it is (the real one makes it safe).
+    stdout: SafeWriter<Sink>,
     quiet: bool,
     /// A progress line is on stderr and must be cleared before anything else is printed.
     progress_shown: bool,
@@ -63,7 +86,7 @@ pub struct Out {
 impl Out {
     pub fn new(quiet: bool) -> Self {
         Out {
-            stdout: Sink::Stdout(io::BufWriter::new(io::stdout())),
+            stdout: SafeWriter::new(Sink::Stdout(io::BufWriter::new(io::stdout())), Escape::Text),
             quiet,
             progress_shown: false,
             held: None,
@@ -73,7 +96,7 @@ impl Out {
     /// An `Out` that keeps everything for later (one target of a fan-out).
     pub fn captured(quiet: bool) -> Self {
         Out {
-            stdout: Sink::Buffer(Vec::new()),
+            stdout: SafeWriter::new(Sink::Buffer(Vec::new()), Escape::None),
             quiet,
             progress_shown: false,
             held: Some(Vec::new()),
@@ -83,7 +106,7 @@ impl Out {
     /// What a captured `Out` collected.
     pub fn into_captured(self) -> Captured {
         Captured {
-            stdout: match self.stdout {
+            stdout: match self.stdout.into_inner() {
                 Sink::Buffer(b) => b,
                 Sink::Stdout(_) => Vec::new(),
             },
@@ -93,6 +116,21 @@ impl Out {
 
     pub fn is_quiet(&self) -> bool {
         self.quiet
+    }
+
+    /// How server text on stdout is made safe, for a command whose output is of `kind`
+    /// (see `safe_text`). A captured `Out` keeps everything as it is.
+    pub fn protect(&mut self, kind: StdoutKind) {
+        if matches!(self.stdout.get_mut(), Sink::Buffer(_)) {
+            return;
+        }
+        let terminal = io::stdout().is_terminal();
+        self.stdout.set_style(match kind {
+            StdoutKind::Text => Escape::Text,
+            StdoutKind::Json if terminal => Escape::Json,
+            StdoutKind::Csv if terminal => Escape::Text,
+            StdoutKind::Json | StdoutKind::Csv | StdoutKind::Raw => Escape::None,
+        });
     }
 
     /// The result stream.
@@ -205,14 +243,14 @@ pub fn write_table_rows(
 pub fn write_csv_rows(
     w: &mut impl Write,
     r: &FlexSearchResult,
-    null: &str,
+    csv: &Csv,
     header: bool,
 ) -> io::Result<()> {
     if header {
-        csv_record(w, r.headers.iter().map(|h| Some(h.as_str())), null)?;
+        csv_record(w, r.headers.iter().map(|h| Some(h.as_str())), csv)?;
     }
     for row in r.rows() {
-        csv_record(w, row.cells(), null)?;
+        csv_record(w, row.cells(), csv)?;
     }
     Ok(())
 }
@@ -278,22 +316,39 @@ fn push_one_line(out: &mut String, s: &str) {
     }
 }
 
+/// How CSV is written.
+#[derive(Debug, Clone, Default)]
+pub struct Csv {
+    /// What NULL is written as (empty by default).
+    pub null: String,
+    /// `--csv-safe`: a cell a spreadsheet would run as a formula (starting with `=`, `+`,
+    /// `-`, `@`, TAB or CR) gets a leading `'`, as OWASP advises. Off by default: it
+    /// changes the data (`-5` becomes `'-5`), and psql and csvkit write cells as they are.
+    pub safe: bool,
+}
+
 /// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
-/// quoted, quotes doubled; NULL is an empty field.
-pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
-    write_csv_rows(w, r, null, true)
+/// quoted, quotes doubled; NULL is an empty field unless `csv.null` says otherwise.
+pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult, csv: &Csv) -> io::Result<()> {
+    write_csv_rows(w, r, csv, true)
 }
 
 fn csv_record<'a>(
     w: &mut impl Write,
     cells: impl Iterator<Item = Option<&'a str>>,
-    null: &str,
+    csv: &Csv,
 ) -> io::Result<()> {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        write_csv_field(w, cell.unwrap_or(null))?;
+        match cell {
+            None => write_csv_field(w, &csv.null)?,
+            Some(c) if csv.safe && c.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                write_csv_field(w, &format!("'{c}"))?
+            }
+            Some(c) => write_csv_field(w, c)?,
+        }
     }
     w.write_all(b"\n")
 }
@@ -380,9 +435,13 @@ mod tests {
 
     #[test]
     fn csv() {
-        let t = text(|w| write_csv(w, &result(), "").unwrap());
+        let t = text(|w| write_csv(w, &result(), &Csv::default()).unwrap());
         assert_eq!(t, "PK,name\n1,\"a, \"\"b\"\"\"\n22,\n3,\"two\nlines\"\n");
-        let t = text(|w| write_csv(w, &result(), "\\N").unwrap());
+        let csv = Csv {
+            null: "\\N".into(),
+            safe: false,
+        };
+        let t = text(|w| write_csv(w, &result(), &csv).unwrap());
         assert!(t.contains("22,\\N\n"), "{t}");
         let t = text(|w| write_table(w, &result(), "(null)").unwrap());
         assert!(t.contains("22 | (null)\n"), "{t}");

@@ -38,6 +38,8 @@ pub struct Profile {
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
     pub password_command: Option<String>,
+    /// How long a password command may take to print its line (60 s by default).
+    pub password_command_timeout: Option<Spanned<DurationText>>,
     pub keyring: Option<bool>,
     pub node: Option<String>,
     pub nodes: Option<Vec<String>>,
@@ -82,6 +84,8 @@ pub struct ConfigFile {
     pub profiles: BTreeMap<String, Profile>,
     /// Durations, parsed, by profile: (timeout, long timeout).
     durations: BTreeMap<String, (Option<Duration>, Option<Duration>)>,
+    /// `password_command_timeout`, parsed, by profile.
+    command_timeouts: BTreeMap<String, Duration>,
 }
 
 /// The largest configuration file read: far above any real one, far below a mistake
@@ -96,13 +100,19 @@ pub fn location() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|d| d.config_dir().join("hac").join("config.toml"))
 }
 
-/// The file's text: a regular file of at most [`MAX_FILE_BYTES`]. Opened without blocking, so that a FIFO put in its place cannot hang `hac`.
-fn read(path: &Path) -> std::io::Result<String> {
+/// Why the file was not read.
+enum Unread {
+    Io(std::io::Error),
+    Untrusted(crate::safety::file_trust::Untrusted),
+}
+
+/// The file's text: a regular file of at most [`MAX_FILE_BYTES`], that no one else could
+/// have changed (it names commands `hac` runs: see [`crate::safety::file_trust`]). It is
+/// opened first and checked through the open handle, so what is read is what was checked;
+/// without blocking, so that a FIFO put in its place cannot hang `hac`.
+fn read(path: &Path) -> Result<String, Unread> {
     use std::io::{Error, ErrorKind, Read};
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
+    let io = |e: Error| Unread::Io(e);
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -110,20 +120,26 @@ fn read(path: &Path) -> std::io::Result<String> {
         &mut options,
         rustix::fs::OFlags::NONBLOCK.bits() as i32,
     );
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    let file = options.open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(io(Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
     }
+    crate::safety::file_trust::check_opened(path, &file).map_err(Unread::Untrusted)?;
     let mut text = String::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::new(
+        return Err(io(Error::new(
             ErrorKind::InvalidData,
             format!(
                 "larger than {} KiB: not a configuration file",
                 MAX_FILE_BYTES >> 10
             ),
-        ));
+        )));
     }
     Ok(text)
 }
@@ -146,27 +162,16 @@ impl ConfigFile {
         if path == Path::new("/dev/null") {
             return Ok(ConfigFile::default());
         }
-        // The file names commands that hac runs (password_command): no one else may be
-        // able to change it.
-        if let Ok(meta) = std::fs::metadata(&path) {
-            if !meta.is_file() {
-                return Err(usage(format!(
-                    "cannot read the configuration file {}: not a regular file",
-                    path.display()
-                )));
-            }
-            crate::safety::file_trust::check(&path)
-                .map_err(|e| usage(format!("configuration file: {e}")))?;
-        }
         match read(&path) {
             Ok(text) => ConfigFile::parse(&path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
+            Err(Unread::Io(e)) if e.kind() == std::io::ErrorKind::NotFound && !named => {
                 Ok(ConfigFile::default())
             }
-            Err(e) => Err(usage(format!(
+            Err(Unread::Io(e)) => Err(usage(format!(
                 "cannot read the configuration file {}: {e}",
                 path.display()
             ))),
+            Err(Unread::Untrusted(e)) => Err(usage(format!("configuration file: {e}"))),
         }
     }
 
@@ -178,6 +183,7 @@ impl ConfigFile {
         })?;
         let mut profiles = BTreeMap::new();
         let mut durations = BTreeMap::new();
+        let mut command_timeouts = BTreeMap::new();
         for (name, spanned) in raw.profiles {
             let profile = spanned.into_inner();
             if let Some(p) = &profile.password {
@@ -215,6 +221,12 @@ impl ConfigFile {
             let timeout = parse(&profile.timeout, "timeout")?;
             let long_timeout = parse(&profile.long_timeout, "long_timeout")?;
             durations.insert(name.clone(), (timeout, long_timeout));
+            if let Some(t) = parse(
+                &profile.password_command_timeout,
+                "password_command_timeout",
+            )? {
+                command_timeouts.insert(name.clone(), t);
+            }
             profiles.insert(name, profile);
         }
         let default_profile = match raw.default_profile {
@@ -236,6 +248,7 @@ impl ConfigFile {
             default_profile,
             profiles,
             durations,
+            command_timeouts,
         })
     }
 
@@ -258,6 +271,11 @@ impl ConfigFile {
                 }
             ))
         })
+    }
+
+    /// The parsed `password_command_timeout` of profile `name`.
+    pub fn command_timeout(&self, name: &str) -> Option<Duration> {
+        self.command_timeouts.get(name).copied()
     }
 
     /// The parsed `timeout` and `long_timeout` of profile `name`.

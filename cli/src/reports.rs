@@ -81,6 +81,29 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Server text (a script's output, HAC's summary) for a GitHub Actions log, where it
+/// cannot be read as a workflow command: between `::stop-commands::TOKEN` and `::TOKEN::`,
+/// with a random token the server cannot guess, as GitHub documents for untrusted output.
+pub fn github_quoted(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut bytes = [0u8; 16];
+    // Without randomness the text is still printed, only without the fence around it
+    // (every line that could be a command is then broken up instead).
+    let token = match getrandom::getrandom(&mut bytes) {
+        Ok(()) => bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        Err(_) => {
+            return format!(
+                "{}\n",
+                crate::safe_text::neutralize_commands(text).trim_end_matches('\n')
+            );
+        }
+    };
+    let body = text.trim_end_matches('\n');
+    format!("::stop-commands::{token}\n{body}\n::{token}::\n")
+}
+
 /// `::error file=F,line=N::message` lines, one per problem.
 pub fn github_annotations(file: &str, problems: &[Problem]) -> String {
     let mut out = String::new();
@@ -115,7 +138,9 @@ pub fn write_junit(
     }
     for p in problems {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status.set_message(p.message.as_str());
+        // XML 1.0 cannot hold most control characters, and the text is the server's.
+        let message = crate::safe_text::escape(&p.message, crate::safe_text::Escape::Text);
+        status.set_message(message.as_ref());
         let name = match p.line {
             Some(line) => format!("{file}:{line}"),
             None => file.to_owned(),

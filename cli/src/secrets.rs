@@ -75,12 +75,28 @@ pub fn no_core_dumps() {
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
 }
 
+/// How long a password command may take when the profile does not say
+/// (`password_command_timeout`): long enough to type a passphrase into a pinentry.
+pub const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs a password command (`password_command = "pass show hac/staging"`) through the
 /// shell and takes the first line of its standard output. Its standard error goes to the
-/// user as usual; its output never appears in a message. `what` names the setting.
-pub fn run_password_command(command: &str, what: &str) -> hac_client::Result<Password> {
+/// user as usual; its output never appears in a message. `what` names the setting and its
+/// profile.
+///
+/// Reading stops at the first line: the rest is never read, so `yes pw` works (it ends on
+/// the closed pipe), and a background process that keeps the pipe open does not hold `hac`
+/// up. A command that prints no line within `timeout` is stopped and reported; one that
+/// printed its line and lingers is stopped after a short grace. A command that exits with
+/// a failure is a failure, whatever it printed.
+pub fn run_password_command(
+    command: &str,
+    what: &str,
+    timeout: std::time::Duration,
+) -> hac_client::Result<Password> {
     use std::io::Read;
     use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
     let fail = |why: String| hac_client::Error::Credentials {
         message: format!("{what} `{command}` {why}"),
     };
@@ -97,26 +113,77 @@ pub fn run_password_command(command: &str, what: &str) -> hac_client::Result<Pas
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| fail(format!("could not be started: {e}")))?;
-    // Read into wiped memory, allocated once: a growing buffer would leave copies behind.
-    let mut bytes: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(MAX_LINE * 4));
-    let read = child
-        .stdout
-        .take()
-        .map(|out| out.take(MAX_LINE as u64 * 4).read_to_end(&mut bytes));
-    let status = child
-        .wait()
-        .map_err(|e| fail(format!("could not be waited for: {e}")))?;
-    if !status.success() {
+    let started = Instant::now();
+    let Some(mut stdout) = child.stdout.take() else {
+        return Err(fail("has no output to read".into()));
+    };
+    // The first line, read on a thread so that waiting for it can time out. Into wiped
+    // memory, allocated once: a growing buffer would leave copies behind.
+    let (tx, rx) = std::sync::mpsc::channel::<std::io::Result<Zeroizing<Vec<u8>>>>();
+    std::thread::spawn(move || {
+        let mut line: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(MAX_LINE));
+        let mut byte = [0u8; 1];
+        let result = loop {
+            match stdout.read(&mut byte) {
+                Ok(0) => break Ok(()),
+                Ok(_) if byte[0] == b'\n' => break Ok(()),
+                Ok(_) if line.len() == MAX_LINE => {
+                    break Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the first line is too long",
+                    ));
+                }
+                Ok(_) => line.push(byte[0]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Err(e),
+            }
+        };
+        // Dropping `stdout` here closes our end of the pipe: a command still writing ends.
+        let _ = tx.send(result.map(|()| line));
+    });
+    let stop = |child: &mut std::process::Child| {
+        let _ = child.kill();
+        let _ = child.wait();
+    };
+    let line = match rx.recv_timeout(timeout) {
+        Ok(Ok(line)) => line,
+        Ok(Err(e)) => {
+            stop(&mut child);
+            return Err(fail(format!("could not be read: {e}")));
+        }
+        Err(_) => {
+            stop(&mut child);
+            return Err(fail(format!(
+                "printed no line within {} (password_command_timeout); it was stopped",
+                humantime::format_duration(timeout)
+            )));
+        }
+    };
+    // The command itself (not what it started in the background) should end now.
+    let grace = timeout
+        .saturating_sub(started.elapsed())
+        .min(Duration::from_secs(2));
+    let deadline = Instant::now() + grace;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(None) => {
+                stop(&mut child);
+                break None;
+            }
+            Err(e) => return Err(fail(format!("could not be waited for: {e}"))),
+        }
+    };
+    if let Some(status) = status
+        && !status.success()
+        && !ended_on_closed_pipe(&status)
+    {
         return Err(fail(format!("failed ({status}); its output is not shown")));
     }
-    if let Some(Err(e)) = read {
-        return Err(fail(format!("could not be read: {e}")));
-    }
-    let line_end = bytes
-        .iter()
-        .position(|b| *b == b'\n')
-        .unwrap_or(bytes.len());
-    let mut line = &bytes[..line_end];
+    let mut line = &line[..];
     if line.last() == Some(&b'\r') {
         line = &line[..line.len() - 1];
     }
@@ -127,6 +194,21 @@ pub fn run_password_command(command: &str, what: &str) -> hac_client::Result<Pas
     let mut password = String::with_capacity(text.len());
     password.push_str(text);
     Ok(Password::new(password))
+}
+
+/// A command that ended because we stopped reading (SIGPIPE, or a shell's 141 for it):
+/// not a failure, its line was read.
+fn ended_on_closed_pipe(status: &std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal() == Some(13) || status.code() == Some(141)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        false
+    }
 }
 
 /// `Basic base64(user:password)` for a gateway's `Authorization` header.

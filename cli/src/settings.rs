@@ -135,12 +135,17 @@ pub struct Settings {
     /// server (when it is not the profile in use).
     pub guarded_by: Option<String>,
     pub password_command: Option<Setting<String>>,
+    /// How long a password command may take to print its line.
+    pub password_command_timeout: Setting<Duration>,
     pub keyring: Setting<bool>,
     /// Where the password would come from.
     pub password_source: PasswordSource,
     /// Whether this run has one target (environment secrets apply only then).
     #[serde(skip)]
     pub single_target: bool,
+    /// What a user should know about how these settings were resolved.
+    #[serde(skip)]
+    pub notes: Vec<String>,
     pub mcp_allow_writes: Setting<bool>,
     pub mcp_allow_groovy: Setting<bool>,
     pub mcp_max_rows: Setting<u32>,
@@ -279,24 +284,48 @@ impl Settings {
             url.as_ref().map(|u| u.value.as_str()),
             url_from_profile,
         );
-        let password_command = env("HAC_PASSWORD_COMMAND").or_else(|| {
-            profile
-                .password_command
-                .clone()
-                .map(|c| set(c, Source::Profile))
-        });
-        let gateway_user = env("HAC_GATEWAY_USER").or_else(|| {
-            profile
-                .gateway_user
-                .clone()
-                .map(|u| set(u, Source::Profile))
-        });
-        let gateway_password_command = env("HAC_GATEWAY_PASSWORD_COMMAND").or_else(|| {
-            profile
-                .gateway_password_command
-                .clone()
-                .map(|c| set(c, Source::Profile))
-        });
+        // The profile's secrets belong to the profile's server: when --url or HAC_URL
+        // sends this run elsewhere, its password sources stay home.
+        let foreign = !url_from_profile
+            && match (&profile.url, &url) {
+                (Some(own), Some(run)) => {
+                    use crate::safety::server::ServerId;
+                    ServerId::new(own)
+                        .zip(ServerId::new(&run.value))
+                        .is_none_or(|(a, b)| !a.same_endpoint(&b))
+                }
+                _ => false,
+            };
+        let mut notes = Vec::new();
+        let has_secrets = profile.password_command.is_some()
+            || profile.keyring == Some(true)
+            || profile.gateway_password_command.is_some();
+        if foreign && has_secrets {
+            notes.push(format!(
+                "the url is not the server of profile {}: its password_command, keyring and \
+                 gateway password are not used for it",
+                profile_name.as_ref().map_or("", |n| n.value.as_str())
+            ));
+        }
+        let own = |v: &Option<String>| v.clone().filter(|_| !foreign);
+        let password_command = env("HAC_PASSWORD_COMMAND")
+            .or_else(|| own(&profile.password_command).map(|c| set(c, Source::Profile)));
+        let gateway_user = env("HAC_GATEWAY_USER")
+            .or_else(|| own(&profile.gateway_user).map(|u| set(u, Source::Profile)));
+        let gateway_password_command = env("HAC_GATEWAY_PASSWORD_COMMAND")
+            .or_else(|| own(&profile.gateway_password_command).map(|c| set(c, Source::Profile)));
+        let keyring = if foreign {
+            set(false, Source::Default)
+        } else {
+            flag(profile.keyring)
+        };
+        let password_command_timeout = profile_name
+            .as_ref()
+            .and_then(|n| file.command_timeout(&n.value))
+            .map_or_else(
+                || set(crate::secrets::DEFAULT_COMMAND_TIMEOUT, Source::Default),
+                |t| set(t, Source::Profile),
+            );
         let password_source = if global.password_stdin {
             PasswordSource::Stdin
         } else if env("HAC_PASSWORD").is_some() {
@@ -306,7 +335,7 @@ impl Settings {
                 command: c.value.clone(),
                 from: c.source,
             }
-        } else if profile.keyring == Some(true) {
+        } else if keyring.value {
             PasswordSource::Keyring
         } else {
             PasswordSource::Prompt
@@ -328,7 +357,9 @@ impl Settings {
             password_source,
             single_target: single,
             password_command,
-            keyring: flag(profile.keyring),
+            password_command_timeout,
+            keyring,
+            notes,
             mcp_allow_writes: flag(profile.mcp_allow_writes),
             mcp_allow_groovy: profile
                 .mcp_allow_groovy

@@ -499,7 +499,7 @@ fn a_browser_session_is_imported_checked_and_reported_when_it_ends() {
         hac(&fake.url(), cache.path()).args(["login", "--cookie", "ROUTE=x"]),
         "",
     );
-    assert_exit(&o, 3);
+    assert_exit(&o, 2);
     assert_one_error_line(&o, "JSESSIONID");
     // A server that is not HAC.
     let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

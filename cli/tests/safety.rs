@@ -306,6 +306,13 @@ fn the_guard_follows_the_server() {
         ]),
         "read-only",
     );
+    // The refusal names the profile whose mark applies, here the read-only one.
+    let o = run(
+        with_password(setup.hac()).args(["--profile", "alias", "--url", &url, "cache", "clear"]),
+        "",
+    );
+    assert_exit(&o, 5);
+    assert_one_error_line(&o, "guarded by the profile prod, which is read-only");
     // A profile that opts out of read_only itself is still protected by prod's mark.
     refused(
         with_password(setup.hac()).args(["--profile", "admin", "cache", "clear"]),
@@ -332,6 +339,101 @@ fn the_guard_follows_the_server() {
         with_password(setup.hac()).args(["--profile", "admin", "--yes", "cache", "clear"]),
         "",
     );
+    assert_exit(&o, 0);
+}
+
+/// The HTTP port of a server redirects to its HTTPS port, and the client follows: a
+/// profile marked for the HTTPS address guards the HTTP one too (any port of the host).
+#[test]
+fn the_guard_holds_across_the_redirect_to_https() {
+    let fake = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .tls(hac_fake::TlsMode::SelfSigned)
+        .http_redirect(true)
+        .start();
+    let https = fake.url_with_host("localhost");
+    let http = fake.http_url().expect("a plain-HTTP port");
+    let setup = Setup::new(&format!(
+        "[profiles.prod]\nurl = \"{https}/hac\"\nuser = \"{USER}\"\nread_only = true\n"
+    ));
+    for args in [
+        &["--url", &format!("{http}/hac"), "groovy", "-"][..],
+        &[
+            "--url",
+            &format!("{http}/hac"),
+            "log-level",
+            "de.hybris",
+            "DEBUG",
+        ],
+    ] {
+        let o = run(with_password(setup.hac()).args(args), "println 'ran'");
+        assert_exit(&o, 5);
+        assert_one_error_line(&o, "guarded by the profile prod");
+    }
+    assert_eq!(fake.stats().requests, 0, "nothing reached either port");
+}
+
+/// `hac doctor` checks each console with a read: no script runs, even rolled back.
+#[test]
+fn doctor_runs_no_code() {
+    let fake = fake();
+    let setup = guarded(&fake, "read_only = true");
+    let o = run(
+        with_password(setup.hac()).args(["--profile", "prod", "doctor"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let paths: Vec<String> = fake.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("/console/scripting")),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.iter().any(|p| p.contains("/scripting/execute")),
+        "{paths:?}"
+    );
+}
+
+/// A profile's password sources stay with its server: `--url` elsewhere does not take them.
+#[test]
+fn a_profile_s_password_stays_with_its_server() {
+    let home = fake();
+    let other = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, "other-pw")
+        .start();
+    let setup = Setup::new(&format!(
+        "[profiles.prod]\nurl = \"{}\"\nuser = \"{USER}\"\npassword_command = \"echo {PASSWORD}\"\n",
+        home.url()
+    ));
+    let o = run(
+        setup
+            .hac()
+            .env("HAC_PROFILE", "prod")
+            .args(["--url", &other.url(), "about"]),
+        "",
+    );
+    assert_exit(&o, 3);
+    assert!(
+        stderr(&o).contains("not the server of profile prod"),
+        "{}",
+        stderr(&o)
+    );
+    for r in other.requests() {
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains(PASSWORD),
+            "{} got the password",
+            r.path
+        );
+    }
+    assert_eq!(
+        other.stats().login_attempts,
+        0,
+        "no password to send: no login"
+    );
+    // At home it is used.
+    let o = run(setup.hac().args(["--profile", "prod", "about"]), "");
     assert_exit(&o, 0);
 }
 
@@ -406,8 +508,24 @@ fn config_files_others_could_change_are_refused() {
     std::fs::remove_file(&ran).unwrap();
     chmod(&shared, 0o777);
 
-    // Owned by another user: needs root to set up.
+    // Owned by another user, or reached through another user's link: needs root.
     if is_root() {
+        let link_dir = dir.path().join("via");
+        let real_dir = dir.path().join("real");
+        std::fs::create_dir(&real_dir).unwrap();
+        chmod(&real_dir, 0o700);
+        write_config(real_dir.join("config.toml"), &profile).unwrap();
+        std::os::unix::fs::symlink(&real_dir, &link_dir).unwrap();
+        assert!(
+            Command::new("chown")
+                .args(["-h", "65534", link_dir.to_str().unwrap()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let o = attempt(&link_dir.join("config.toml"));
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, "a link owned by another user (uid 65534)");
         let theirs = dir.path().join("theirs.toml");
         write_config(&theirs, &profile).unwrap();
         Command::new("chown")

@@ -652,6 +652,7 @@ pub(crate) fn handle(st: &mut State, req: &Request, secure: bool, host: String) 
             return Response::html(page);
         }
         ("POST", "/console/scripting/execute") => console::groovy(st, &cx),
+        ("GET", "/console/scripting") => ops::scripting_page(st, &cx),
         ("POST", "/console/flexsearch/execute") => console::flexsearch(st, &cx),
         ("GET", "/console/impex/import") => console::impex_page(st, &cx),
         ("POST", "/console/impex/import") => console::impex(st, &cx, console::ImpexKind::Import),

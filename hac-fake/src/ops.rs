@@ -144,6 +144,13 @@ fn server_error(st: &State) -> Response {
     )
 }
 
+/// `GET /console/scripting`: the scripting console, with its script languages in
+/// `select#scriptType` and the stored scripts' tree in `var zNodes`.
+pub(crate) fn scripting_page(st: &mut State, cx: &Ctx) -> Response {
+    let body = "<h2>Scripting Languages</h2>\n<script>var zNodes = [];</script>\n<form id=\"scriptForm\"><select id=\"scriptType\" name=\"scriptType\"><option value=\"groovy\" selected=\"selected\">groovy</option><option value=\"beanshell\">beanshell</option><option value=\"javascript\">javascript</option></select><textarea id=\"script\" name=\"script\"></textarea></form>";
+    page(st, cx, "Scripting Languages", body)
+}
+
 fn page(st: &mut State, cx: &Ctx, title: &str, body: &str) -> Response {
     let token = st.page_token(&cx.sid);
     Response::html(pages::layout(

@@ -89,9 +89,160 @@ pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExport> {
     })
 }
 
-/// Unpacks a zip into `dir` (created if missing); returns the files written. Entries that
-/// would land outside `dir` (`../`, absolute paths) are refused.
+/// Bounds on what a zip from the server may unpack to. A zip of a few hundred kilobytes
+/// can hold gigabytes (a "zip bomb"); the sizes its headers state are not trusted: bytes are
+/// counted as they are written, and unpacking stops at the first limit reached.
+///
+/// ```
+/// use hac_client::ZipLimits;
+/// let limits = ZipLimits::default().max_total_bytes(4 << 30).max_entry_bytes(1 << 30);
+/// assert_eq!(limits.total(), 4 << 30);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZipLimits {
+    total: u64,
+    entry: u64,
+    ratio: u64,
+    entries: usize,
+}
+
+impl Default for ZipLimits {
+    /// 1 GiB in all, 512 MiB per file, 10,000 files, and no file above 1 MiB that unpacks
+    /// to more than 200 times its compressed size (exports of repetitive CSV compress about
+    /// 20 to 50 times; a bomb, thousands of times).
+    fn default() -> ZipLimits {
+        ZipLimits {
+            total: 1 << 30,
+            entry: 512 << 20,
+            ratio: 200,
+            entries: 10_000,
+        }
+    }
+}
+
+impl ZipLimits {
+    /// The most bytes all files together may unpack to.
+    #[must_use]
+    pub fn max_total_bytes(mut self, bytes: u64) -> ZipLimits {
+        self.total = bytes;
+        self
+    }
+
+    /// The most bytes one file may unpack to.
+    #[must_use]
+    pub fn max_entry_bytes(mut self, bytes: u64) -> ZipLimits {
+        self.entry = bytes;
+        self
+    }
+
+    /// The largest ratio of unpacked to compressed size for a file above 1 MiB.
+    #[must_use]
+    pub fn max_ratio(mut self, ratio: u64) -> ZipLimits {
+        self.ratio = ratio.max(1);
+        self
+    }
+
+    /// The most files a zip may hold.
+    #[must_use]
+    pub fn max_entries(mut self, entries: usize) -> ZipLimits {
+        self.entries = entries;
+        self
+    }
+
+    /// The limit on all files together.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The limit on one file.
+    pub fn entry(&self) -> u64 {
+        self.entry
+    }
+}
+
+/// Below this size a file's ratio is not checked: small files of repeated bytes compress
+/// thousands of times and are harmless.
+const RATIO_FLOOR: u64 = 1 << 20;
+
+/// Copies one entry to `out`, counting, and stops at a limit: returns the bytes written.
+fn copy_bounded(
+    entry: &mut impl Read,
+    out: &mut impl std::io::Write,
+    compressed: u64,
+    room: u64,
+    limits: &ZipLimits,
+    name: &str,
+) -> std::result::Result<u64, CopyError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut written: u64 = 0;
+    loop {
+        let n = entry.read(&mut buf).map_err(CopyError::Read)?;
+        if n == 0 {
+            return Ok(written);
+        }
+        written += n as u64;
+        if written > limits.entry {
+            return Err(CopyError::Limit(format!(
+                "{name} unpacks to more than {} bytes, the limit per file",
+                limits.entry
+            )));
+        }
+        if written > room {
+            return Err(CopyError::Limit(format!(
+                "the zip unpacks to more than {} bytes, the limit in all",
+                limits.total
+            )));
+        }
+        if written > RATIO_FLOOR && written > compressed.saturating_mul(limits.ratio) {
+            return Err(CopyError::Limit(format!(
+                "{name} unpacks to more than {} times its compressed size of {compressed} bytes",
+                limits.ratio
+            )));
+        }
+        out.write_all(&buf[..n]).map_err(CopyError::Write)?;
+    }
+}
+
+enum CopyError {
+    Read(std::io::Error),
+    Write(std::io::Error),
+    Limit(String),
+}
+
+/// A file name from the server made safe to create and to print: each character that is
+/// a control character, a bidirectional-text control or reserved in file names on Windows
+/// becomes `_`.
+fn safe_component(name: &std::ffi::OsStr) -> std::ffi::OsString {
+    let text = name.to_string_lossy();
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\')
+            {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    safe.into()
+}
+
+/// Unpacks a zip into `dir` (created if missing) within the default [`ZipLimits`]; returns
+/// the files written. Entries that would land outside `dir` (`../`, absolute paths) are
+/// refused, and names are made safe (see [`unpack_zip_within`]).
 pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
+    unpack_within(zip, dir, &ZipLimits::default())
+}
+
+/// Unpacks a zip into `dir` (created if missing) within `limits`, streaming each file to
+/// disk; returns the files written. Entries that would land outside `dir` are refused; a
+/// character of a name that is a control character, a bidirectional-text control or
+/// reserved on Windows becomes `_`. At a limit, unpacking stops with
+/// [`Error::ArchiveTooLarge`] naming it, and the file being written is removed.
+pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<PathBuf>> {
     let file_error = |e: std::io::Error| Error::File {
         path: dir.to_owned(),
         message: e.to_string(),
@@ -102,8 +253,18 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
             expected: "a zip file".into(),
             detail: e.to_string(),
         })?;
+    if archive.len() > limits.entries {
+        return Err(Error::ArchiveTooLarge {
+            reason: format!(
+                "the zip holds {} files, more than the limit of {}",
+                archive.len(),
+                limits.entries
+            ),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(file_error)?;
     let mut written = Vec::new();
+    let mut total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| Error::InvalidResponse {
             path: "(export zip)".into(),
@@ -111,14 +272,17 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
             detail: e.to_string(),
         })?;
         // `enclosed_name` is `None` for a name that would leave the directory.
-        let name = entry
+        let name: PathBuf = entry
             .enclosed_name()
             .filter(|n| n.components().all(|c| matches!(c, Component::Normal(_))))
             .ok_or_else(|| Error::InvalidResponse {
                 path: "(export zip)".into(),
                 expected: "entries inside the target directory".into(),
                 detail: format!("entry {i} points outside"),
-            })?;
+            })?
+            .components()
+            .map(|c| safe_component(c.as_os_str()))
+            .collect();
         let target = dir.join(&name);
         if entry.is_dir() {
             std::fs::create_dir_all(&target).map_err(file_error)?;
@@ -128,14 +292,39 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
             std::fs::create_dir_all(parent).map_err(file_error)?;
         }
         let mut out = std::fs::File::create(&target).map_err(file_error)?;
-        std::io::copy(&mut entry, &mut out).map_err(file_error)?;
+        let compressed = entry.compressed_size();
+        let shown = name.display().to_string();
+        match copy_bounded(
+            &mut entry,
+            &mut out,
+            compressed,
+            limits.total - total,
+            limits,
+            &shown,
+        ) {
+            Ok(n) => total += n,
+            Err(e) => {
+                drop(out);
+                let _ = std::fs::remove_file(&target);
+                return Err(match e {
+                    CopyError::Limit(reason) => Error::ArchiveTooLarge { reason },
+                    CopyError::Write(e) => file_error(e),
+                    CopyError::Read(e) => Error::InvalidResponse {
+                        path: "(export zip)".into(),
+                        expected: "a readable zip entry".into(),
+                        detail: e.to_string(),
+                    },
+                });
+            }
+        }
         written.push(target);
     }
     Ok(written)
 }
 
-/// The text of the first file in a zip (the thread dump's `threaddump.txt`).
-pub(crate) fn first_text(zip: &[u8]) -> Result<String> {
+/// The text of the first file in a zip (the thread dump's `threaddump.txt`), at most
+/// `limit` bytes unpacked.
+pub(crate) fn first_text(zip: &[u8], limit: u64) -> Result<String> {
     let bad = |detail: String| Error::InvalidResponse {
         path: "(zip)".into(),
         expected: "a zip with one text file".into(),
@@ -146,9 +335,21 @@ pub(crate) fn first_text(zip: &[u8]) -> Result<String> {
         return Err(bad("empty zip".into()));
     }
     let mut entry = archive.by_index(0).map_err(|e| bad(e.to_string()))?;
+    let limits = ZipLimits::default()
+        .max_entry_bytes(limit)
+        .max_total_bytes(limit);
+    let compressed = entry.compressed_size();
     let mut bytes = Vec::new();
-    entry
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(e.to_string()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    match copy_bounded(
+        &mut entry,
+        &mut bytes,
+        compressed,
+        limit,
+        &limits,
+        "the zipped text",
+    ) {
+        Ok(_) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(CopyError::Limit(reason)) => Err(Error::ArchiveTooLarge { reason }),
+        Err(CopyError::Read(e) | CopyError::Write(e)) => Err(bad(e.to_string())),
+    }
 }

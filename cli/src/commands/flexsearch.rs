@@ -41,9 +41,7 @@ pub fn run(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str) -
         TableFormat::Table => {
             output::write_table(out.stdout(), &r, args.null.as_deref().unwrap_or("NULL"))?
         }
-        TableFormat::Csv => {
-            output::write_csv(out.stdout(), &r, args.null.as_deref().unwrap_or(""))?
-        }
+        TableFormat::Csv => output::write_csv(out.stdout(), &r, &csv_options(args))?,
         TableFormat::JsonResult => out.json(&r)?,
         TableFormat::Json | TableFormat::Jsonl => {
             let renamed = if args.format == TableFormat::Json {
@@ -112,7 +110,7 @@ fn run_paged(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str)
         .map_err(|e| usage(format!("--all: {e}")))?;
     let started = std::time::Instant::now();
     let null_table = args.null.as_deref().unwrap_or("NULL");
-    let null_csv = args.null.as_deref().unwrap_or("");
+    let csv = csv_options(args);
     let mut widths: Option<Vec<usize>> = None;
     let mut first = true;
     let mut pages = 0u64;
@@ -140,7 +138,7 @@ fn run_paged(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str)
                 let w = widths.get_or_insert_with(|| output::table_widths(&page, null_table));
                 output::write_table_rows(out.stdout(), &page, w, null_table, first)?;
             }
-            TableFormat::Csv => output::write_csv_rows(out.stdout(), &page, null_csv, first)?,
+            TableFormat::Csv => output::write_csv_rows(out.stdout(), &page, &csv, first)?,
             TableFormat::Jsonl => {
                 output::write_jsonl(out.stdout(), &page)?;
             }
@@ -171,4 +169,12 @@ fn run_paged(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str)
         started.elapsed().as_secs_f64()
     ));
     Ok(Exit::Success)
+}
+
+/// How `-o csv` writes: `--null`, `--csv-safe`.
+fn csv_options(args: &FlexsearchArgs) -> output::Csv {
+    output::Csv {
+        null: args.null.clone().unwrap_or_default(),
+        safe: args.csv_safe,
+    }
 }

@@ -33,7 +33,7 @@ pub fn run(
     }
     match args.format {
         ReportFormat::Json => out.json(&r)?,
-        ReportFormat::Text | ReportFormat::Github => {
+        ReportFormat::Text => {
             let w = out.stdout();
             w.write_all(r.output.as_bytes())?;
             if !r.result.is_empty() {
@@ -42,9 +42,19 @@ pub fn run(
                 }
                 writeln!(w, "{}", r.result)?;
             }
-            if args.format == ReportFormat::Github {
-                w.write_all(reports::github_annotations(label, &problems).as_bytes())?;
+        }
+        ReportFormat::Github => {
+            // The server's text can hold workflow commands: fenced off from the runner.
+            let mut text = r.output.clone();
+            if !r.result.is_empty() {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&r.result);
             }
+            let w = out.stdout();
+            w.write_all(reports::github_quoted(&text).as_bytes())?;
+            w.write_all(reports::github_annotations(label, &problems).as_bytes())?;
         }
     }
     if r.success {

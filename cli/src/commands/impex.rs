@@ -54,7 +54,8 @@ pub fn run(
         ReportFormat::Json => out.json(&r)?,
         ReportFormat::Github => {
             if r.success {
-                writeln!(out.stdout(), "{}", r.summary)?;
+                out.stdout()
+                    .write_all(reports::github_quoted(&r.summary).as_bytes())?;
             }
             out.stdout()
                 .write_all(reports::github_annotations(label, &problems).as_bytes())?;
@@ -107,7 +108,11 @@ pub fn export(
         return Ok(Exit::OperationFailed);
     };
     let zip = hac.download(href).context("downloading the export")?;
-    let files = hac_client::unpack_zip(&zip, &args.output).context("unpacking the export")?;
+    let limits = hac_client::ZipLimits::default()
+        .max_total_bytes(args.max_unpacked)
+        .max_entry_bytes(args.max_unpacked);
+    let files = hac_client::unpack_zip_within(&zip, &args.output, &limits)
+        .context("unpacking the export (--max-unpacked)")?;
     let w = out.stdout();
     for f in &files {
         writeln!(w, "{}", f.display())?;

@@ -55,7 +55,10 @@ impl HacMcp {
                 return Answer::Error("the query is empty".into());
             }
             let intent = match (args.sql, args.commit) {
-                (false, _) => Intent::new(Operation::FlexibleSearch),
+                (false, _) => match crate::safety::sql::classify_flexible_search(&args.query) {
+                    Ok(()) => Intent::new(Operation::FlexibleSearch),
+                    Err(why) => Intent::with_detail(Operation::FlexibleSearchWrite, why.0),
+                },
                 (true, true) => Intent::with_detail(
                     Operation::SqlStatement,
                     "commit=true commits whatever it does",

@@ -24,97 +24,147 @@ impl std::fmt::Display for Untrusted {
     }
 }
 
-/// Checks `path` (which exists) and every directory above it, through links.
+/// Checks the file opened from `path`: the file itself (through the open handle), every
+/// directory on the way to it and every symbolic link followed, component by component;
+/// and that the path still leads to the file that was opened, so that nothing swapped in
+/// between the check and the read is trusted.
 #[cfg(unix)]
-pub fn check(path: &Path) -> Result<(), Untrusted> {
+pub fn check_opened(path: &Path, opened: &std::fs::File) -> Result<(), Untrusted> {
     use std::os::unix::fs::MetadataExt;
     let me = rustix::process::geteuid().as_raw();
     let owner_ok = |uid: u32| uid == me || uid == 0;
-    let meta = |p: &Path| {
-        std::fs::symlink_metadata(p).map_err(|e| Untrusted(format!("{}: {e}", p.display())))
-    };
-    // The link itself and the directories it sits in: whoever can replace the link can
-    // point it anywhere.
-    let link = meta(path)?;
-    if link.file_type().is_symlink() && !owner_ok(link.uid()) {
-        return Err(Untrusted(format!(
-            "{} is a symbolic link owned by another user (uid {}): refused; replace it with \
-             a file of your own",
-            path.display(),
-            link.uid()
-        )));
-    }
-    let absolute =
-        std::path::absolute(path).map_err(|e| Untrusted(format!("{}: {e}", path.display())))?;
-    if let Some(dir) = absolute.parent() {
-        directories(dir, &absolute, me)?;
-    }
-    // The file it resolves to, and that file's directories.
-    let real =
-        std::fs::canonicalize(path).map_err(|e| Untrusted(format!("{}: {e}", path.display())))?;
-    let file = meta(&real)?;
-    let shown = if real == absolute {
-        path.display().to_string()
-    } else {
-        format!("{} (the target of {})", real.display(), path.display())
-    };
+    let file = opened
+        .metadata()
+        .map_err(|e| Untrusted(format!("{}: {e}", path.display())))?;
     if !owner_ok(file.uid()) {
         return Err(Untrusted(format!(
-            "{shown} belongs to another user (uid {}), who could make hac run any command as \
+            "{} belongs to another user (uid {}), who could make hac run any command as \
              you: refused; use a file of your own (chown it, or copy it)",
+            path.display(),
             file.uid()
         )));
     }
     if file.mode() & 0o022 != 0 {
         return Err(Untrusted(format!(
-            "{shown} is writable by {} (mode {:04o}), who could make hac run any command as \
+            "{} is writable by {} (mode {:04o}), who could make hac run any command as \
              you: refused; fix with chmod go-w {}",
+            path.display(),
             who(file.mode()),
             file.mode() & 0o7777,
-            real.display()
+            path.display()
         )));
     }
-    if let Some(dir) = real.parent() {
-        directories(dir, &real, me)?;
+    let reached = walk(path, me)?;
+    if (reached.dev(), reached.ino()) != (file.dev(), file.ino()) {
+        return Err(Untrusted(format!(
+            "{} changed while it was being checked: refused",
+            path.display()
+        )));
     }
     Ok(())
 }
 
-/// Every directory from `dir` up to the root: owned by the user or root, and not
-/// writable by others unless sticky and owned by root or the user.
+/// Follows `path` as the kernel would, one component at a time, checking each directory
+/// entered and each link followed; returns what the path leads to.
 #[cfg(unix)]
-fn directories(dir: &Path, file: &Path, me: u32) -> Result<(), Untrusted> {
+fn walk(path: &Path, me: u32) -> Result<std::fs::Metadata, Untrusted> {
     use std::os::unix::fs::MetadataExt;
-    // Directories are followed as the kernel follows them: canonical, links resolved.
-    let dir =
-        std::fs::canonicalize(dir).map_err(|e| Untrusted(format!("{}: {e}", dir.display())))?;
-    for d in dir.ancestors() {
-        let m = std::fs::metadata(d).map_err(|e| Untrusted(format!("{}: {e}", d.display())))?;
-        let mode = m.mode();
-        let owned = m.uid() == me || m.uid() == 0;
-        let sticky = mode & 0o1000 != 0;
-        let problem = if !owned {
-            Some(format!("belongs to another user (uid {})", m.uid()))
-        } else if mode & 0o022 != 0 && !sticky {
-            Some(format!(
-                "is writable by {} (mode {:04o}) and not sticky",
-                who(mode),
-                mode & 0o7777
-            ))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(Untrusted(format!(
-                "{} is in {}, which {problem}: whoever can write there could replace it and \
-                 make hac run any command as you; refused (move the file to a directory \
-                 only you can change, or fix the directory's owner and mode)",
-                file.display(),
-                d.display()
-            )));
+    use std::path::{Component, PathBuf};
+    let err = |p: &Path, e: std::io::Error| Untrusted(format!("{}: {e}", p.display()));
+    let start = if path.is_absolute() {
+        PathBuf::from("/")
+    } else {
+        std::env::current_dir().map_err(|e| err(path, e))?
+    };
+    // The directories of the starting point are entered too.
+    let mut current = PathBuf::from("/");
+    let mut pending: Vec<std::ffi::OsString> = start
+        .components()
+        .chain(path.components())
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_owned()),
+            Component::ParentDir => Some("..".into()),
+            _ => None,
+        })
+        .rev()
+        .collect();
+    directory(&current, path, me)?;
+    let mut links = 0;
+    while let Some(name) = pending.pop() {
+        if name == ".." {
+            current.pop();
+            continue;
         }
+        let next = current.join(&name);
+        let meta = std::fs::symlink_metadata(&next).map_err(|e| err(&next, e))?;
+        if meta.file_type().is_symlink() {
+            links += 1;
+            if links > 40 {
+                return Err(Untrusted(format!("{}: too many links", path.display())));
+            }
+            if meta.uid() != me && meta.uid() != 0 {
+                return Err(Untrusted(format!(
+                    "{} is reached through {}, a link owned by another user (uid {}), who \
+                     could point it anywhere: refused",
+                    path.display(),
+                    next.display(),
+                    meta.uid()
+                )));
+            }
+            let target = std::fs::read_link(&next).map_err(|e| err(&next, e))?;
+            if target.is_absolute() {
+                current = PathBuf::from("/");
+            }
+            for c in target.components().rev() {
+                match c {
+                    Component::Normal(n) => pending.push(n.to_owned()),
+                    Component::ParentDir => pending.push("..".into()),
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        if pending.is_empty() {
+            return Ok(meta);
+        }
+        if !meta.is_dir() {
+            return Err(Untrusted(format!("{}: not a directory", next.display())));
+        }
+        directory(&next, path, me)?;
+        current = next;
     }
-    Ok(())
+    std::fs::metadata(&current).map_err(|e| err(&current, e))
+}
+
+/// A directory on the way: owned by the user or root, and not writable by others unless
+/// sticky (its entries cannot then be replaced by anyone else).
+#[cfg(unix)]
+fn directory(dir: &Path, file: &Path, me: u32) -> Result<(), Untrusted> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(dir).map_err(|e| Untrusted(format!("{}: {e}", dir.display())))?;
+    let mode = m.mode();
+    let sticky = mode & 0o1000 != 0;
+    let problem = if m.uid() != me && m.uid() != 0 {
+        Some(format!("belongs to another user (uid {})", m.uid()))
+    } else if mode & 0o022 != 0 && !sticky {
+        Some(format!(
+            "is writable by {} (mode {:04o}) and not sticky",
+            who(mode),
+            mode & 0o7777
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(Untrusted(format!(
+            "{} is in {}, which {problem}: whoever can write there could replace it and \
+             make hac run any command as you; refused (move the file to a directory only \
+             you can change, or fix the directory's owner and mode)",
+            file.display(),
+            dir.display()
+        ))),
+    }
 }
 
 #[cfg(unix)]
@@ -128,7 +178,7 @@ fn who(mode: u32) -> &'static str {
 
 /// Windows: nothing to check (see the module documentation).
 #[cfg(not(unix))]
-pub fn check(_path: &Path) -> Result<(), Untrusted> {
+pub fn check_opened(_path: &Path, _opened: &std::fs::File) -> Result<(), Untrusted> {
     Ok(())
 }
 
@@ -136,6 +186,10 @@ pub fn check(_path: &Path) -> Result<(), Untrusted> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    fn check(p: &Path) -> Result<(), Untrusted> {
+        check_opened(p, &std::fs::File::open(p).unwrap())
+    }
 
     fn mode(p: &Path, m: u32) {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
@@ -189,5 +243,20 @@ mod tests {
         assert!(check(&link2).is_err());
         mode(&open, 0o700);
         assert_eq!(check(&link), Ok(()));
+    }
+
+    #[test]
+    fn a_file_swapped_in_after_the_open_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "a").unwrap();
+        mode(&path, 0o600);
+        let opened = std::fs::File::open(&path).unwrap();
+        let other = dir.path().join("other.toml");
+        std::fs::write(&other, "b").unwrap();
+        mode(&other, 0o600);
+        std::fs::rename(&other, &path).unwrap();
+        let e = check_opened(&path, &opened).unwrap_err().0;
+        assert!(e.contains("changed while it was being checked"), "{e}");
     }
 }

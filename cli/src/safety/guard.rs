@@ -63,6 +63,9 @@ impl Intent {
                  mail, jobs or configuration it changes)"
                 .to_owned(),
             (Operation::SqlStatement, Some(why)) => format!("this SQL is a write: {why}"),
+            (Operation::FlexibleSearchWrite, Some(why)) => {
+                format!("this FlexibleSearch query is a write: {why}")
+            }
             (_, Some(detail)) => format!("{command} is {} ({detail})", article(entry.class)),
             (_, None) => format!("{command} is {}", article(entry.class)),
         }

@@ -61,6 +61,7 @@ impl Scope {
 pub enum Operation {
     GroovyScript,
     FlexibleSearch,
+    FlexibleSearchWrite,
     SqlQuery,
     SqlStatement,
     ImpexValidate,
@@ -129,9 +130,11 @@ table! {
     GroovyScript, "groovy · execute_groovy", CodeExecution, Shared,
         "any script, any language, with or without --commit";
     FlexibleSearch, "flexsearch · flexible_search", Read, Shared,
-        "a FlexibleSearch query (HAC's grammar is SELECT-only)";
+        "a FlexibleSearch query with nothing that can act (as for SQL below; its {...} parts aside)";
+    FlexibleSearchWrite, "flexsearch · flexible_search", Write, Shared,
+        "a FlexibleSearch query with INTO, locking, ;, a function not known to only compute, or text databases read differently (HAC passes it on to the database)";
     SqlQuery, "flexsearch --sql · flexible_search sql=true", Read, Shared,
-        "exactly one query that a SQL parser sees without INTO, locking, a data-modifying WITH or a function not known to only compute; no --commit";
+        "exactly one query that every dialect's parser sees without INTO, locking, a data-modifying WITH or a function not known to only compute, and no text databases read differently; no --commit";
     SqlStatement, "flexsearch --sql · flexible_search sql=true", Write, Shared,
         "anything else: DDL, DML, several statements, --commit, or text that does not parse";
     ImpexValidate, "impex validate · validate_impex", Read, Once,
@@ -239,6 +242,7 @@ mod tests {
         let all = [
             O::GroovyScript,
             O::FlexibleSearch,
+            O::FlexibleSearchWrite,
             O::SqlQuery,
             O::SqlStatement,
             O::ImpexValidate,

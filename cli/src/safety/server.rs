@@ -3,11 +3,11 @@
 //! is addressed with `--url`, `HAC_URL`, or another profile.
 //!
 //! Two addresses are the same server when their host names are equal (case-insensitive,
-//! a trailing dot ignored) and their ports are equal or are HAC's plain/TLS pair (80/443,
-//! 9001/9002: HAC redirects one to the other). The context path does not matter: one
-//! SAP Commerce server has one HAC. Names are not resolved: an IP address and a host name
-//! are two servers to the guard (resolving would send a query, and one address often
-//! serves many sites).
+//! a trailing dot ignored). Neither the port nor the context path matters: HAC moves a
+//! client from its HTTP port to its HTTPS port, whatever the ports are, and the client
+//! follows (so a port of its own would be a way around the guard); one host serves one
+//! HAC. Names are not resolved: an IP address and a host name are two servers to the
+//! guard (resolving would send a query, and one address often serves many sites).
 
 /// A server as the guard compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,16 +36,18 @@ impl ServerId {
         })
     }
 
-    /// Whether both name the same server.
+    /// Whether both name the same server, for the guard: the same host, any port.
     pub fn same_server(&self, other: &ServerId) -> bool {
+        self.host == other.host
+    }
+
+    /// Whether both are the same endpoint, for secrets: the same host and port (or HAC's
+    /// usual plain/TLS pair, 80/443 or 9001/9002). Stricter than [`ServerId::same_server`]:
+    /// another port of the host may be another service, and a password goes nowhere it
+    /// was not meant for.
+    pub fn same_endpoint(&self, other: &ServerId) -> bool {
         let (low, high) = (self.port.min(other.port), self.port.max(other.port));
         self.host == other.host && (low == high || matches!((low, high), (80, 443) | (9001, 9002)))
-    }
-}
-
-impl std::fmt::Display for ServerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.host, self.port)
     }
 }
 
@@ -66,18 +68,22 @@ mod tests {
             "http://prod.example.com",
             "https://prod.example.com.",
             "https://prod.example.com/hac",
+            "https://prod.example.com:8443",
+            "http://prod.example.com:45531/hac",
         ] {
             assert!(prod.same_server(&id(same)), "{same}");
         }
         assert!(id("https://localhost:9002").same_server(&id("http://localhost:9001/hac")));
         for other in [
             "https://staging.example.com",
-            "https://prod.example.com:8443",
             "https://10.0.0.5",
             "https://prod.example.com.evil.test",
         ] {
             assert!(!prod.same_server(&id(other)), "{other}");
         }
+        assert!(id("https://localhost:9002").same_endpoint(&id("http://localhost:9001/hac")));
+        assert!(id("https://h").same_endpoint(&id("http://h")));
+        assert!(!id("https://h:9002").same_endpoint(&id("https://h:9443")));
         assert!(ServerId::new("ftp://x").is_none());
         assert!(ServerId::new("not a url").is_none());
     }

@@ -1,20 +1,27 @@
-//! Whether a SQL text is a read: the one decision that lets `flexsearch --sql` (and the
-//! MCP `flexible_search` tool with `sql: true`) run on a guarded profile.
+//! Whether a SQL or FlexibleSearch text is a read: the one decision that lets
+//! `flexsearch` (and the MCP `flexible_search` tool) run on a guarded profile.
 //!
 //! HAC rolls back DML when commit is off, but DDL and `TRUNCATE` commit implicitly on
 //! MySQL, Oracle, SAP HANA and HSQLDB, and a `SELECT` can still write (`INTO`), lock
-//! (`FOR UPDATE`), change data through a `WITH` clause, or call a function that acts
-//! (`pg_terminate_backend`, `nextval`). So a text is a read only when a real SQL parser
-//! sees exactly one statement that is a query without any of those, and **everything
-//! else is a write, including what does not parse**.
+//! (`FOR UPDATE`, lock hints), change data through a `WITH` clause, or call a function
+//! that acts (`pg_terminate_backend`, `nextval`). So a text is a read only when nothing in
+//! it can act, and **everything else is a write, including what does not parse**.
 //!
-//! The server's database is not known before a request, so the text is parsed with
-//! several dialects (SAP Commerce runs on SAP HANA, MySQL, Oracle, SQL Server, PostgreSQL
-//! and HSQLDB; sqlparser has no HANA or HSQLDB dialect, whose syntax the generic and ANSI
-//! ones cover): it is a read when at least one dialect parses it and every dialect that
-//! parses it sees a read. Function calls are checked against a list of functions known to
-//! compute only; any other function (a user-defined one included) makes the text a write,
-//! because nothing here can tell what it does.
+//! The server's database is not known before a request, and databases read the same text
+//! differently: MySQL takes `#` for a comment and PostgreSQL for an operator, PostgreSQL
+//! nests block comments and MySQL does not, a backslash escapes a quote in some string
+//! literals and not in others, T-SQL needs no `;` between statements. A text whose meaning
+//! depends on such rules is a write (see [`lexical`]); what is left is parsed with the
+//! dialects of every database SAP Commerce runs on (SAP HANA, MySQL, Oracle, SQL Server,
+//! PostgreSQL, HSQLDB; sqlparser has no HANA or HSQLDB dialect, whose syntax the generic
+//! and ANSI ones cover), and it is a read only when **every** dialect parses it as one
+//! query without side effects. Function calls are checked against a list of functions
+//! known to compute only; any other function (a user-defined one included) makes the text
+//! a write, because nothing here can tell what it does.
+//!
+//! FlexibleSearch passes its text to the database after replacing the `{...}` parts, so a
+//! FlexibleSearch query is checked the same way, by its tokens (its own syntax does not
+//! parse as SQL): see [`classify_flexible_search`].
 
 use std::ops::ControlFlow;
 
@@ -26,7 +33,7 @@ use sqlparser::dialect::{
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-/// Why a SQL text is not a read.
+/// Why a text is not a read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotARead(pub String);
 
@@ -36,30 +43,145 @@ impl std::fmt::Display for NotARead {
     }
 }
 
+fn no<T>(why: impl Into<String>) -> Result<T, NotARead> {
+    Err(NotARead(why.into()))
+}
+
+/// Syntax that databases read differently, refused before any parser sees the text; and
+/// the text with MySQL's backtick-quoted names in standard double quotes (they mean the
+/// same on MySQL, and elsewhere a backtick is an error anyway).
+pub fn lexical(sql: &str) -> Result<String, NotARead> {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let rest = &sql[at..];
+        match c {
+            '\'' | '"' => {
+                // A quoted string or name: a doubled quote is one quote inside it.
+                out.push(c);
+                let mut closed = false;
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        return no(
+                            "it has a backslash inside quotes, which some databases read as an escape and others do not",
+                        );
+                    }
+                    out.push(d);
+                    if d == c {
+                        if chars.peek().is_some_and(|(_, n)| *n == c) {
+                            out.push(c);
+                            chars.next();
+                        } else {
+                            closed = true;
+                            break;
+                        }
+                    }
+                }
+                if !closed {
+                    return no("it has a quote that is never closed");
+                }
+            }
+            '`' => {
+                out.push('"');
+                let mut closed = false;
+                for (_, d) in chars.by_ref() {
+                    if d == '`' {
+                        closed = true;
+                        break;
+                    }
+                    if d == '"' || d == '\\' {
+                        return no("it has a backtick-quoted name with a quote or backslash in it");
+                    }
+                    out.push(d);
+                }
+                if !closed {
+                    return no("it has a backtick that is never closed");
+                }
+                out.push('"');
+            }
+            '#' => return no("it has `#`, a comment on MySQL and an operator elsewhere"),
+            '$' if dollar_quote(rest) => {
+                return no("it has dollar-quoted text, which only PostgreSQL reads as a string");
+            }
+            '-' if rest.starts_with("--") => {
+                if !rest[2..].starts_with(|n: char| n.is_whitespace()) && rest.len() > 2 {
+                    return no(
+                        "it has `--` without a space after it, a comment on some databases and not on MySQL",
+                    );
+                }
+                let line = rest.split('\n').next().unwrap_or(rest);
+                if line.contains('\r') && !line.ends_with('\r') {
+                    return no(
+                        "it has a line comment ended by a lone carriage return, which databases read differently",
+                    );
+                }
+                // The comment goes; its line break stays.
+                for _ in 1..line.chars().count() {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '/' if rest.starts_with("/*") => {
+                if rest.starts_with("/*!") || rest.starts_with("/*M!") {
+                    return no(
+                        "it has a MySQL or MariaDB executable comment (/*! ... */), which those databases run",
+                    );
+                }
+                let Some(end) = rest[2..].find("*/") else {
+                    return no("it has a comment that is never closed");
+                };
+                if rest[2..2 + end].contains("/*") {
+                    return no(
+                        "it has a comment inside a comment, which PostgreSQL nests and MySQL does not",
+                    );
+                }
+                let skip = rest[..2 + end + 2].chars().count();
+                for _ in 1..skip {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `rest` (starting at a `$`) opens PostgreSQL's dollar quoting: `$$` or `$tag$`
+/// (`$1` is a parameter, not a quote).
+fn dollar_quote(rest: &str) -> bool {
+    let after = &rest[1..];
+    match after.find('$') {
+        Some(0) => true,
+        Some(n) => {
+            let tag = &after[..n];
+            !tag.starts_with(|c: char| c.is_ascii_digit())
+                && tag.chars().all(|c| c.is_alphanumeric() || c == '_')
+        }
+        None => false,
+    }
+}
+
 /// `Ok(())` when `sql` is one side-effect-free query; otherwise why it is a write.
 pub fn classify(sql: &str) -> Result<(), NotARead> {
-    let no = |why: String| Err(NotARead(why));
-    // MySQL runs the text of `/*! ... */` comments; every parser here skips it.
-    if sql.contains("/*!") {
-        return no("it has a MySQL executable comment (/*! ... */)".into());
-    }
-    words(sql)?;
-    let dialects: [&dyn Dialect; 6] = [
-        &GenericDialect {},
-        &AnsiDialect {},
-        &MySqlDialect {},
-        &PostgreSqlDialect {},
-        &MsSqlDialect {},
-        &OracleDialect,
+    let text = lexical(sql)?;
+    words(&text)?;
+    let dialects: [(&str, &dyn Dialect); 6] = [
+        ("generic", &GenericDialect {}),
+        ("ANSI", &AnsiDialect {}),
+        ("MySQL", &MySqlDialect {}),
+        ("PostgreSQL", &PostgreSqlDialect {}),
+        ("SQL Server", &MsSqlDialect {}),
+        ("Oracle", &OracleDialect),
     ];
-    let mut parsed = 0;
-    for dialect in dialects {
-        let Ok(statements) = Parser::parse_sql(dialect, sql) else {
-            continue;
+    for (name, dialect) in dialects {
+        let Ok(statements) = Parser::parse_sql(dialect, &text) else {
+            return no(format!(
+                "it does not parse as {name} SQL, and what cannot be classified is a write"
+            ));
         };
-        parsed += 1;
         match statements.as_slice() {
-            [] => return no("it has no statement".into()),
+            [] => return no("it has no statement"),
             [one] => statement(one)?,
             more => {
                 return no(format!(
@@ -69,11 +191,110 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
             }
         }
     }
-    if parsed == 0 {
-        return no("it does not parse as SQL, and what cannot be classified is a write".into());
+    Ok(())
+}
+
+/// `Ok(())` when a FlexibleSearch query can only read. Its `{...}` parts become plain
+/// names, and the text is checked by its tokens: the syntax that databases read
+/// differently ([`lexical`]), words no read has, any `;`, and every call of a function
+/// not known to only compute.
+pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
+    let text: String = query
+        .chars()
+        .map(|c| if c == '{' || c == '}' { ' ' } else { c })
+        .collect();
+    let text = lexical(&text)?;
+    words(&text)?;
+    let tokens = Tokenizer::new(&GenericDialect {}, &text)
+        .tokenize()
+        .map_err(|_| NotARead("it cannot be read as a query".into()))?;
+    let meaningful: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    for (i, t) in meaningful.iter().enumerate() {
+        match t {
+            Token::SemiColon => return no("it has `;`: a second statement, or a trick"),
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && matches!(meaningful.get(i + 1), Some(Token::LParen)) =>
+            {
+                let name = w.value.to_ascii_lowercase();
+                let qualified = i > 0 && matches!(meaningful[i - 1], Token::Period);
+                if qualified
+                    || !(COMPUTING_FUNCTIONS.binary_search(&name.as_str()).is_ok()
+                        || NOT_FUNCTIONS.binary_search(&name.as_str()).is_ok())
+                {
+                    return no(format!(
+                        "it calls {}, which hac cannot tell is free of side effects",
+                        w.value
+                    ));
+                }
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
+
+/// Words that come before `(` without being a function call: keywords and type names.
+/// Sorted, for the binary search.
+const NOT_FUNCTIONS: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "as",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "by",
+    "case",
+    "char",
+    "datetime",
+    "datetime2",
+    "decimal",
+    "distinct",
+    "else",
+    "except",
+    "exists",
+    "filter",
+    "float",
+    "from",
+    "in",
+    "integer",
+    "intersect",
+    "interval",
+    "is",
+    "join",
+    "lateral",
+    "like",
+    "nchar",
+    "not",
+    "number",
+    "numeric",
+    "nvarchar",
+    "on",
+    "or",
+    "over",
+    "partition",
+    "row",
+    "select",
+    "some",
+    "then",
+    "time",
+    "timestamp",
+    "union",
+    "using",
+    "values",
+    "varbinary",
+    "varchar",
+    "varchar2",
+    "when",
+    "where",
+    "with",
+    "within",
+];
 
 /// Words no read has, found in the tokens (so never inside a string literal or a quoted
 /// name): a belt under the syntax tree for dialect syntax a parser may not model.
@@ -91,10 +312,21 @@ fn words(sql: &str) -> Result<(), NotARead> {
         })
         .collect();
     for (i, w) in plain.iter().enumerate() {
+        let next = |n: usize| plain.get(i + n).map(String::as_str);
         let why = match w.as_str() {
             "into" => "INTO writes its result somewhere (a table, a file or variables)",
             "outfile" | "dumpfile" => "it writes a file on the database server",
             "nextval" => "NEXTVAL advances a sequence",
+            "updlock" | "xlock" | "holdlock" | "tablock" | "tablockx" | "rowlock" | "paglock" => {
+                "a lock hint locks rows until the transaction ends"
+            }
+            "for"
+                if matches!(next(1), Some("update" | "share"))
+                    || (next(1) == Some("no") && next(2) == Some("key")) =>
+            {
+                "FOR UPDATE / FOR SHARE locks rows until the transaction ends"
+            }
+            "lock" if next(1) == Some("in") => "LOCK IN SHARE MODE locks rows",
             "next"
                 if plain.get(i + 1).is_some_and(|v| v == "value")
                     && plain.get(i + 2).is_some_and(|v| v == "for") =>
@@ -404,6 +636,7 @@ mod tests {
     #[test]
     fn the_function_list_is_sorted_and_lowercase() {
         assert!(COMPUTING_FUNCTIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(NOT_FUNCTIONS.windows(2).all(|w| w[0] < w[1]));
         assert!(
             COMPUTING_FUNCTIONS
                 .iter()
@@ -438,7 +671,47 @@ mod tests {
         "EXPLAIN ANALYZE SELECT * FROM products",
         "SELECT NOW(), CURRENT_TIMESTAMP",
         "SELECT DATE_TRUNC('day', createdTS) FROM products",
+        "SELECT `p_code` FROM `products`",
+        "SELECT 'it''s' AS quoted, \"p_code\" FROM products -- a comment\n",
+        "SELECT * FROM products WITH (NOLOCK)",
+        "SELECT p_code FROM products WHERE p_price > $1",
     ];
+
+    #[test]
+    fn flexible_search_reads_and_writes() {
+        for q in [
+            "SELECT {pk}, {code}, {name[en]} FROM {Product} WHERE {code} LIKE 'A%'",
+            "SELECT {p.pk} FROM {Product AS p JOIN Catalog AS c ON {p.catalog} = {c.pk}} WHERE {c.id} = ?id",
+            "SELECT {pk} FROM {Product!} WHERE {pk} IN ({{ SELECT {item} FROM {StockLevel} }})",
+            "SELECT COUNT({pk}), MAX({modifiedtime}) FROM {Order} GROUP BY {status}",
+            "SELECT {pk} FROM {Product} WHERE LOWER({code}) = 'x' AND {creationtime} > ?date ORDER BY {pk}",
+            "SELECT {pk} FROM {Product} WHERE CAST({code} AS VARCHAR(20)) IN ('a', 'b')",
+        ] {
+            assert_eq!(classify_flexible_search(q), Ok(()), "{q}");
+        }
+        for (q, why) in [
+            (
+                "SELECT {pk} FROM {Product} WHERE {code}='x' INTO OUTFILE '/tmp/x'",
+                "INTO",
+            ),
+            ("SELECT {pk} FROM {Product} FOR UPDATE", "FOR UPDATE"),
+            (
+                "SELECT {pk} FROM {Product} WHERE pg_terminate_backend(1) = 1",
+                "pg_terminate_backend",
+            ),
+            ("SELECT {pk} FROM {Product} WHERE sleep(10) = 0", "sleep"),
+            ("SELECT {pk} FROM {Product}; DELETE FROM products", ";"),
+            ("SELECT {pk} FROM {Product} WHERE {code} = 'a' # x", "#"),
+            ("SELECT {pk} FROM {Product} /* /* */ x */", "comment inside"),
+            (
+                "SELECT {pk} FROM {Product} WHERE my_schema.fn({code}) = 1",
+                "fn",
+            ),
+        ] {
+            let e = classify_flexible_search(q).expect_err(q);
+            assert!(e.0.contains(why), "{q}: {e}");
+        }
+    }
 
     /// Writes, of every kind the guard must see; each with a word its reason names.
     const WRITES: &[(&str, &str)] = &[
