@@ -591,6 +591,17 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
                         self.route_cookie
                     )));
                 }
+                // Its value is shown when another node answers: never the session id.
+                if self
+                    .route_cookie
+                    .eq_ignore_ascii_case(crate::cookies::JSESSIONID)
+                {
+                    return Err(Error::config(format!(
+                        "route cookie name {:?}: that is HAC's session cookie, not the load \
+                         balancer's routing cookie (ROUTE on SAP Commerce Cloud)",
+                        self.route_cookie
+                    )));
+                }
                 if !valid_value(value.trim()) {
                     return Err(Error::config(format!(
                         "node {value:?}: not a cookie value (no spaces, quotes, commas or semicolons)"

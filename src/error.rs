@@ -35,6 +35,17 @@ pub enum Error {
         /// What the operating system or resolver said.
         message: String,
     },
+    /// The proxy the request goes through could not be reached, or refused to open the
+    /// connection to the server (CONNECT answered with an error); nothing reached the
+    /// server.
+    Proxy {
+        /// The proxy's scheme, host and port (never its credentials).
+        proxy: String,
+        /// The server the request was for: scheme, host and port.
+        url: String,
+        /// What the operating system or the proxy said.
+        message: String,
+    },
     /// The TLS handshake failed (untrusted or expired certificate, wrong host name...).
     Tls {
         /// Scheme, host and port.
@@ -306,6 +317,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Connect { url, message } => write!(f, "cannot connect to {url}: {message}"),
+            Error::Proxy {
+                proxy,
+                url,
+                message,
+            } => write!(
+                f,
+                "cannot reach {url} through the proxy {proxy}: {message} (nothing reached the server)"
+            ),
             Error::Tls { url, reason } => write!(f, "TLS handshake with {url} failed: {reason}"),
             Error::AnswerLost { path, message } => write!(
                 f,

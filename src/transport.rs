@@ -121,7 +121,10 @@ impl HttpResponse {
 pub(crate) fn agent(config: &HacConfig) -> Result<Agent> {
     use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
     if config.tls.danger_accept_invalid_certs && config.tls.custom.is_none() {
-        log::warn!("TLS certificate verification is disabled (danger_accept_invalid_certs)");
+        log::warn!(
+            target: "hac_client::insecure",
+            "TLS certificate verification is disabled (danger_accept_invalid_certs)"
+        );
     }
     warn_if_wire_tracing();
     let tls = crate::tls_connector::TlsConnector::new(crate::trust::client_config(&config.tls)?);
@@ -244,7 +247,7 @@ pub(crate) fn exchange(
             }
         }
     };
-    let mut resp = result.map_err(|e| map_error(e, req))?;
+    let mut resp = result.map_err(|e| map_error(e, req, agent.config().proxy()))?;
     let headers = resp.headers();
     let set_cookies = headers
         .get_all(SET_COOKIE)
@@ -296,7 +299,7 @@ fn read_bytes(body: &mut ureq::Body, limit: u64, req: &HttpRequest) -> Result<Ve
     body.with_config()
         .limit(limit)
         .read_to_vec()
-        .map_err(|e| map_error(e, req))
+        .map_err(|e| map_error(e, req, None))
 }
 
 /// Reads a body through [`DropTextareas`]; the limit applies to what is kept, which is
@@ -312,7 +315,7 @@ fn read_without_textareas(body: &mut ureq::Body, limit: u64, req: &HttpRequest) 
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(map_error(ureq::Error::Io(e), req)),
+            Err(e) => return Err(map_error(ureq::Error::Io(e), req, None)),
         };
         filter.feed(&piece[..n], &mut kept);
         if kept.len() as u64 > limit {
@@ -351,13 +354,36 @@ fn tls_reason(e: &io::Error) -> Option<String> {
 }
 
 /// Maps ureq's error to ours: connect, TLS (with the rustls reason), timeout, the rest.
-fn map_error(e: ureq::Error, req: &HttpRequest) -> Error {
+fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> Error {
     let path = req.path();
-    let connect = |message: String| Error::Connect {
-        url: origin(&req.url),
-        message,
+    // Behind a proxy, a connection that fails is the proxy's: name it, not the server.
+    let proxy = proxy
+        .filter(|p| !p.is_no_proxy(&req.url.as_str().parse().unwrap_or_default()))
+        .map(|p| {
+            let scheme = match p.protocol() {
+                ureq::ProxyProtocol::Https => "https",
+                ureq::ProxyProtocol::Http => "http",
+                _ => "socks",
+            };
+            format!("{scheme}://{}:{}", p.host(), p.port())
+        });
+    let connect = |message: String| match &proxy {
+        Some(p) => Error::Proxy {
+            proxy: p.clone(),
+            url: origin(&req.url),
+            message,
+        },
+        None => Error::Connect {
+            url: origin(&req.url),
+            message,
+        },
     };
     match e {
+        ureq::Error::ConnectProxyFailed(why) => Error::Proxy {
+            proxy: proxy.clone().unwrap_or_else(|| "(the proxy)".into()),
+            url: origin(&req.url),
+            message: format!("the proxy refused the tunnel: {why}"),
+        },
         // Before anything was sent: a failure to connect, not a request that may have run.
         ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => connect(
             "timed out connecting (TCP connection or TLS handshake); nothing was sent".into(),

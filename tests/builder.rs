@@ -321,13 +321,17 @@ fn an_explicit_proxy_with_credentials_and_exceptions() {
         .unwrap();
     c.execute_groovy("return 4").unwrap();
     assert_eq!(proxy.heads.lock().unwrap().len(), before);
-    // A dead proxy is a connection error, not a hang.
+    // A dead proxy is named as what failed, not a hang and not the server.
     let dead = TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_url = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
     drop(dead);
     let c = builder(&hac.url()).proxy(&dead_url).build().unwrap();
     let e = c.login().unwrap_err();
-    assert!(matches!(e, Error::Connect { .. }), "{e:?}");
+    assert!(
+        matches!(&e, Error::Proxy { proxy, .. } if *proxy == dead_url),
+        "{e:?}"
+    );
+    assert!(!e.may_have_run());
     for bad in ["socks5://127.0.0.1:1", "::"] {
         let e = builder(&hac.url()).proxy(bad).build().unwrap_err();
         assert!(matches!(e, Error::Config { .. }), "{bad}: {e:?}");

@@ -218,3 +218,64 @@ fn a_server_that_is_not_hac_is_one_error_naming_every_page_tried() {
         assert!(e.to_string().contains("HAC"), "{e}");
     }
 }
+
+/// A script over HAC's 6 MiB form limit cannot be validated (validation has no upload
+/// endpoint): a typed error that says so, never a panic, and nothing sent.
+#[test]
+fn validating_a_file_over_the_form_limit_is_an_error() {
+    let hac = FakeHac::start();
+    let c = common::client(&hac);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.impex");
+    let mut text = String::from("INSERT_UPDATE Language;isocode[unique=true]\n");
+    while text.len() < 7 << 20 {
+        text.push_str(";de\n");
+    }
+    std::fs::write(&path, &text).unwrap();
+    let e = c
+        .validate_impex(hac_client::ImpexImport::from_file(&path))
+        .unwrap_err();
+    assert!(matches!(e, Error::FormTooLarge { .. }), "{e:?}");
+    assert!(e.to_string().contains("no upload endpoint"), "{e}");
+    assert_eq!(hac.stats().requests, 0);
+}
+
+/// A small zip that unpacks to gigabytes stops at a limit, the partial file removed, and
+/// names from the server become safe file names.
+#[test]
+fn zip_limits_and_safe_names() {
+    use std::io::Write as _;
+    let zip_of = |entries: &[(&str, &[u8])]| {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            out.start_file(*name, options).unwrap();
+            out.write_all(data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = vec![0u8; 32 << 20];
+    let bomb = zip_of(&[("bomb.csv", &zeros)]);
+    let e = hac_client::unpack_zip(&bomb, dir.path()).unwrap_err();
+    assert!(matches!(e, Error::ArchiveTooLarge { .. }), "{e:?}");
+    assert!(e.to_string().contains("times its compressed size"), "{e}");
+    assert!(
+        !dir.path().join("bomb.csv").exists(),
+        "the partial file is removed"
+    );
+    // Plain data within the limits; a total limit stops the second file.
+    let text = b"code;name\n1;a\n".repeat(1000);
+    let limits = hac_client::ZipLimits::default().max_total_bytes(20_000);
+    let two = zip_of(&[("a.csv", &text), ("b.csv", &text)]);
+    let e = hac_client::unpack_zip_within(&two, dir.path(), &limits).unwrap_err();
+    assert!(e.to_string().contains("limit in all"), "{e}");
+    assert!(dir.path().join("a.csv").exists() && !dir.path().join("b.csv").exists());
+    let limits = hac_client::ZipLimits::default().max_entries(1);
+    let e = hac_client::unpack_zip_within(&two, dir.path(), &limits).unwrap_err();
+    assert!(e.to_string().contains("2 files"), "{e}");
+    let named = zip_of(&[("x\u{1b}[2J\u{202e}y:z.csv", b"1")]);
+    let written = hac_client::unpack_zip(&named, dir.path()).unwrap();
+    assert_eq!(written, [dir.path().join("x_[2J_y_z.csv")]);
+}

@@ -147,14 +147,13 @@ pub struct Global {
         value_name = "A,B,..",
         value_delimiter = ',',
         global = true,
-        hide_env_values = true,
-        conflicts_with = "node"
+        hide_env_values = true
     )]
     pub nodes: Option<Vec<String>>,
 
     /// Run the command against each of these profiles in parallel (comma-separated), to
     /// compare environments; results labelled by profile
-    #[arg(long, value_name = "P1,P2,..", value_delimiter = ',', global = true, conflicts_with_all = ["profile", "nodes", "node"])]
+    #[arg(long, value_name = "P1,P2,..", value_delimiter = ',', global = true)]
     pub profiles: Option<Vec<String>>,
 
     /// Name of the load balancer's routing cookie that --node sets [default: ROUTE]
@@ -432,11 +431,15 @@ pub enum ExportValidation {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Use this session instead of logging in: the Cookie header of a browser logged in to
-    /// HAC (e.g. through SSO), "JSESSIONID=...; ROUTE=..."; "-" reads it from standard input
-    #[arg(long, value_name = "COOKIES")]
+    /// HAC (e.g. through SSO), "JSESSIONID=...; ROUTE=...". Give "-" and paste it on
+    /// standard input: a value on the command line is visible to every local user (ps)
+    #[arg(long, value_name = "-|COOKIES", conflicts_with = "cookie_file")]
     pub cookie: Option<String>,
+    /// Read the browser's Cookie header from FILE (as --cookie)
+    #[arg(long, value_name = "FILE")]
+    pub cookie_file: Option<PathBuf>,
     /// Store the password in the system keyring for this profile (asked for as usual)
-    #[arg(long, conflicts_with = "cookie")]
+    #[arg(long, conflicts_with_all = ["cookie", "cookie_file"])]
     pub save_password: bool,
 }
 

@@ -61,9 +61,30 @@ impl Credentials for CliCredentials {
                 };
                 secrets::run_password_command(command, &what, self.command_timeout)?
             }
-            PasswordSource::Keyring => match self.keyring.as_ref().and_then(|k| k.get()) {
-                Some(p) => p,
-                None => prompt_password(&self.user, &self.url)?,
+            PasswordSource::Keyring => match self.keyring.as_ref().map(|k| k.get()) {
+                Some(Ok(Some(p))) => p,
+                Some(Ok(None)) | None => {
+                    log::info!(
+                        "the system keyring has no password for {} at {}",
+                        self.user,
+                        self.url
+                    );
+                    prompt_password(&self.user, &self.url).map_err(|_| {
+                        hac_client::Error::Credentials {
+                            message: format!(
+                                "the system keyring has no password for {} at {} (store one on a terminal with `hac login --save-password`), and there is no terminal to ask on",
+                                self.user, self.url
+                            ),
+                        }
+                    })?
+                }
+                Some(Err(why)) => {
+                    // Said once, whatever the verbosity: the profile asked for the keyring.
+                    crate::output::stderr_line(format_args!(
+                        "hac: warning: the system keyring cannot be used ({why}); asking on the terminal instead"
+                    ));
+                    prompt_password(&self.user, &self.url)?
+                }
             },
             PasswordSource::Prompt => prompt_password(&self.user, &self.url)?,
         };
@@ -111,6 +132,7 @@ pub fn server_url(settings: &Settings) -> Result<String> {
             usage("no server: pass --url, set HAC_URL, or choose a profile with a url (--profile)")
         })?;
     if !url.contains("://") {
+        let url = crate::commands::profiles::hide_password(url);
         return Err(usage(format!(
             "--url {url:?} has no scheme: did you mean https://{url} (HAC's HTTPS port is \
              usually 9002, e.g. https://localhost:9002)?"

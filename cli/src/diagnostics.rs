@@ -20,9 +20,9 @@ impl Log for Stderr {
         if !self.enabled(r.metadata()) {
             return;
         }
-        // `--insecure` prints its own, louder warning (even with --quiet); the transport's
+        // `--insecure` prints its own, louder warning (even with --quiet); the library's
         // note about the same thing would only repeat it.
-        if r.target() == "hac_client::transport" && r.level() == Level::Warn {
+        if r.target() == "hac_client::insecure" {
             return;
         }
         let level = match r.level() {

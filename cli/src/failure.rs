@@ -89,6 +89,7 @@ pub fn classify(error: &hac_client::Error) -> Exit {
     use hac_client::Error as E;
     match error {
         E::Connect { .. }
+        | E::Proxy { .. }
         | E::Tls { .. }
         | E::Timeout { .. }
         | E::Transport { .. }
@@ -156,6 +157,9 @@ pub fn next_step(error: &anyhow::Error) -> Option<&'static str> {
     Some(match e {
         E::Connect { .. } => {
             "is HAC running at that address and port? `hac doctor` checks step by step"
+        }
+        E::Proxy { .. } => {
+            "is the proxy running there, and is it the one to use (--proxy, HAC_PROXY, HTTPS_PROXY, NO_PROXY)? `hac doctor` checks step by step"
         }
         E::Timeout { .. } => "raise --timeout (--long-timeout for imports and updates)",
         E::BadCredentials { .. } => {

@@ -281,6 +281,21 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         notes(&settings, out);
         return mcp::serve(&settings, g, audit_log.clone());
     }
+    // Options that exclude each other: on the command line together, an error; one of
+    // them from the environment, the command line wins.
+    let given = |id| settings::on_command_line(matches, id);
+    for (a, b) in [
+        ("profiles", "profile"),
+        ("profiles", "node"),
+        ("profiles", "nodes"),
+        ("node", "nodes"),
+    ] {
+        if given(a) && given(b) {
+            return Err(failure::usage(format!(
+                "--{a} and --{b} cannot be used together"
+            )));
+        }
+    }
     // Several profiles: each resolved and guarded before anything is sent.
     if let Some(names) = &g.profiles {
         return run_on_profiles(cli, matches, &file, names, out);
@@ -304,7 +319,9 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     // Several nodes: --nodes runs anything that can fan out; a profile's nodes list runs
     // only node-local operations on every node (a query of the shared database once).
     let scope = intent.as_ref().map(|i| i.operation.scope());
-    let nodes = match (&g.nodes, &settings.nodes, &g.node) {
+    // --node on the command line beats HAC_NODES; --nodes beats HAC_NODE.
+    let explicit_nodes = g.nodes.clone().filter(|_| !given("node"));
+    let nodes = match (&explicit_nodes, &settings.nodes, &g.node) {
         (Some(n), _, _) => Some(n.clone()),
         (None, Some(n), None) => Some(n.value.clone())
             .filter(|_| scope == Some(Scope::NodeLocal) && fan_out_shape(&cli.command).is_some()),
@@ -355,9 +372,22 @@ fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         }
         Command::Wait(args) => health::wait(&hac(password)?, out, args),
         Command::Login(args) => {
-            let cookie = match args.cookie.as_deref() {
-                Some("-") => Some(input::read_input(None, "cookie header", stdin_taken)?),
-                other => other.map(str::to_owned),
+            let cookie = match (args.cookie.as_deref(), &args.cookie_file) {
+                (Some("-"), _) => Some(input::read_input(None, "cookie header", stdin_taken)?),
+                (Some(value), _) => {
+                    out.problem(
+                        "hac: warning: the session cookie is on the command line, where every \
+                         local user can read it (ps); next time pass --cookie - and paste it, \
+                         or --cookie-file FILE",
+                    );
+                    Some(value.to_owned())
+                }
+                (None, Some(path)) => Some(input::read_input(
+                    Some(&path.to_string_lossy()),
+                    "cookie header",
+                    stdin_taken,
+                )?),
+                (None, None) => None,
             };
             let password = if args.save_password {
                 Some(sessions::save_password(&settings, password)?)

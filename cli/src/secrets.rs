@@ -229,7 +229,9 @@ pub fn basic_auth(user: &str, password: &Password) -> String {
 /// The keyring entry of a server and user.
 #[derive(Debug, Clone)]
 pub struct KeyringEntry {
+    #[cfg_attr(not(feature = "keyring"), allow(dead_code))]
     service: String,
+    #[cfg_attr(not(feature = "keyring"), allow(dead_code))]
     user: String,
 }
 
@@ -242,17 +244,15 @@ impl KeyringEntry {
         }
     }
 
-    /// The stored password; `None` when there is none or the keyring cannot be used
-    /// (then a debug line says why).
+    /// The stored password: `Ok(None)` when the keyring has none, `Err` (why) when the
+    /// keyring cannot be used at all.
     #[cfg(feature = "keyring")]
-    pub fn get(&self) -> Option<Password> {
-        let entry = keyring::Entry::new(&self.service, &self.user).ok()?;
+    pub fn get(&self) -> Result<Option<Password>, String> {
+        let entry = keyring::Entry::new(&self.service, &self.user).map_err(|e| e.to_string())?;
         match entry.get_password() {
-            Ok(p) => Some(Password::new(p)),
-            Err(e) => {
-                log::debug!("no password from the keyring: {e}");
-                None
-            }
+            Ok(p) => Ok(Some(Password::new(p))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -269,10 +269,10 @@ impl KeyringEntry {
         })
     }
 
-    /// Without keyring support: nothing stored.
+    /// Without keyring support: the keyring cannot be used.
     #[cfg(not(feature = "keyring"))]
-    pub fn get(&self) -> Option<Password> {
-        None
+    pub fn get(&self) -> Result<Option<Password>, String> {
+        Err("this hac was built without keyring support (feature `keyring`)".into())
     }
 
     /// Without keyring support: refused.

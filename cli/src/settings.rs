@@ -65,6 +65,7 @@ pub enum Targets {
 /// Variables that hold or fetch a secret or name one server: not applied to a run with
 /// several targets.
 pub const SINGLE_TARGET_VARIABLES: &[&str] = &[
+    "HAC_PROFILE",
     "HAC_URL",
     "HAC_CONTEXT_PATH",
     "HAC_USER",
@@ -170,6 +171,12 @@ fn source_of(matches: &ArgMatches, id: &str, env: &'static str) -> Option<Source
         m = level.subcommand().map(|(_, sub)| sub);
     }
     None
+}
+
+/// Whether the option `id` was given on the command line (not taken from the
+/// environment): a flag beats a variable when two options exclude each other.
+pub fn on_command_line(matches: &ArgMatches, id: &str) -> bool {
+    source_of(matches, id, "") == Some(Source::Flag)
 }
 
 /// A value from the environment only (settings that have no flag), non-empty.

@@ -457,27 +457,39 @@ fn a_browser_session_is_imported_checked_and_reported_when_it_ends() {
     let fake = fake();
     let cache = TempDir::new().unwrap();
     let cookies = browser_cookies(&fake);
-    // Imported and checked (one request), then used with no password anywhere.
-    let o = run(
-        hac(&fake.url(), cache.path()).args(["login", "--cookie", &cookies]),
-        "",
-    );
+    let login = |args: &[&str], stdin: &str| {
+        run(
+            hac(&fake.url(), cache.path()).arg("login").args(args),
+            stdin,
+        )
+    };
+    // Pasted on standard input: imported and checked (one request), then used with no
+    // password anywhere, and nothing about the command line.
+    let o = login(&["--cookie", "-"], &cookies);
     assert_exit(&o, 0);
     assert!(
         stderr(&o).contains("imported the session"),
         "{}",
         stderr(&o)
     );
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
     let o = run(hac(&fake.url(), cache.path()).arg("groovy"), "return 5");
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "5\n");
     assert_eq!(fake.stats().logins, 1, "only the browser's own login");
-    // Read from standard input too.
-    let o = run(
-        hac(&fake.url(), cache.path()).args(["login", "--cookie", "-"]),
-        &cookies,
-    );
+    // From a file.
+    let file = cache.path().join("cookie.txt");
+    std::fs::write(&file, &cookies).unwrap();
+    let o = login(&["--cookie-file", file.to_str().unwrap()], "");
     assert_exit(&o, 0);
+    // On the command line it works, with a warning: every local user can read it.
+    let o = login(&["--cookie", &cookies], "");
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("on the command line, where every local user can read it"),
+        "{}",
+        stderr(&o)
+    );
     // When it dies: import a fresh one (no password login is tried).
     fake.expire_sessions();
     let o = run(
@@ -488,19 +500,21 @@ fn a_browser_session_is_imported_checked_and_reported_when_it_ends() {
     assert_one_error_line(&o, "import a fresh one");
     assert_eq!(fake.stats().logins, 1);
     // A dead session is refused at import.
-    let o = run(
-        hac(&fake.url(), cache.path()).args(["login", "--cookie", &cookies]),
-        "",
-    );
+    let o = login(&["--cookie", "-"], &cookies);
     assert_exit(&o, 3);
     assert_one_error_line(&o, "not a logged-in HAC session");
-    // Cookies without a session id.
-    let o = run(
-        hac(&fake.url(), cache.path()).args(["login", "--cookie", "ROUTE=x"]),
-        "",
-    );
-    assert_exit(&o, 2);
-    assert_one_error_line(&o, "JSESSIONID");
+    // Input that is not a cookie header: usage errors (2), nothing sent.
+    let before = fake.stats().requests;
+    for (bad, why) in [
+        ("ROUTE=x", "JSESSIONID"),
+        ("JSESSIONID=abc\r\nX-Injected: 1", "line break"),
+        ("not a cookie", "name=value"),
+    ] {
+        let o = login(&["--cookie", "-"], bad);
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, why);
+    }
+    assert_eq!(fake.stats().requests, before);
     // A server that is not HAC.
     let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", other.local_addr().unwrap());
@@ -514,8 +528,8 @@ fn a_browser_session_is_imported_checked_and_reported_when_it_ends() {
         }
     });
     let o = run(
-        hac(&url, cache.path()).args(["login", "--cookie", &cookies]),
-        "",
+        hac(&url, cache.path()).args(["login", "--cookie", "-"]),
+        &cookies,
     );
     assert_exit(&o, 4);
     assert_one_error_line(&o, "no HAC login page");

@@ -108,6 +108,7 @@ pub struct Builder {
     ready_after: Option<Duration>,
     cron_jobs: Vec<ops::RunningJob>,
     port: u16,
+    bind: std::net::IpAddr,
 }
 
 impl Builder {
@@ -287,7 +288,15 @@ impl Builder {
         self.port = port;
         self
     }
-    /// Binds 127.0.0.1 on free ports (or the [`Builder::port`]) and starts serving.
+    /// Listen on this address instead of 127.0.0.1: one of the machine's network
+    /// addresses, to see what a client sends to a host that is not this machine's loopback
+    /// (credentials over plain HTTP). URLs then name this address.
+    pub fn bind_address(mut self, ip: std::net::IpAddr) -> Self {
+        self.bind = ip;
+        self
+    }
+    /// Binds 127.0.0.1 (or the [`Builder::bind_address`]) on free ports (or the
+    /// [`Builder::port`]) and starts serving.
     ///
     /// # Panics
     /// When the port cannot be bound; [`Builder::try_start`] returns that error instead.
@@ -346,6 +355,7 @@ impl FakeHac {
             ready_after: None,
             cron_jobs: Vec::new(),
             port: 0,
+            bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         }
     }
 
@@ -355,7 +365,7 @@ impl FakeHac {
     }
 
     fn start_with(b: Builder) -> std::io::Result<FakeHac> {
-        let listener = TcpListener::bind(("127.0.0.1", b.port))?;
+        let listener = TcpListener::bind((b.bind, b.port))?;
         let addr = listener.local_addr()?;
         let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls, &b.cert));
         let mut state = hac::State::new(b.settings);
@@ -365,7 +375,7 @@ impl FakeHac {
         state.ready_at = b.ready_after.map(|d| std::time::Instant::now() + d);
         let http_listener = if b.http_redirect && certs.is_some() {
             state.https_port = Some(addr.port());
-            Some(TcpListener::bind("127.0.0.1:0")?)
+            Some(TcpListener::bind((b.bind, 0))?)
         } else {
             None
         };
@@ -391,10 +401,10 @@ impl FakeHac {
     /// `http://127.0.0.1:PORT` or `https://localhost:PORT` (the certificate names
     /// `localhost` and `127.0.0.1`), without the context path.
     pub fn url(&self) -> String {
-        if self.is_tls() {
-            self.url_with_host("localhost")
-        } else {
-            self.url_with_host("127.0.0.1")
+        match self.addr.ip() {
+            ip if !ip.is_loopback() => self.url_with_host(&ip.to_string()),
+            _ if self.is_tls() => self.url_with_host("localhost"),
+            _ => self.url_with_host("127.0.0.1"),
         }
     }
 
@@ -406,8 +416,10 @@ impl FakeHac {
 
     /// With [`Builder::http_redirect`]: the plain-HTTP URL that redirects to [`Self::url`].
     pub fn http_url(&self) -> Option<String> {
-        self.http_addr
-            .map(|a| format!("http://localhost:{}", a.port()))
+        self.http_addr.map(|a| match a.ip() {
+            ip if !ip.is_loopback() => format!("http://{ip}:{}", a.port()),
+            _ => format!("http://localhost:{}", a.port()),
+        })
     }
 
     /// The socket address.
@@ -636,7 +648,14 @@ fn respond_inner(shared: &Shared, req: &Request, secure: bool) -> Response {
     }
     let mut st = shared.lock();
     let stripped;
-    let req = match &st.settings.gateway {
+    // A gateway that moves plain HTTP to HTTPS does so before it asks for credentials (as
+    // balancers in front of HAC do): only the TLS listener checks them.
+    let gateway = st
+        .settings
+        .gateway
+        .clone()
+        .filter(|_| secure || st.https_port.is_none());
+    let req = match &gateway {
         None => req,
         Some((user, password)) => {
             if !http::basic_auth_is(req, user, password) {

@@ -87,7 +87,7 @@ pub fn run(
     let exit = diagnose(settings, global, &mut report);
     if format == TextFormat::Json {
         out.json(&serde_json::json!({
-            "url": settings.url.as_ref().map(|u| u.value.clone()),
+            "url": settings.url.as_ref().map(|u| hide_password(&u.value)),
             "user": settings.user.value,
             "steps": report.steps,
             "exit_code": exit as u8,
@@ -123,7 +123,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
     if !raw.contains("://") {
         return r.fail(
             "url",
-            format!("{raw:?} has no scheme"),
+            format!("{:?} has no scheme", hide_password(&raw)),
             format!("use https://{raw} (HAC's HTTPS port is usually 9002)"),
             Exit::Usage,
         );
@@ -139,7 +139,12 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
             );
         }
         Err(e) => {
-            return r.fail("url", format!("{raw:?}: {e}"), "check the URL", Exit::Usage);
+            return r.fail(
+                "url",
+                format!("{:?}: {e}", hide_password(&raw)),
+                "check the URL",
+                Exit::Usage,
+            );
         }
     };
     let host = url.host_str().unwrap_or_default().to_owned();
@@ -171,9 +176,16 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
                     .map(|v| format!("{} (from {k})", hide_password(&v)))
             })
         });
-    let via_proxy = proxy.is_some();
-    match &proxy {
-        Some(p) => {
+    // The proxy itself, as the transport builds it, so that the probe below goes the same
+    // way as the requests (and a dead proxy is named as what failed).
+    let proxy_in_use = match &settings.proxy {
+        Some(p) => ureq::Proxy::new(&p.value).ok(),
+        None => ureq::Proxy::try_from_env(),
+    }
+    .filter(|p| !p.is_no_proxy(&url.as_str().parse().unwrap_or_default()));
+    let via_proxy = proxy.is_some() && proxy_in_use.is_some();
+    match (&proxy, &proxy_in_use) {
+        (Some(p), Some(used)) => {
             let no_proxy = std::env::var("NO_PROXY")
                 .or_else(|_| std::env::var("no_proxy"))
                 .unwrap_or_default();
@@ -181,8 +193,27 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
                 "proxy",
                 format!("requests go through {p}; NO_PROXY={no_proxy:?}"),
             );
+            let at = format!("{}:{}", used.host(), used.port());
+            let reached = at.to_socket_addrs().ok().and_then(|mut addrs| {
+                addrs.find_map(|a| {
+                    std::net::TcpStream::connect_timeout(&a, Duration::from_secs(5)).ok()
+                })
+            });
+            if reached.is_none() {
+                return r.fail(
+                    "proxy",
+                    format!("cannot connect to the proxy at {at}"),
+                    "is the proxy running there, and is it the one to use? (--proxy, HAC_PROXY, HTTPS_PROXY; NO_PROXY for hosts to reach directly)",
+                    Exit::Connection,
+                );
+            }
+            r.ok("proxy", format!("the proxy at {at} accepts connections"));
         }
-        None => r.info("proxy", "none: requests go straight to the server"),
+        (Some(p), None) => r.info(
+            "proxy",
+            format!("{p} is set, but NO_PROXY exempts this server: requests go straight to it"),
+        ),
+        (None, _) => r.info("proxy", "none: requests go straight to the server"),
     }
 
     // 2. DNS and 3. TCP (straight to the server; behind a proxy only the proxy is reached).
@@ -228,7 +259,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
 
     // 4. TLS, the http→https redirect and the clock: one bare request (no cookie, no
     // password) to the health check, certificate checks off: it only reads headers.
-    if let Some(exit) = probe(&url, settings, r) {
+    if let Some(exit) = probe(&url, settings, proxy_in_use, r) {
         return exit;
     }
 
@@ -429,7 +460,12 @@ fn tls_failure(r: &mut Report, reason: &str) -> Exit {
 /// One bare GET of the health check: redirects not followed, certificates not checked
 /// (nothing secret is sent), to see the TLS outcome with the real trust settings
 /// separately (through the library), the http→https redirect, and the Date header.
-fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
+fn probe(
+    url: &url::Url,
+    settings: &Settings,
+    proxy: Option<ureq::Proxy>,
+    r: &mut Report,
+) -> Option<Exit> {
     let ctx = settings
         .context_path
         .as_ref()
@@ -445,6 +481,7 @@ fn probe(url: &url::Url, settings: &Settings, r: &mut Report) -> Option<Exit> {
     let agent = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
+        .proxy(proxy)
         .tls_config(tls)
         .timeout_global(Some(settings.timeout.value.min(Duration::from_secs(15))))
         .build()

@@ -15,7 +15,7 @@ use crate::settings::{Setting, Settings};
 struct Listed<'a> {
     name: &'a str,
     default: bool,
-    url: Option<&'a str>,
+    url: Option<String>,
     protected: bool,
     read_only: bool,
 }
@@ -27,7 +27,7 @@ pub fn list(file: &ConfigFile, out: &mut Out, format: TextFormat) -> Result<Exit
         .map(|(name, p)| Listed {
             name,
             default: file.default_profile.as_deref() == Some(name.as_str()),
-            url: p.url.as_deref(),
+            url: p.url.as_deref().map(hide_password),
             protected: p.protected.unwrap_or(false),
             read_only: p.read_only.unwrap_or(false),
         })
@@ -52,7 +52,7 @@ pub fn list(file: &ConfigFile, out: &mut Out, format: TextFormat) -> Result<Exit
             w,
             "{}\t{}\t{}",
             p.name,
-            p.url.unwrap_or("-"),
+            p.url.as_deref().unwrap_or("-"),
             flags.join(",")
         )?;
     }
@@ -73,8 +73,10 @@ pub fn list(file: &ConfigFile, out: &mut Out, format: TextFormat) -> Result<Exit
 pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Exit> {
     if format == TextFormat::Json {
         let mut v = serde_json::to_value(settings)?;
-        if let Some(url) = v["proxy"]["value"].as_str() {
-            v["proxy"]["value"] = hide_password(url).into();
+        for key in ["proxy", "url"] {
+            if let Some(url) = v[key]["value"].as_str() {
+                v[key]["value"] = hide_password(url).into();
+            }
         }
         out.json(&v)?;
         return Ok(Exit::Success);
@@ -103,7 +105,13 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
     }
     let rows: Vec<(&str, Shown)> = vec![
         ("profile", text(&settings.profile)),
-        ("url", text(&settings.url)),
+        (
+            "url",
+            text(&settings.url.clone().map(|mut u| {
+                u.value = hide_password(&u.value);
+                u
+            })),
+        ),
         ("user", text(&some(&settings.user))),
         ("context_path", text(&settings.context_path)),
         ("environment", text(&some(&settings.environment))),
@@ -163,29 +171,44 @@ pub fn show(settings: &Settings, out: &mut Out, format: TextFormat) -> Result<Ex
     Ok(Exit::Success)
 }
 
-/// A proxy URL without its password: `http://user:secret@proxy:3128` →
-/// `http://user:***@proxy:3128/`.
+/// A URL (or a proxy written without a scheme, `user:secret@proxy:3128`) without its
+/// credentials: the password becomes `***`, and a user name without a password (often a
+/// token) too: `http://user:secret@proxy:3128` → `http://user:***@proxy:3128`,
+/// `https://TOKEN@host` → `https://***@host`. Written by hand rather than with `url::Url`,
+/// which does not parse a proxy given without a scheme and rewrites what it does parse.
 pub fn hide_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &rest[..at];
+    let shown = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => "***".to_owned(),
+    };
+    format!("{scheme}{shown}{}", &rest[at..])
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn proxy_passwords_are_hidden() {
-        assert_eq!(
-            super::hide_password("http://me:s3cret@proxy:3128"),
-            "http://me:***@proxy:3128/"
-        );
-        assert_eq!(
-            super::hide_password("http://proxy:3128"),
-            "http://proxy:3128"
-        );
+        for (given, shown) in [
+            ("http://me:s3cret@proxy:3128", "http://me:***@proxy:3128"),
+            ("http://proxy:3128", "http://proxy:3128"),
+            ("u:secret@127.0.0.1:3128", "u:***@127.0.0.1:3128"),
+            (
+                "https://TOKEN@hac.example.com/hac",
+                "https://***@hac.example.com/hac",
+            ),
+            ("https://a:b:c@h/x@y", "https://a:***@h/x@y"),
+            ("https://h/path@not-userinfo", "https://h/path@not-userinfo"),
+        ] {
+            assert_eq!(super::hide_password(given), shown, "{given}");
+        }
     }
 }

@@ -125,8 +125,10 @@ pub fn check(settings: &Settings, intent: &Intent, yes: bool) -> Result<()> {
              terminal); nothing was sent"
         )));
     }
-    let url = settings.url.as_ref().map_or("", |u| u.value.as_str());
-    confirm_on_terminal(confirmation_name(settings), &what, url)
+    let url = settings.url.as_ref().map_or(String::new(), |u| {
+        crate::commands::profiles::hide_password(&u.value)
+    });
+    confirm_on_terminal(confirmation_name(settings), &what, &url)
 }
 
 /// Asks for the profile's name on the terminal.
