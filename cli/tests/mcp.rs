@@ -992,3 +992,29 @@ fn a_fifo_audit_log_is_refused_without_hanging() {
         );
     }
 }
+
+/// A page's own masked token, echoed in an error page, reaches neither the agent nor the
+/// audit log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_s_own_token_never_reaches_the_agent_or_the_audit_log() {
+    let fake = fake();
+    let s = start(&fake, "").await;
+    let token = "cGFnZS1vd24tbWFza2VkLXRva2Vu";
+    fake.push_override(
+        "/console/flexsearch/execute",
+        hac_fake::Response::new(
+            500,
+            "text/plain",
+            format!("Error 500 <meta name=\"_csrf\" content=\"{token}\"/> j_password={PASSWORD}"),
+        ),
+    );
+    let r = call(&s, "flexible_search", json!({"query": "SELECT {pk} FROM {Product}"})).await;
+    assert!(is_error(&r));
+    assert!(text(&r).contains("Error 500"), "{}", text(&r));
+    s.client.cancel().await.unwrap();
+    let audit = std::fs::read_to_string(&s.audit).unwrap();
+    for secret in [token, PASSWORD] {
+        assert!(!text(&r).contains(secret), "{}", text(&r));
+        assert!(!audit.contains(secret), "{audit}");
+    }
+}
