@@ -40,6 +40,13 @@ pub(crate) fn is_login_page(body: &str) -> bool {
     html::may_be_login_page(body) && PageInfo::parse(body).is_login_page
 }
 
+/// A 200 with nothing in it (or only white space) to a call that expects an answer: on SAP
+/// Commerce Cloud, a dead session's console POST has been seen answered so by the gateway.
+/// It says nothing about the session: the session is checked with a page request.
+pub(crate) fn is_blank_answer(resp: &HttpResponse) -> bool {
+    resp.status == 200 && resp.bytes.is_none() && resp.body.trim().is_empty()
+}
+
 pub(crate) fn classify(resp: &HttpResponse) -> Liveness {
     match resp.status {
         401 | 403 | 405 => Liveness::Refused,

@@ -114,6 +114,15 @@ pub(crate) struct Call {
 }
 
 impl Call {
+    /// What the call's answer should be, for an error about one that is not.
+    pub fn expects(&self) -> &'static str {
+        match (self.json, self.binary) {
+            (true, _) => "a JSON answer",
+            (false, true) => "a file",
+            (false, false) => "an HTML page",
+        }
+    }
+
     pub fn get_json(path: &'static str) -> Call {
         Call {
             method: Method::Get,

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use super::{Transport, maybe};
-use crate::answers::{Liveness, LoginAnswer, classify, is_redirect, login_answer};
+use crate::answers::{
+    Liveness, LoginAnswer, classify, is_blank_answer, is_redirect, login_answer,
+};
 use crate::call::{Call, Session};
 use crate::config::{BuildTarget, HacConfig, HacConfigBuilder, sealed};
 use crate::cookies::CookieJar;
@@ -548,6 +550,28 @@ impl HacClient {
                     .follow(&url, resp.location.as_deref().unwrap_or_default())?;
                 upgraded = true;
                 continue;
+            }
+            if liveness == Liveness::Alive && is_blank_answer(&resp) {
+                // Only a page request tells a dead session from a server that answered
+                // nothing: dead, it is one re-login and one retry (the call never ran);
+                // alive, the call may have run and its answer is lost.
+                if !self.validate().await? {
+                    if fresh || self.core.is_imported() {
+                        self.core.discard();
+                        return Err(Error::SessionRejected { path });
+                    }
+                    log::info!("an empty answer at {path} from a dead session; logging in again");
+                    self.login_unless_renewed(None).await?;
+                    fresh = true;
+                    continue;
+                }
+                return Err(Error::InvalidResponse {
+                    path,
+                    expected: call.expects().into(),
+                    detail: "an empty answer (HTTP 200) while the session is alive: the call \
+                             may have run"
+                        .into(),
+                });
             }
             match liveness {
                 Liveness::Alive => {

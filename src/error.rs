@@ -271,11 +271,53 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
-    /// True when the request may have reached the server and run there although no answer
-    /// came back ([`Error::AnswerLost`], [`Error::Timeout`]): sending it again could run it
-    /// twice. False for failures before anything was sent (connect, DNS, TLS handshake).
+    /// Whether the operation may have run on the server: sending it again could run it
+    /// twice. False only for failures known to happen before the operation's request left,
+    /// or that the server refused before running anything: connect, proxy and TLS
+    /// failures, a login that failed, a session or role the server refused, a form HAC
+    /// rejected, local validation (arguments, configuration, files, the form limit).
+    /// Everything else is true: a timeout, a lost or unreadable answer, an unexpected status,
+    /// an answer too large, a failure the server reported (it ran), an answer from another
+    /// node than the pinned one (it ran there).
+    ///
+    /// ```
+    /// # fn f(e: hac_client::Error) {
+    /// if e.may_have_run() {
+    ///     eprintln!("check the server before running it again: {e}");
+    /// }
+    /// # }
+    /// ```
     pub fn may_have_run(&self) -> bool {
-        matches!(self, Error::AnswerLost { .. } | Error::Timeout { .. })
+        !matches!(
+            self,
+            Error::Connect { .. }
+                | Error::Proxy { .. }
+                | Error::Tls { .. }
+                | Error::BadCredentials { .. }
+                | Error::LoginFailed { .. }
+                | Error::Csrf { .. }
+                | Error::ImportedSession { .. }
+                | Error::SessionRejected { .. }
+                | Error::Forbidden { .. }
+                | Error::FormRejected { .. }
+                | Error::FormTooLarge { .. }
+                | Error::File { .. }
+                | Error::NotHac { .. }
+                | Error::InvalidArgument { .. }
+                | Error::Config { .. }
+                | Error::Credentials { .. }
+        )
+    }
+
+    /// Whether trying again later may work and is safe for any operation: the server was
+    /// not reached (connect, proxy), or a balancer answered 502/503 (no server took the
+    /// request). Never true for what may have run.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect { .. } | Error::Proxy { .. } => true,
+            Error::HttpStatus { status, .. } => matches!(status, 502 | 503),
+            _ => false,
+        }
     }
 
     /// True for failures of login or session: bad credentials, login failure, CSRF,

@@ -9,13 +9,14 @@ use std::time::Duration;
 use hac_client::Error;
 use hac_fake::{ExpiryAnswer, FakeHac, LoginPageVariant, Profile, Response};
 
-const ANSWERS: [ExpiryAnswer; 6] = [
+const ANSWERS: [ExpiryAnswer; 7] = [
     ExpiryAnswer::Realistic,
     ExpiryAnswer::RelativeRedirect,
     ExpiryAnswer::LoginPage,
     ExpiryAnswer::Unauthorized,
     ExpiryAnswer::Forbidden,
     ExpiryAnswer::MethodNotAllowed,
+    ExpiryAnswer::EmptyOk,
 ];
 
 fn console_calls(hac: &FakeHac, needle: &str) -> usize {
@@ -185,4 +186,31 @@ fn validate_reports_without_logging_in() {
     hac.expire_sessions();
     assert!(!c.validate().unwrap());
     assert_eq!(hac.stats().logins, 1);
+}
+
+/// SAP Commerce Cloud's gateway has answered a dead session's console POST with an empty
+/// 200: the client checks the session with a page request, logs in once and retries once;
+/// on a live session an empty answer is an error that may have run, sent once.
+#[test]
+fn an_empty_200_leads_to_a_session_check() {
+    let hac = FakeHac::builder().expiry_answer(ExpiryAnswer::EmptyOk).start();
+    let c = common::client(&hac);
+    c.execute_groovy("return 1").unwrap();
+    hac.expire_sessions();
+    hac.reset_stats();
+    let r = c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    assert!(r.exception.is_none(), "{:?}", r.exception);
+    assert_eq!(hac.stats().logins, 1, "one re-login");
+    assert_eq!(console_calls(&hac, "flexsearch/execute"), 2, "one call, one retry");
+    // Alive, and still nothing: the answer is lost, the call not repeated.
+    hac.reset_stats();
+    hac.push_override("/console/scripting/execute", Response::new(200, "text/html", "  \n"));
+    let e = c
+        .execute_groovy(hac_client::GroovyScript::new("return 3").commit(true))
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidResponse { .. }), "{e:?}");
+    assert!(e.may_have_run(), "{e}");
+    assert!(e.to_string().contains("may have run"), "{e}");
+    assert_eq!(console_calls(&hac, "scripting/execute"), 1);
+    assert_eq!(hac.stats().logins, 0);
 }

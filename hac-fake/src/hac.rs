@@ -35,6 +35,10 @@ pub enum ExpiryAnswer {
     Forbidden,
     /// 405 with HAC's 405 page, for every method.
     MethodNotAllowed,
+    /// A POST gets 200 with an empty body, as SAP Commerce Cloud's gateway has been seen
+    /// answering a dead session's console call; a GET is redirected to the login page as
+    /// HAC does.
+    EmptyOk,
 }
 
 /// Everything a test may vary.
@@ -458,8 +462,11 @@ fn not_logged_in(st: &mut State, cx: &Ctx, sid: Option<String>, csrf_refused: bo
     st.stats.unauthenticated += 1;
     let ctx = st.settings.context_path.clone();
     match st.settings.expiry_answer {
+        ExpiryAnswer::EmptyOk if cx.req.method == "POST" => {
+            Response::new(200, "text/html;charset=UTF-8", "")
+        }
         ExpiryAnswer::Realistic if csrf_refused => forwarded_to_login(st, cx, 403),
-        ExpiryAnswer::Realistic => {
+        ExpiryAnswer::Realistic | ExpiryAnswer::EmptyOk => {
             // Spring's entry point: save the request in the session (created if there is
             // none), redirect to the login page with an absolute URL.
             let (id, fresh) = match sid {
