@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 use super::{Transport, maybe};
-use crate::answers::{
-    Liveness, LoginAnswer, classify, is_blank_answer, is_redirect, login_answer,
-};
+use crate::answers::{Liveness, LoginAnswer, classify, is_blank_answer, is_redirect, login_answer};
 use crate::call::{Call, Session};
 use crate::config::{BuildTarget, HacConfig, HacConfigBuilder, sealed};
 use crate::cookies::CookieJar;

@@ -193,7 +193,9 @@ fn validate_reports_without_logging_in() {
 /// on a live session an empty answer is an error that may have run, sent once.
 #[test]
 fn an_empty_200_leads_to_a_session_check() {
-    let hac = FakeHac::builder().expiry_answer(ExpiryAnswer::EmptyOk).start();
+    let hac = FakeHac::builder()
+        .expiry_answer(ExpiryAnswer::EmptyOk)
+        .start();
     let c = common::client(&hac);
     c.execute_groovy("return 1").unwrap();
     hac.expire_sessions();
@@ -201,10 +203,17 @@ fn an_empty_200_leads_to_a_session_check() {
     let r = c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
     assert!(r.exception.is_none(), "{:?}", r.exception);
     assert_eq!(hac.stats().logins, 1, "one re-login");
-    assert_eq!(console_calls(&hac, "flexsearch/execute"), 2, "one call, one retry");
+    assert_eq!(
+        console_calls(&hac, "flexsearch/execute"),
+        2,
+        "one call, one retry"
+    );
     // Alive, and still nothing: the answer is lost, the call not repeated.
     hac.reset_stats();
-    hac.push_override("/console/scripting/execute", Response::new(200, "text/html", "  \n"));
+    hac.push_override(
+        "/console/scripting/execute",
+        Response::new(200, "text/html", "  \n"),
+    );
     let e = c
         .execute_groovy(hac_client::GroovyScript::new("return 3").commit(true))
         .unwrap_err();

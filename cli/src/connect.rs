@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use hac_client::{Credentials, FileStore, HacClient, HacConfig, Password, SessionManager};
 
-use crate::args::Global;
 use crate::failure::usage;
+use crate::global::Global;
 use crate::secrets;
 use crate::settings::{PasswordSource, Settings};
 

@@ -26,6 +26,21 @@ pub enum Exit {
     StillRunning = 6,
 }
 
+impl Exit {
+    /// The class of failure, as a CI report names it.
+    pub fn class(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::OperationFailed => "failed on the server",
+            Exit::Usage => "usage or local error",
+            Exit::Authentication => "authentication",
+            Exit::Connection => "connection, TLS or timeout",
+            Exit::Refused => "refused by the profile",
+            Exit::StillRunning => "still running",
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> ExitCode {
         ExitCode::from(e as u8)

@@ -4,7 +4,6 @@
 use std::io::Read;
 
 use anyhow::Result;
-use hac_client::ImpexImport;
 
 use crate::failure::usage;
 
@@ -36,22 +35,16 @@ pub fn read_input(file: Option<&str>, what: &str, stdin_taken: bool) -> Result<S
     Ok(text)
 }
 
-/// The ImpEx to import: a file is streamed from disk when it is sent (never read whole
-/// into memory); standard input is read first.
-pub fn impex_input(file: Option<&str>, stdin_taken: bool) -> Result<ImpexImport> {
-    match file {
-        None | Some("-") => Ok(ImpexImport::new(read_input(None, "ImpEx", stdin_taken)?)),
-        Some(path) => {
-            let meta = std::fs::metadata(path)
-                .and_then(|m| std::fs::File::open(path).map(|_| m))
-                .map_err(|e| usage(format!("cannot read ImpEx file {path}: {e}")))?;
-            if !meta.is_file() {
-                return Err(usage(format!("ImpEx file {path} is not a file")));
-            }
-            if meta.len() == 0 {
-                return Err(usage(format!("the ImpEx from {path} is empty")));
-            }
-            Ok(ImpexImport::from_file(path))
-        }
+/// Checks that `path` is a readable, non-empty regular file (read later, streamed).
+pub fn check_file(path: &str, what: &str) -> Result<()> {
+    let meta = std::fs::metadata(path)
+        .and_then(|m| std::fs::File::open(path).map(|_| m))
+        .map_err(|e| usage(format!("cannot read {what} file {path}: {e}")))?;
+    if !meta.is_file() {
+        return Err(usage(format!("{what} file {path} is not a file")));
     }
+    if meta.len() == 0 {
+        return Err(usage(format!("the {what} from {path} is empty")));
+    }
+    Ok(())
 }

@@ -202,7 +202,7 @@ impl ConfigFile {
                     .map(|d| {
                         let value = match d.get_ref() {
                             DurationText::Seconds(s) => Ok(Duration::from_secs(*s)),
-                            DurationText::Text(t) => crate::args::parse_duration(t),
+                            DurationText::Text(t) => crate::global::parse_duration(t),
                         };
                         value
                             .ok()

@@ -8,7 +8,7 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Serialize;
 
-use crate::args::Global;
+use crate::global::Global;
 use crate::profile_file::{ConfigFile, Profile};
 
 /// Where a value came from.

@@ -24,8 +24,14 @@ fn groovy_text_json_and_failure() {
         "println 'hello'\nreturn 42\n",
     );
     assert_exit(&o, 0);
-    assert_eq!(stdout(&o), "hello\n42\n");
+    // What it printed, then what it returned, apart; a result alone is the whole stdout.
+    assert_eq!(stdout(&o), "hello\n--- result ---\n42\n");
     assert!(stderr(&o).contains("groovy: done"));
+    let o = run(
+        with_password(hac(&url, dir.path())).arg("groovy"),
+        "return 42",
+    );
+    assert_eq!(stdout(&o), "42\n");
 
     // From a file, committed, as JSON.
     let script = dir.path().join("s.groovy");
@@ -68,8 +74,17 @@ fn groovy_text_json_and_failure() {
     let sent = last_request(&fake, "/console/scripting/execute");
     assert_eq!(sent.form_value("scriptType").as_deref(), Some("beanshell"));
 
+    // One output contract: data on stdout only when it worked; json-result keeps the
+    // whole result, the failure included.
     let o = run(
         hac(&url, dir.path()).args(["groovy", "--format", "json"]),
+        "throw new Exception('boom')",
+    );
+    assert_exit(&o, 1);
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    assert!(stderr(&o).contains("boom"), "{}", stderr(&o));
+    let o = run(
+        hac(&url, dir.path()).args(["groovy", "--output", "json-result"]),
         "throw new Exception('boom')",
     );
     assert_exit(&o, 1);
@@ -243,7 +258,7 @@ fn flexsearch_in_every_format() {
     assert_eq!(sent.form_value("dataSource").as_deref(), Some("master"));
 
     // A query the server rejects: exit 1 with its message, in every format.
-    for format in ["table", "json"] {
+    for format in ["table", "json", "json-result"] {
         let o = run(
             hac(&url, dir.path()).args([
                 "flexsearch",
@@ -255,8 +270,10 @@ fn flexsearch_in_every_format() {
         );
         assert_exit(&o, 1);
         assert_one_error_line(&o, "type code 'Prodcut' invalid");
-        if format == "json" {
+        if format == "json-result" {
             assert_eq!(json(&o)["exception"], "type code 'Prodcut' invalid");
+        } else {
+            assert!(stdout(&o).is_empty(), "{format}: {}", stdout(&o));
         }
     }
 }
@@ -316,6 +333,12 @@ fn impex_import_and_validate() {
 
     let o = run(
         hac(&url, dir.path()).args(["impex", "import", "--format", "json"]),
+        bad,
+    );
+    assert_exit(&o, 1);
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let o = run(
+        hac(&url, dir.path()).args(["impex", "import", "--format", "json-result"]),
         bad,
     );
     assert_exit(&o, 1);

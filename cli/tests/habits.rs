@@ -183,14 +183,217 @@ fn junit_reports_and_github_annotations_for_impex_and_groovy() {
     let cases = junit_cases(&std::fs::read_to_string(&report).unwrap());
     assert_eq!(cases.len(), 1);
     assert!(cases[0].1.as_deref().unwrap().contains("boom"));
-    // A report that cannot be written is a local error.
+    // A report that cannot be written is a local error, found before anything is sent.
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let before = fake.stats().requests;
+    for (cmd, input) in [
+        (&["groovy"][..], script.to_str().unwrap()),
+        (&["impex", "import"][..], impex.to_str().unwrap()),
+    ] {
+        let o = run(
+            with_password(hac(&fake.url(), dir.path()))
+                .args(cmd)
+                .arg("--report")
+                .arg(format!("junit={}/sub/x.xml", blocker.display()))
+                .arg(input),
+            "",
+        );
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, "cannot create its directory");
+    }
+    assert_eq!(fake.stats().requests, before, "nothing was sent");
+    // A missing directory is created.
+    let nested = dir.path().join("reports/ci/impex.xml");
     let o = run(
         with_password(hac(&fake.url(), dir.path()))
-            .args(["groovy", "--report", "junit=/nonexistent/dir/x.xml"])
-            .arg(&script),
+            .args(["impex", "import", "--report"])
+            .arg(format!("junit={}", nested.display()))
+            .arg(&impex),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(
+        junit_cases(&std::fs::read_to_string(&nested).unwrap()).len(),
+        1
+    );
+}
+
+/// Every failure, not only a script's or an import's own, reaches CI's formats: an
+/// annotation and a JUnit file with a failed case naming the class of failure.
+#[test]
+fn ci_formats_report_every_failure() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let report = dir.path().join("r.xml");
+    let impex = dir.path().join("x.impex");
+    std::fs::write(&impex, "INSERT_UPDATE Language;isocode[unique=true]\n;de\n").unwrap();
+    let junit = format!("junit={}", report.display());
+    let cases = |class: &str| {
+        let xml = std::fs::read_to_string(&report).unwrap();
+        let cases = junit_cases(&xml);
+        assert_eq!(cases.len(), 1, "{xml}");
+        assert!(cases[0].0.contains(class), "{cases:?}");
+        assert!(cases[0].1.is_some(), "a failure: {cases:?}");
+        std::fs::remove_file(&report).unwrap();
+    };
+    // Connection.
+    let o = run(
+        with_password(hac("http://127.0.0.1:9", dir.path()))
+            .args(["impex", "import", "-o", "github", "--report", &junit])
+            .arg(&impex),
+        "",
+    );
+    assert_exit(&o, 4);
+    assert!(stdout(&o).starts_with("::error file="), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("title=hac%3A connection%2C TLS or timeout::"),
+        "{}",
+        stdout(&o)
+    );
+    cases("connection");
+    // Authentication.
+    let o = run(
+        hac(&fake.url(), dir.path())
+            .env("HAC_PASSWORD", "wrong")
+            .args(["groovy", "-o", "github", "--report", &junit, "-"]),
+        "return 1",
+    );
+    assert_exit(&o, 3);
+    assert!(
+        stdout(&o).contains("::error title=hac%3A authentication::"),
+        "{}",
+        stdout(&o)
+    );
+    cases("authentication");
+    // Usage: our own (an empty script) and clap's (an unknown option).
+    let o = run(
+        with_password(hac(&fake.url(), dir.path()))
+            .args(["groovy", "-o", "github", "--report", &junit, "-"]),
+        "  ",
+    );
+    assert_exit(&o, 2);
+    assert!(
+        stdout(&o).contains("title=hac%3A usage or local error::"),
+        "{}",
+        stdout(&o)
+    );
+    cases("usage");
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "groovy",
+            "-o",
+            "github",
+            "--report",
+            &junit,
+            "--no-such-flag",
+        ]),
         "",
     );
     assert_exit(&o, 2);
+    assert!(
+        stdout(&o).contains("title=hac%3A usage or local error::"),
+        "{}",
+        stdout(&o)
+    );
+    cases("usage");
+}
+
+/// Several ImpEx files in one run: in order, stopping at the first failure unless
+/// --keep-going, validated first on request, one report with a case per file.
+#[test]
+fn several_impex_files_in_one_run() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+    let a = write(
+        "a.impex",
+        "INSERT_UPDATE Language;isocode[unique=true]\n;de\n",
+    );
+    let b = write(
+        "b.impex",
+        "INSERT_UPDATE Product;code[unique=true];colour\n;x;red\n",
+    );
+    let c = write(
+        "c.impex",
+        "INSERT_UPDATE Language;isocode[unique=true]\n;fr\n",
+    );
+    let report = dir.path().join("r.xml");
+    let junit = format!("junit={}", report.display());
+    let imports = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/console/impex/import"))
+            .count()
+    };
+    let o = run(
+        with_password(hac(&fake.url(), dir.path()))
+            .args(["impex", "import", &a, &b, &c, "--report", &junit]),
+        "",
+    );
+    assert_exit(&o, 1);
+    assert_eq!(imports(), 2, "stopped after b");
+    assert!(stdout(&o).contains("a.impex: "), "{}", stdout(&o));
+    assert!(stderr(&o).contains("1 file(s) not sent"), "{}", stderr(&o));
+    let cases = junit_cases(&std::fs::read_to_string(&report).unwrap());
+    let names: Vec<&str> = cases.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names[0].ends_with("a.impex") && cases[0].1.is_none(),
+        "{cases:?}"
+    );
+    assert!(
+        names[1].contains("b.impex") && cases[1].1.is_some(),
+        "{cases:?}"
+    );
+    assert!(names.last().unwrap().ends_with("c.impex"), "{cases:?}");
+    // --keep-going: c too.
+    let before = imports();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "impex",
+            "import",
+            &a,
+            &b,
+            &c,
+            "--keep-going",
+        ]),
+        "",
+    );
+    assert_exit(&o, 1);
+    assert_eq!(imports() - before, 3);
+    // --validate-first: b does not validate, nothing is imported.
+    let before = imports();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "impex",
+            "import",
+            &a,
+            &b,
+            "--validate-first",
+        ]),
+        "",
+    );
+    assert_exit(&o, 1);
+    assert_eq!(imports(), before, "nothing imported");
+    assert!(
+        stderr(&o).contains("nothing was imported"),
+        "{}",
+        stderr(&o)
+    );
+    // JSON: an array with the file of each result.
+    let o = run(
+        with_password(hac(&fake.url(), dir.path()))
+            .args(["impex", "validate", &a, &c, "-o", "json"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let v = json(&o);
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(v[1]["file"].as_str().unwrap().ends_with("c.impex"));
 }
 
 #[test]

@@ -1008,7 +1008,12 @@ async fn a_page_s_own_token_never_reaches_the_agent_or_the_audit_log() {
             format!("Error 500 <meta name=\"_csrf\" content=\"{token}\"/> j_password={PASSWORD}"),
         ),
     );
-    let r = call(&s, "flexible_search", json!({"query": "SELECT {pk} FROM {Product}"})).await;
+    let r = call(
+        &s,
+        "flexible_search",
+        json!({"query": "SELECT {pk} FROM {Product}"}),
+    )
+    .await;
     assert!(is_error(&r));
     assert!(text(&r).contains("Error 500"), "{}", text(&r));
     s.client.cancel().await.unwrap();

@@ -249,8 +249,11 @@ fn wait_ready_polls_until_up_and_gives_up_in_time() {
         "",
     );
     assert_exit(&o, 4);
-    // `wait` needs --ready.
-    assert_exit(&run(hac(&fake.url(), dir.path()).arg("wait"), ""), 2);
+    // `--ready` is the only mode, and the default.
+    assert_exit(
+        &run(with_password(hac(&fake.url(), dir.path())).arg("wait"), ""),
+        0,
+    );
 }
 
 #[test]

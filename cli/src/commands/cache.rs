@@ -3,25 +3,62 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use clap::Subcommand;
 use hac_client::{CacheStats, HacClient};
 
-use crate::args::{CacheCommand, TextFormat};
+use super::TextOutput;
 use crate::failure::Exit;
+use crate::fanout::Shape;
 use crate::output::Out;
+use crate::safety::{Intent, Operation};
 
-pub fn run(hac: &HacClient, out: &mut Out, command: &CacheCommand) -> Result<Exit> {
-    let (stats, format) = match command {
-        CacheCommand::Stats { format } => (
+/// `hac cache ...`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Sizes and counters of each region cache
+    Stats {
+        #[command(flatten)]
+        output: TextOutput,
+    },
+    /// Clear every region cache (HAC offers no per-region clear)
+    Clear {
+        #[command(flatten)]
+        output: TextOutput,
+    },
+}
+
+impl CacheCommand {
+    pub fn intent(&self) -> Intent {
+        Intent::new(match self {
+            CacheCommand::Stats { .. } => Operation::CacheStats,
+            CacheCommand::Clear { .. } => Operation::CacheClear,
+        })
+    }
+
+    pub fn shape(&self) -> Shape {
+        match self {
+            CacheCommand::Stats { output } | CacheCommand::Clear { output } => output.shape(),
+        }
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        run(hac, out, self)
+    }
+}
+
+fn run(hac: &HacClient, out: &mut Out, command: &CacheCommand) -> Result<Exit> {
+    let (stats, output) = match command {
+        CacheCommand::Stats { output } => (
             hac.cache_stats().context("reading the cache statistics")?,
-            *format,
+            *output,
         ),
-        CacheCommand::Clear { format } => {
+        CacheCommand::Clear { output } => {
             let stats = hac.clear_cache().context("clearing the caches")?;
             out.note("hac: cleared every cache region of the node that answered (HAC has no per-region clear)");
-            (stats, *format)
+            (stats, *output)
         }
     };
-    if format == TextFormat::Json {
+    if output.is_json() {
         out.json(&stats)?;
     } else {
         write_stats(out, &stats)?;

@@ -2,16 +2,31 @@
 //! never drift from the real options.
 
 use anyhow::Result;
-use clap::CommandFactory;
+use clap::{Args, CommandFactory};
 
-use crate::args::Cli;
+use crate::cli::Cli;
 use crate::failure::Exit;
 use crate::output::Out;
 
-pub fn completions(out: &mut Out, shell: clap_complete::Shell) -> Result<Exit> {
-    let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "hac", out.stdout());
-    Ok(Exit::Success)
+/// `hac completions SHELL`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac completions bash > /etc/bash_completion.d/hac
+  hac completions zsh > \"${fpath[1]}/_hac\"")]
+pub struct CompletionsArgs {
+    /// The shell
+    pub shell: clap_complete::Shell,
+}
+
+impl CompletionsArgs {
+    pub fn run(&self, out: &mut Out) -> Result<Exit> {
+        let mut cmd = Cli::command();
+        // Into memory first: clap_complete panics on a closed pipe (`| head`), we do not.
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut cmd, "hac", &mut script);
+        std::io::Write::write_all(out.stdout(), &script)?;
+        Ok(Exit::Success)
+    }
 }
 
 pub fn man(out: &mut Out) -> Result<Exit> {

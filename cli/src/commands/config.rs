@@ -4,15 +4,62 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use clap::Subcommand;
 use hac_client::{ConfigProperty, HacClient};
 
-use crate::args::{ConfigCommand, TextFormat};
+use super::TextOutput;
 use crate::failure::{Exit, usage};
+use crate::fanout::Shape;
 use crate::output::Out;
+use crate::safety::{Intent, Operation};
 
-pub fn run(hac: &HacClient, out: &mut Out, command: &ConfigCommand) -> Result<Exit> {
+/// `hac config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// A property's value, or every property whose key matches --grep
+    Get {
+        /// The key
+        #[arg(required_unless_present = "grep", conflicts_with = "grep")]
+        key: Option<String>,
+        /// Keys containing this text (case-insensitive)
+        #[arg(long, value_name = "PATTERN")]
+        grep: Option<String>,
+        #[command(flatten)]
+        output: TextOutput,
+    },
+    /// Set a property on the answering node, in memory until restart
+    Set {
+        /// The key
+        key: String,
+        /// The value
+        value: String,
+        #[command(flatten)]
+        output: TextOutput,
+    },
+}
+
+impl ConfigCommand {
+    pub fn intent(&self) -> Intent {
+        Intent::new(match self {
+            ConfigCommand::Get { .. } => Operation::ConfigGet,
+            ConfigCommand::Set { .. } => Operation::ConfigSet,
+        })
+    }
+
+    pub fn shape(&self) -> Shape {
+        match self {
+            ConfigCommand::Get { output, .. } | ConfigCommand::Set { output, .. } => output.shape(),
+        }
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        run(hac, out, self)
+    }
+}
+
+fn run(hac: &HacClient, out: &mut Out, command: &ConfigCommand) -> Result<Exit> {
     match command {
-        ConfigCommand::Get { key, grep, format } => {
+        ConfigCommand::Get { key, grep, output } => {
             let props = hac
                 .config_properties()
                 .context("reading the configuration")?;
@@ -36,7 +83,7 @@ pub fn run(hac: &HacClient, out: &mut Out, command: &ConfigCommand) -> Result<Ex
                 "hac: note: HAC masks only the keys on its blacklist; many secrets show in clear: \
                  handle this output with care",
             );
-            if *format == TextFormat::Json {
+            if output.is_json() {
                 out.json(&picked)?;
                 return Ok(Exit::Success);
             }
@@ -50,12 +97,12 @@ pub fn run(hac: &HacClient, out: &mut Out, command: &ConfigCommand) -> Result<Ex
             }
             Ok(Exit::Success)
         }
-        ConfigCommand::Set { key, value, format } => {
+        ConfigCommand::Set { key, value, output } => {
             if key.trim().is_empty() || key.chars().any(char::is_whitespace) {
                 return Err(usage(format!("{key:?} is not a property key (no spaces)")));
             }
             let change = hac.set_config(key, value).context("setting the property")?;
-            if *format == TextFormat::Json {
+            if output.is_json() {
                 out.json(&change)?;
             } else {
                 writeln!(out.stdout(), "{key}: {}d", change.action)?;

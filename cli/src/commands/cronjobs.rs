@@ -3,13 +3,56 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use hac_client::HacClient;
 
-use crate::args::{CronjobsArgs, CronjobsCommand, TextFormat};
 use crate::failure::Exit;
+use crate::fanout::Shape;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 
-pub fn run(hac: &HacClient, out: &mut Out, args: &CronjobsArgs) -> Result<Exit> {
+/// `hac cronjobs`.
+#[derive(Debug, Args)]
+pub struct CronjobsArgs {
+    #[command(subcommand)]
+    pub command: Option<CronjobsCommand>,
+    /// Output format
+    #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text, global = true)]
+    pub format: TextFormat,
+}
+
+/// `hac cronjobs ...`.
+#[derive(Debug, Subcommand)]
+pub enum CronjobsCommand {
+    /// Request an abort of EVERY running cron job (HAC has no per-job abort); needs
+    /// --yes or a typed confirmation
+    Abort,
+}
+
+impl CronjobsArgs {
+    pub fn intent(&self) -> Intent {
+        Intent::new(match self.command {
+            Some(CronjobsCommand::Abort) => Operation::CronjobsAbort,
+            None => Operation::CronjobsList,
+        })
+    }
+
+    /// Listing can be labelled per target; an abort runs once per server.
+    pub fn shape(&self) -> Option<Shape> {
+        match (self.command.is_none(), self.format) {
+            (true, TextFormat::Text) => Some(Shape::Text),
+            (true, TextFormat::Json) => Some(Shape::Json),
+            (false, _) => None,
+        }
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        run(hac, out, self)
+    }
+}
+
+fn run(hac: &HacClient, out: &mut Out, args: &CronjobsArgs) -> Result<Exit> {
     match args.command {
         None => {
             let jobs = hac.cron_jobs().context("reading the running cron jobs")?;

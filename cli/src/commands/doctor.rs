@@ -8,15 +8,35 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
+use clap::Args;
 use hac_client::{Error, FlexibleSearch, HacClient, HealthStatus, ImpexImport};
 use serde::Serialize;
 
 use super::profiles::hide_password;
-use crate::args::{Global, TextFormat};
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, classify};
+use crate::global::Global;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 use crate::settings::Settings;
+
+/// `hac doctor`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac doctor
+  hac --profile staging doctor -o json > ticket.json   # no secret in it")]
+pub struct DoctorArgs {
+    /// Output format (json for a support ticket: no secret in it)
+    #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+impl DoctorArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::Doctor)
+    }
+}
 
 #[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

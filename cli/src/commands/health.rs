@@ -1,17 +1,69 @@
-//! `hac health` and `hac wait --ready`: is the server up, without (and then with) a login.
+//! `hac health` and `hac wait`: is the server up, without (and then with) a login.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use clap::Args;
 use hac_client::{Error, HacClient, Health, HealthStatus};
 
-use crate::args::{TextFormat, WaitArgs};
+use super::TextOutput;
 use crate::failure::{Exit, classify};
+use crate::global::parse_duration;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
+
+/// `hac health`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac health                 # exit 0 healthy, 1 unhealthy, 4 unreachable
+  hac health -o json")]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+impl HealthArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::Health)
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        health(hac, out, self.output.format)
+    }
+}
+
+/// `hac wait`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac wait --wait-timeout 15m          # after a deployment: healthy and a login works
+  hac wait --interval 10s && hac impex import data.impex")]
+pub struct WaitArgs {
+    /// Wait until HAC is healthy and a login works (the only mode, and the default)
+    #[arg(long)]
+    pub ready: bool,
+    /// Give up after this long (exit 4 when the server never answered, 1 when it answered
+    /// unhealthy): 90s, 10m, 1h
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub wait_timeout: Duration,
+    /// Time between attempts
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5s")]
+    pub interval: Duration,
+}
+
+impl WaitArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::Wait)
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        wait(hac, out, self)
+    }
+}
 
 /// `hac health`: exit 0 healthy (or no checks registered), 1 unhealthy.
-pub fn health(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+fn health(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let h = hac.health().context("reading the health check")?;
     match format {
         TextFormat::Json => out.json(&h)?,
@@ -54,7 +106,7 @@ enum State {
 
 /// `hac wait --ready`: polls the health check, then a login, until both work or the wait
 /// times out. A refused password ends the wait at once: it will not get better.
-pub fn wait(hac: &HacClient, out: &mut Out, args: &WaitArgs) -> Result<Exit> {
+fn wait(hac: &HacClient, out: &mut Out, args: &WaitArgs) -> Result<Exit> {
     let started = Instant::now();
     let mut last_shown = String::new();
     loop {

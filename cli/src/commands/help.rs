@@ -5,9 +5,9 @@
 use std::io::Write;
 
 use anyhow::Result;
-use clap::CommandFactory;
+use clap::{Args, CommandFactory};
 
-use crate::args::Cli;
+use crate::cli::Cli;
 use crate::failure::{Exit, usage};
 use crate::output::Out;
 
@@ -22,7 +22,20 @@ The scope says where an operation acts: shared (one node), node-local (each node
 profile's nodes list), once.
 ";
 
-pub fn run(out: &mut Out, topic: &[String]) -> Result<Exit> {
+/// `hac help`.
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// A command, or a topic: options, safety
+    pub topic: Vec<String>,
+}
+
+impl HelpArgs {
+    pub fn run(&self, out: &mut Out) -> Result<Exit> {
+        run(out, &self.topic)
+    }
+}
+
+fn run(out: &mut Out, topic: &[String]) -> Result<Exit> {
     let mut cmd = Cli::command();
     let w = out.stdout();
     match topic

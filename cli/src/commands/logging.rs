@@ -4,13 +4,49 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use clap::Args;
 use hac_client::{HacClient, LogLevel, Logger};
 
-use crate::args::{LogLevelArgs, TextFormat};
+use super::TextOutput;
 use crate::failure::{Exit, usage};
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 
-pub fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
+/// `hac log-level`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac log-level --list hybris
+  hac log-level de.hybris.platform.jalo DEBUG     # on the node that answers, until restart
+  hac --nodes a,b log-level root WARN")]
+pub struct LogLevelArgs {
+    /// The logger, e.g. de.hybris.platform.jalo ("root" for the root logger)
+    #[arg(required_unless_present = "list")]
+    pub logger: Option<String>,
+    /// The level to set: ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF
+    pub level: Option<String>,
+    /// List the configured loggers (those whose name contains PATTERN)
+    #[arg(long, value_name = "PATTERN", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["logger", "level"])]
+    pub list: Option<String>,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+impl LogLevelArgs {
+    pub fn intent(&self) -> Intent {
+        Intent::new(if self.level.is_some() {
+            Operation::LogLevelSet
+        } else {
+            Operation::LogLevelShow
+        })
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        run(hac, out, self)
+    }
+}
+
+fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
     if let Some(pattern) = &args.list {
         let needle = pattern.to_lowercase();
         let loggers: Vec<Logger> = hac
@@ -19,13 +55,13 @@ pub fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> 
             .into_iter()
             .filter(|l| l.name.to_lowercase().contains(&needle))
             .collect();
-        return print(out, &loggers, args.format);
+        return print(out, &loggers, args.output.format);
     }
     let logger = args.logger.as_deref().unwrap_or_default();
     let Some(level) = &args.level else {
         let loggers = hac.loggers().context("reading the loggers")?;
         return match loggers.into_iter().find(|l| l.name == logger) {
-            Some(l) => print(out, &[l], args.format),
+            Some(l) => print(out, &[l], args.output.format),
             None => Err(usage(format!(
                 "{logger} is not a configured logger (it inherits its level from a parent); \
                  list them with hac log-level --list"
@@ -52,7 +88,7 @@ pub fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> 
         .find(|l| l.name == logger)
         .map(|l| l.level.clone())
         .unwrap_or_default();
-    if args.format == TextFormat::Json {
+    if args.output.format == TextFormat::Json {
         let changed: Vec<&Logger> = after.iter().filter(|l| l.name == logger).collect();
         out.json(&changed)?;
     } else {

@@ -2,16 +2,71 @@
 //! knows about itself.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use clap::Args;
 use hac_client::HacClient;
 
-use crate::args::TextFormat;
+use super::TextOutput;
 use crate::failure::{Exit, usage};
+use crate::fanout::Shape;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 
-pub fn cluster(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+macro_rules! text_command {
+    ($name:ident, $op:ident, $run:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, Args)]
+        pub struct $name {
+            #[command(flatten)]
+            pub output: TextOutput,
+        }
+
+        impl $name {
+            pub fn intent() -> Intent {
+                Intent::new(Operation::$op)
+            }
+
+            pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+                $run(hac, out, self.output.format)
+            }
+        }
+    };
+}
+
+text_command!(ClusterArgs, Cluster, cluster, "`hac cluster`.");
+text_command!(DbArgs, Database, db, "`hac db`.");
+text_command!(MemoryArgs, Memory, memory, "`hac memory`.");
+
+/// `hac threaddump`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac threaddump -o dump.txt
+  hac --nodes a,b threaddump")]
+pub struct ThreaddumpArgs {
+    /// Write it to FILE instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl ThreaddumpArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::ThreadDump)
+    }
+
+    /// On standard output, it can be labelled per node; to a file, it runs once.
+    pub fn shape(&self) -> Option<Shape> {
+        self.output.is_none().then_some(Shape::Text)
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        thread_dump(hac, out, self.output.as_deref())
+    }
+}
+
+fn cluster(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let c = hac.cluster().context("reading the cluster")?;
     if format == TextFormat::Json {
         out.json(&c)?;
@@ -43,7 +98,7 @@ pub fn cluster(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exi
     Ok(Exit::Success)
 }
 
-pub fn db(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+fn db(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let sources = hac.data_sources().context("reading the data sources")?;
     let sizes = hac.table_sizes().context("reading the table sizes")?;
     if format == TextFormat::Json {
@@ -68,7 +123,7 @@ pub fn db(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-pub fn memory(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+fn memory(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let m = hac.memory().context("reading the memory")?;
     if format == TextFormat::Json {
         out.json(&m)?;
@@ -94,7 +149,7 @@ pub fn memory(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit
     Ok(Exit::Success)
 }
 
-pub fn thread_dump(hac: &HacClient, out: &mut Out, file: Option<&Path>) -> Result<Exit> {
+fn thread_dump(hac: &HacClient, out: &mut Out, file: Option<&Path>) -> Result<Exit> {
     let dump = hac.thread_dump().context("taking the thread dump")?;
     match file {
         None => out.stdout().write_all(dump.as_bytes())?,

@@ -3,13 +3,50 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use clap::Args;
 use hac_client::HacClient;
 
-use crate::args::TextFormat;
+use super::TextOutput;
 use crate::failure::Exit;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 
-pub fn about(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+/// `hac about`.
+#[derive(Debug, Args)]
+pub struct AboutArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+impl AboutArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::About)
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        about(hac, out, self.output.format)
+    }
+}
+
+/// `hac extensions`.
+#[derive(Debug, Args)]
+pub struct ExtensionsArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+impl ExtensionsArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::Extensions)
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        extensions(hac, out, self.output.format)
+    }
+}
+
+fn about(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let a = hac.about().context("reading the platform version")?;
     if format == TextFormat::Json {
         out.json(&a)?;
@@ -26,7 +63,7 @@ pub fn about(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit>
     Ok(Exit::Success)
 }
 
-pub fn extensions(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
+fn extensions(hac: &HacClient, out: &mut Out, format: TextFormat) -> Result<Exit> {
     let list = hac.extensions().context("reading the extensions")?;
     if format == TextFormat::Json {
         out.json(&list)?;

@@ -3,13 +3,32 @@
 use std::io::Write;
 
 use anyhow::Result;
+use clap::Subcommand;
 use serde::Serialize;
 
-use crate::args::TextFormat;
+use super::TextOutput;
 use crate::failure::Exit;
 use crate::output::Out;
+use crate::output::format::TextFormat;
 use crate::profile_file::ConfigFile;
 use crate::settings::{Setting, Settings};
+
+/// `hac profiles ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List the profiles
+    List {
+        #[command(flatten)]
+        output: TextOutput,
+    },
+    /// Show a profile's resolved settings and where each comes from (never a secret)
+    Show {
+        /// The profile [default: the one in use]
+        name: Option<String>,
+        #[command(flatten)]
+        output: TextOutput,
+    },
+}
 
 #[derive(Serialize)]
 struct Listed<'a> {

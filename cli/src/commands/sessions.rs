@@ -2,12 +2,61 @@
 
 use std::io::Write;
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use hac_client::{HacClient, SessionKey, SessionManager};
 
-use crate::args::{SessionsCommand, TextFormat};
+use super::TextOutput;
 use crate::failure::Exit;
 use crate::output::Out;
+use crate::safety::{Intent, Operation};
+
+/// `hac login`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac login                      # log in now and cache the session
+  hac login --cookie -           # paste a browser's Cookie header (single sign-on)
+  hac --profile prod login --save-password")]
+pub struct LoginArgs {
+    /// Use this session instead of logging in: the Cookie header of a browser logged in to
+    /// HAC (e.g. through SSO), "JSESSIONID=...; ROUTE=...". Give "-" and paste it on
+    /// standard input: a value on the command line is visible to every local user (ps)
+    #[arg(long, value_name = "-|COOKIES", conflicts_with = "cookie_file")]
+    pub cookie: Option<String>,
+    /// Read the browser's Cookie header from FILE (as --cookie)
+    #[arg(long, value_name = "FILE")]
+    pub cookie_file: Option<PathBuf>,
+    /// Store the password in the system keyring for this profile (asked for as usual)
+    #[arg(long, conflicts_with_all = ["cookie", "cookie_file"])]
+    pub save_password: bool,
+}
+
+impl LoginArgs {
+    pub fn intent() -> Intent {
+        Intent::new(Operation::Login)
+    }
+}
+
+/// `hac logout`: only the session changes.
+pub fn logout_intent() -> Intent {
+    Intent::new(Operation::Logout)
+}
+
+/// `hac sessions ...`.
+#[derive(Debug, Subcommand)]
+pub enum SessionsCommand {
+    /// List cached sessions
+    List {
+        #[command(flatten)]
+        output: TextOutput,
+    },
+    /// Remove every cached session
+    Clear,
+    /// Remove sessions idle or old beyond the limits
+    Prune,
+}
 
 /// `hac login`: a fresh session, or `--cookie` a browser's (single sign-on).
 pub fn login(hac: &HacClient, out: &mut Out, user: &str, cookie: Option<&str>) -> Result<Exit> {
@@ -57,9 +106,9 @@ pub fn logout(hac: &HacClient, out: &mut Out, user: &str) -> Result<Exit> {
 
 pub fn manage(manager: &SessionManager, out: &mut Out, command: &SessionsCommand) -> Result<Exit> {
     match command {
-        SessionsCommand::List { format } => {
+        SessionsCommand::List { output } => {
             let list = manager.list().context("listing cached sessions")?;
-            if *format == TextFormat::Json {
+            if output.is_json() {
                 out.json(&list)?;
                 return Ok(Exit::Success);
             }

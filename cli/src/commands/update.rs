@@ -4,14 +4,135 @@
 use std::io::Write;
 use std::time::Instant;
 
+use std::time::Duration;
+
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use hac_client::{HacClient, UpdateLog, UpdateRequest};
 
-use crate::args::{FollowOpts, TextFormat, UpdateCommand, UpdateRunArgs};
 use crate::failure::{Exit, still_running, usage};
+use crate::fanout::Shape;
+use crate::global::parse_duration;
 use crate::output::Out;
+use crate::output::format::TextFormat;
+use crate::safety::{Intent, Operation};
 
-pub fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Exit> {
+/// `hac update ...`.
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Extensions with project data and their parameters
+    Data {
+        /// Output format
+        #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Patches waiting to be applied
+    Pending {
+        /// Output format
+        #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Run a system update (never an initialization)
+    Run(UpdateRunArgs),
+    /// Show the update log
+    Log {
+        /// Keep reading until the log says the update finished
+        #[arg(long)]
+        follow: bool,
+        #[command(flatten)]
+        follow_opts: FollowOpts,
+        /// Output format
+        #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+}
+
+/// Options of `update run`.
+#[derive(Debug, Args)]
+pub struct UpdateRunArgs {
+    /// Start from what HAC currently selects (parameters and required patches)
+    #[arg(long)]
+    pub current: bool,
+    /// Do not create essential data
+    #[arg(long)]
+    pub no_essential_data: bool,
+    /// Create project data
+    #[arg(long)]
+    pub project_data: bool,
+    /// Do not localize types
+    #[arg(long)]
+    pub no_localize_types: bool,
+    /// Clear the HMC configuration
+    #[arg(long)]
+    pub clear_hmc: bool,
+    /// Drop tables (destroys data; needs --yes on every profile)
+    #[arg(long)]
+    pub drop_tables: bool,
+    /// Project-data parameter, repeatable: NAME=VALUE[,VALUE...]
+    #[arg(long = "param", value_name = "NAME=VALUES")]
+    pub params: Vec<String>,
+    /// Patch to apply, repeatable: CATEGORY:HASH
+    #[arg(long = "patch", value_name = "CATEGORY:HASH")]
+    pub patches: Vec<String>,
+    /// Print the request that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// After starting, follow the log until the update finishes
+    #[arg(long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub follow_opts: FollowOpts,
+    /// Output format
+    #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// How the update log is followed.
+#[derive(Debug, Args)]
+pub struct FollowOpts {
+    /// Seconds between reads of the log while following
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+    pub interval: Duration,
+    /// Give up following after this long (exit code 6: the update is still running)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2h")]
+    pub wait_timeout: Duration,
+}
+
+impl UpdateCommand {
+    pub fn intent(&self) -> Intent {
+        match self {
+            UpdateCommand::Data { .. } => Intent::new(Operation::UpdateData),
+            UpdateCommand::Pending { .. } => Intent::new(Operation::UpdatePending),
+            UpdateCommand::Log { .. } => Intent::new(Operation::UpdateLog),
+            // A dry run reads what it needs for the request and sends nothing else.
+            UpdateCommand::Run(a) if a.dry_run => Intent::new(Operation::UpdateData),
+            UpdateCommand::Run(a) => Intent {
+                drop_tables: a.drop_tables,
+                ..Intent::new(Operation::UpdateRun)
+            },
+        }
+    }
+
+    /// Reading update data can be labelled per target; running and following run once.
+    pub fn shape(&self) -> Option<Shape> {
+        let shape = |f: &TextFormat| match f {
+            TextFormat::Text => Shape::Text,
+            TextFormat::Json => Shape::Json,
+        };
+        match self {
+            UpdateCommand::Data { format } | UpdateCommand::Pending { format } => {
+                Some(shape(format))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        run(hac, out, self)
+    }
+}
+
+fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Exit> {
     match command {
         UpdateCommand::Data { format } => {
             let data = hac.update_data().context("reading the update data")?;

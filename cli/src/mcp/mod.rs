@@ -29,12 +29,29 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, ServiceExt, tool_handler};
 use serde_json::Value;
 
-use crate::args::Global;
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, usage};
+use crate::global::Global;
 use crate::settings::Settings;
 
 pub use policy::Policy;
+
+/// `hac mcp`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  HAC_PROFILE=prod-read hac mcp          # as an MCP host starts it (stdio)
+  claude mcp add --transport stdio --env HAC_PROFILE=prod-read hac-prod -- hac mcp")]
+pub struct McpArgs {
+    /// Append one JSON line per tool call here [default: the platform's state directory,
+    /// hac/mcp-audit.jsonl]
+    #[arg(
+        long,
+        env = "HAC_MCP_AUDIT_LOG",
+        value_name = "FILE",
+        hide_env_values = true
+    )]
+    pub audit_log: Option<PathBuf>,
+}
 
 /// What a tool produced, before the common path turns it into an MCP result.
 pub(crate) enum Answer {
