@@ -9,11 +9,15 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use crate::error::{Error, Result};
 
+/// PEM anywhere in the bytes: a file of certificates alone, or what
+/// `openssl s_client -showcerts` prints (text around the certificates), as curl and
+/// Python take it.
 fn is_pem(bytes: &[u8]) -> bool {
-    bytes.trim_ascii_start().starts_with(b"-----BEGIN")
+    memchr::memmem::find(bytes, b"-----BEGIN").is_some()
 }
 
-/// The certificates in `bytes`: every certificate of a PEM file, or one DER certificate.
+/// The certificates in `bytes`: every certificate of a PEM file or bundle (other text
+/// around them, and other PEM sections, are passed over), or one DER certificate.
 pub(crate) fn certificates(bytes: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>> {
     if !is_pem(bytes) {
         if bytes.first() != Some(&0x30) {
@@ -150,6 +154,10 @@ mod tests {
             .is_err()
         );
         assert_eq!(certificates(&[0x30, 0x03, 1, 2, 3], "x").unwrap().len(), 1);
+        // What `openssl s_client -showcerts -connect host:port` prints: text around the
+        // chain's certificates.
+        let s_client = b"CONNECTED(00000003)\ndepth=0 CN = localhost\nverify error:num=18:self-signed certificate\n---\nCertificate chain\n 0 s:CN = localhost\n   i:CN = localhost\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n 1 s:CN = ca\n-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n---\nServer certificate\nsubject=CN = localhost\n---\nSSL handshake has read 1234 bytes\nDONE\n";
+        assert_eq!(certificates(s_client, "x").unwrap().len(), 2);
         let e = private_key(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
             .unwrap_err();
         assert!(e.to_string().contains("private key"), "{e}");

@@ -313,9 +313,7 @@ impl ServerCertVerifier for AnyCertificate {
 /// One sentence for a failed handshake: what is wrong and what to do.
 pub(crate) fn explain(e: &rustls::Error) -> String {
     use rustls::Error as R;
-    const HOW: &str = "(the library's add_root_certificate_pem or trust_only_certificate, \
-        hac's --ca-cert FILE)";
-    let trust = format!("trust its CA or the certificate itself {HOW}");
+    let trust = "trust its CA, or that certificate itself";
     match e {
         R::InvalidCertificate(c) => match c {
             CertificateError::UnknownIssuer => format!(
@@ -364,23 +362,19 @@ pub(crate) fn explain(e: &rustls::Error) -> String {
                 "the server's certificate has been revoked: the server needs a new one".to_owned()
             }
             CertificateError::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => {
-                format!(
-                    "the server presents a CA certificate as its own (a self-signed `openssl req -x509` \
-                 certificate): trust that exact certificate {HOW}"
-                )
+                "the server presents a CA certificate as its own (a self-signed `openssl req \
+                 -x509` certificate): trust that exact certificate"
+                    .to_owned()
             }
             other => format!("the server's certificate was refused ({other:?}): {trust}"),
         },
         R::General(g) if g == PIN_MISMATCH => {
             "the server's public key is not one of the pinned keys: if the server got a new \
-             key, pin its key (hac_client::public_key_pin computes it); otherwise this may \
-             not be your server"
+             key, pin the new one; otherwise this may not be your server"
                 .to_owned()
         }
         R::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
-            "the server requires a client certificate: give one (the library's \
-             client_certificate)"
-                .to_owned()
+            "the server requires a client certificate: give one".to_owned()
         }
         R::AlertReceived(rustls::AlertDescription::UnknownCA)
         | R::AlertReceived(rustls::AlertDescription::BadCertificate) => format!(

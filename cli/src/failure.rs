@@ -164,34 +164,57 @@ pub fn one_line(error: &anyhow::Error) -> String {
 /// The next step for a failure whose message does not already say what to do: appended
 /// to the one error line, so a user (or a CI log reader) knows where to go from there.
 /// The library's messages stay free of `hac` flags; this is where the tool adds them.
-pub fn next_step(error: &anyhow::Error) -> Option<&'static str> {
+pub fn next_step(error: &anyhow::Error) -> Option<String> {
     use hac_client::Error as E;
     let e = error
         .chain()
         .find_map(|c| c.downcast_ref::<hac_client::Error>())?;
     Some(match e {
         E::Connect { .. } => {
-            "is HAC running at that address and port? `hac doctor` checks step by step"
+            "is HAC running at that address and port? `hac doctor` checks step by step".into()
         }
-        E::Proxy { .. } => {
-            "is the proxy running there, and is it the one to use (--proxy, HAC_PROXY, HTTPS_PROXY, NO_PROXY)? `hac doctor` checks step by step"
-        }
-        E::Timeout { .. } => "raise --timeout (--long-timeout for imports and updates)",
+        E::Proxy { .. } => "is the proxy running there, and is it the one to use (--proxy, HAC_PROXY, HTTPS_PROXY, NO_PROXY)? `hac doctor` checks step by step".into(),
+        E::Tls { url, reason } => tls_next_step(url, reason)?,
+        E::Timeout { .. } => "raise --timeout (--long-timeout for imports and updates)".into(),
         E::BadCredentials { .. } => {
-            "check --user and the password (HAC_PASSWORD, --password-stdin or the profile's password_command); only admin-group and hac_* users may log in"
+            "check --user and the password (HAC_PASSWORD, --password-stdin or the profile's password_command); only admin-group and hac_* users may log in".into()
         }
         E::Forbidden { .. } | E::SessionRejected { .. } => {
-            "use a user in admingroup or with the console's hac_* role (--user)"
+            "use a user in admingroup or with the console's hac_* role (--user)".into()
         }
         E::LoginFailed { .. } | E::Csrf { .. } | E::Transport { .. } | E::RedirectLoop { .. } => {
-            "`hac doctor` checks the connection step by step"
+            "`hac doctor` checks the connection step by step".into()
         }
         E::HttpStatus { status, .. } if *status >= 500 => {
-            "the server failed: its console log has the cause"
+            "the server failed: its console log has the cause".into()
         }
-        E::HttpStatus { .. } => "`hac doctor` checks the URL, context path and login step by step",
+        E::HttpStatus { .. } => {
+            "`hac doctor` checks the URL, context path and login step by step".into()
+        }
         _ => return None,
     })
+}
+
+/// What to do about a failed handshake with `url` (scheme://host:port), with the real host
+/// and port: the commands to run, not library names.
+pub fn tls_next_step(url: &str, reason: &str) -> Option<String> {
+    let authority = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/');
+    let authority = if authority.contains(':') {
+        authority.to_owned()
+    } else {
+        format!("{authority}:443")
+    };
+    if reason.contains("not issued by a CA") || reason.contains("CA certificate as its own") {
+        Some(format!(
+            "fetch the server's certificate with `openssl s_client -showcerts -connect {authority} </dev/null > hac.pem`, check it with the server's owner, then pass --ca-cert hac.pem"
+        ))
+    } else if reason.contains("does not name") || reason.contains("is not for") {
+        Some(format!(
+            "reach the server by a name its certificate names (`openssl s_client -connect {authority} </dev/null | openssl x509 -noout -ext subjectAltName` lists them)"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +241,15 @@ mod tests {
         })
         .context("running the script");
         assert!(next_step(&bad).is_some_and(|s| s.contains("--user")));
+        let tls = anyhow::Error::new(hac_client::Error::Tls {
+            url: "https://10.0.0.5:9002".into(),
+            reason: "the server's certificate is not issued by a CA this client trusts: x".into(),
+        });
+        let step = next_step(&tls).unwrap();
+        assert!(
+            step.contains("-connect 10.0.0.5:9002") && step.contains("--ca-cert"),
+            "{step}"
+        );
         let script = usage("empty script");
         assert_eq!(next_step(&script), None);
     }

@@ -2,7 +2,8 @@
 //! every target runs in its own thread with its own client and session, its output held
 //! back, then all are printed in the order given, each labelled: a heading in text, a
 //! `node` (or `profile`) field in JSON and JSON lines, a first column in CSV. A failing
-//! target is reported in its place and does not hide the others; the exit code is the
+//! target is reported on stderr (`hac: [label] ...`), never on stdout, which carries the
+//! data of the targets that worked; it does not hide the others; the exit code is the
 //! highest of all.
 
 use std::io::Write;
@@ -79,46 +80,38 @@ pub fn run<T: Sync>(
                 out.problem(format_args!("hac: [{label}] {line}"));
             }
         }
-        let (exit, error) = match result {
-            Ok(code) => (code, None),
+        let exit = match result {
+            Ok(code) => code,
             Err(e) => {
                 out.problem(format_args!("hac: [{label}] {}", one_line(&e)));
-                (exit_for(&e), Some(format!("{e:#}")))
+                exit_for(&e)
             }
         };
         if exit as u8 > worst as u8 {
             worst = exit;
         }
+        // Stdout carries data: what a target that failed printed (nothing, by the output
+        // contract) is not labelled as if it were.
         let text = String::from_utf8_lossy(&captured.stdout);
+        if text.trim().is_empty() {
+            continue;
+        }
         match shape {
             Shape::Text => {
                 let w = out.stdout();
                 writeln!(w, "== {label} ==")?;
-                match &error {
-                    Some(e) => writeln!(w, "error: {e}")?,
-                    None => {
-                        w.write_all(text.as_bytes())?;
-                        if !text.is_empty() && !text.ends_with('\n') {
-                            writeln!(w)?;
-                        }
-                    }
+                w.write_all(text.as_bytes())?;
+                if !text.ends_with('\n') {
+                    writeln!(w)?;
                 }
             }
             Shape::Json => {
-                let value = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
-                let value = match (&error, value) {
-                    (Some(e), Value::Null) => error_object(e, exit),
-                    (_, v) => v,
-                };
-                merged.extend(labelled(value, field, label));
+                if let Ok(value) = serde_json::from_str::<Value>(&text) {
+                    merged.extend(labelled(value, field, label));
+                }
             }
             Shape::Jsonl => {
                 let w = out.stdout();
-                if let Some(e) = &error {
-                    for v in labelled(error_object(e, exit), field, label) {
-                        writeln!(w, "{v}")?;
-                    }
-                }
                 for line in text.lines().filter(|l| !l.trim().is_empty()) {
                     let value = serde_json::from_str::<Value>(line)
                         .unwrap_or_else(|_| Value::String(line.to_owned()));
@@ -156,10 +149,6 @@ pub fn run<T: Sync>(
         out.json(&merged)?;
     }
     Ok(worst)
-}
-
-fn error_object(message: &str, exit: Exit) -> Value {
-    serde_json::json!({"error": message, "exit_code": exit as u8})
 }
 
 /// The value with the label as its first field; an array's objects each get it.

@@ -852,7 +852,7 @@ fn ca_cert_trusts_a_self_signed_ca_certificate() {
         "",
     );
     assert_exit(&o, 4);
-    assert_one_error_line(&o, "--ca-cert FILE");
+    assert_one_error_line(&o, "--ca-cert hac.pem");
 }
 
 #[test]

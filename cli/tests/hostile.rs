@@ -160,7 +160,7 @@ fn echoed_secrets_are_masked_in_every_output() {
         ]),
         "",
     );
-    assert!(stdout(&o).contains("\"error\""), "{}", stdout(&o));
+    assert!(stderr(&o).contains("hac: [p]"), "{}", stderr(&o));
     check(&o, "fan-out");
     // doctor, in text and JSON.
     for format in ["text", "json"] {

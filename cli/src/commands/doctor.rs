@@ -318,10 +318,16 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
         };
         match hac.health() {
             Ok(h) => {
+                if url.scheme() == "https" && found.is_none() && tried.is_empty() {
+                    r.ok(
+                        "tls",
+                        "the server's certificate is trusted, for this host name",
+                    );
+                }
                 found = Some((ctx.clone(), h));
                 break;
             }
-            Err(Error::Tls { reason, .. }) => return tls_failure(r, &reason),
+            Err(Error::Tls { url, reason }) => return tls_failure(r, &url, &reason),
             Err(e) => tried.push(format!("{}: {e}", shown_ctx(ctx))),
         }
     }
@@ -464,16 +470,14 @@ fn shown_ctx(ctx: &str) -> String {
     }
 }
 
-fn tls_failure(r: &mut Report, reason: &str) -> Exit {
-    let fix = if reason.contains("UnknownIssuer") || reason.contains("self") {
-        "the server's certificate is not signed by a CA this machine trusts (self-signed?): pass it with --ca-cert FILE (e.g. openssl s_client -showcerts -connect host:9002)"
-    } else if reason.contains("Expired") || reason.contains("expired") {
-        "the server's certificate has expired: renew it on the server (or check this machine's clock)"
-    } else if reason.contains("NotValidForName") || reason.contains("name") {
-        "the certificate is for another host name: use the name it was issued for in --url"
-    } else {
-        "check the server's certificate and --ca-cert"
-    };
+fn tls_failure(r: &mut Report, url: &str, reason: &str) -> Exit {
+    let fix = crate::failure::tls_next_step(url, reason).unwrap_or_else(|| {
+        if reason.contains("expired") || reason.contains("not valid yet") {
+            "renew the certificate on the server, or check this machine's clock".to_owned()
+        } else {
+            "check the server's certificate and --ca-cert".to_owned()
+        }
+    });
     r.fail("tls", reason.to_owned(), fix, Exit::Connection)
 }
 
@@ -615,14 +619,8 @@ fn probe(
     } else {
         r.info("clock", "the server sent no Date header to compare with");
     }
-    // TLS with the real trust settings happens through the library in the next steps;
-    // an https URL that answered here has a working handshake.
-    if url.scheme() == "https" {
-        r.info(
-            "tls",
-            "handshake works (the certificate is checked with the login)",
-        );
-    }
+    // The certificate is judged once, with the real trust settings, in the next step:
+    // this probe does not check it, so it says nothing about it.
     None
 }
 
