@@ -134,6 +134,14 @@ impl HacClient {
         self.core.context()
     }
 
+    /// The value of the load balancer's routing cookie (`ROUTE` on SAP Commerce Cloud, or
+    /// [`route_cookie_name`](crate::HacConfigBuilder::route_cookie_name)) the client holds:
+    /// the cluster node that answered its requests, as the balancer names it. `None`
+    /// before any answer set one, or without a balancer. Takes no request.
+    pub fn route(&self) -> Option<String> {
+        self.core.route()
+    }
+
     /// The base URL requests go to: the configured one, or its HTTPS form after the server
     /// redirected plain HTTP there.
     pub fn base_url(&self) -> String {

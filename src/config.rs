@@ -98,6 +98,8 @@ pub struct HacConfig {
     pub(crate) session_max_age: Duration,
     /// The cluster node to pin (its ROUTE cookie value) and the cookie's name.
     pub(crate) node: Option<NodeRoute>,
+    /// The load balancer's routing cookie (`ROUTE`), pinned or not.
+    pub(crate) route_cookie: String,
 }
 
 impl fmt::Debug for HacConfig {
@@ -608,7 +610,7 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
                     )));
                 }
                 Some(NodeRoute {
-                    cookie: self.route_cookie,
+                    cookie: self.route_cookie.clone(),
                     value: value.trim().to_owned(),
                 })
             }
@@ -641,6 +643,7 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             session_idle_limit: self.session_idle_limit,
             session_max_age: self.session_max_age,
             node,
+            route_cookie: self.route_cookie,
         })
     }
 }

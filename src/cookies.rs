@@ -141,8 +141,6 @@ impl CookieJar {
         self.store.iter_unexpired().any(|c| c.name() == name)
     }
 
-    /// Every unexpired cookie, session cookies included (cookie_store's own serializer
-    /// drops those, and JSESSIONID is one).
     /// Every cookie value (for masking them in error messages).
     pub fn values(&self) -> Vec<String> {
         self.store
@@ -151,6 +149,16 @@ impl CookieJar {
             .collect()
     }
 
+    /// The value of the unexpired cookie `name`, if there is one.
+    pub fn value_of(&self, name: &str) -> Option<String> {
+        self.store
+            .iter_unexpired()
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_owned())
+    }
+
+    /// Every unexpired cookie, session cookies included (cookie_store's own serializer
+    /// drops those, and JSESSIONID is one).
     pub fn to_vec(&self) -> Vec<Cookie<'static>> {
         self.store.iter_unexpired().cloned().collect()
     }

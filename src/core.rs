@@ -348,6 +348,12 @@ impl Core {
         Ok(())
     }
 
+    /// The value of the load balancer's routing cookie the client holds: the node that
+    /// answered (or that it is pinned to).
+    pub fn route(&self) -> Option<String> {
+        self.lock().jar.value_of(&self.config.route_cookie)
+    }
+
     /// What must never appear in an error: the session's token and cookie values.
     pub fn secrets(&self) -> Vec<String> {
         let st = self.lock();

@@ -334,8 +334,7 @@ fn tls_failures_say_what_to_do() {
     let hac = FakeHac::builder().tls(TlsMode::CaSigned).start();
     let reason = tls_error(hac.url(), None);
     assert!(
-        reason.contains("not issued by a CA this client trusts")
-            && reason.contains("trust its CA"),
+        reason.contains("not issued by a CA this client trusts") && reason.contains("trust its CA"),
         "{reason}"
     );
 }

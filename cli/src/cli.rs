@@ -8,7 +8,7 @@ use hac_client::HacClient;
 
 use crate::commands::{
     Input, cache, completions, config, cronjobs, doctor, flexsearch, groovy, health, help, impex,
-    logging, monitoring, platform, profiles, sessions, types, update,
+    logging, monitoring, nodes, platform, profiles, sessions, types, update,
 };
 use crate::failure::Exit;
 use crate::fanout::Shape;
@@ -84,6 +84,9 @@ pub enum Command {
     Types(types::TypesArgs),
     /// What a PK says: its type, creation time, cluster id (HAC's PK analyzer)
     Pk(types::PkArgs),
+    /// The cluster's nodes behind the load balancer, with the ROUTE value that --node
+    /// pins each to (found by sampling the balancer)
+    Nodes(nodes::NodesArgs),
     /// The cluster as the answering node sees it
     Cluster(monitoring::ClusterArgs),
     /// Data sources and table sizes
@@ -139,6 +142,7 @@ impl Command {
             Command::Health(_) => health::HealthArgs::intent(),
             Command::Wait(_) => health::WaitArgs::intent(),
             Command::Doctor(_) => doctor::DoctorArgs::intent(),
+            Command::Nodes(_) => nodes::NodesArgs::intent(),
             Command::About(_) => platform::AboutArgs::intent(),
             Command::Extensions(_) => platform::ExtensionsArgs::intent(),
             Command::LogLevel(a) => a.intent(),
@@ -256,6 +260,7 @@ impl Command {
             Command::Memory(a) => a.run(hac, out),
             Command::Threaddump(a) => a.run(hac, out),
             Command::Doctor(_)
+            | Command::Nodes(_)
             | Command::Login(_)
             | Command::Logout
             | Command::Sessions(_)

@@ -159,6 +159,8 @@ pub struct Overrides {
     pub context_path: Option<String>,
     /// Neither resume nor store a session.
     pub no_session_cache: bool,
+    /// Pin no node at all, whatever the settings say (sampling the balancer).
+    pub unpinned: bool,
 }
 
 /// Builds the client the settings describe.
@@ -218,12 +220,18 @@ pub fn config_with(
         (None, Some(ctx)) => b = b.context_path(ctx.value.clone()),
         (None, None) => {}
     }
-    if let Some(node) = overrides
+    let node = overrides
         .node
         .clone()
         .or_else(|| settings.node.as_ref().map(|n| n.value.clone()))
-    {
-        b = b.node(node);
+        .filter(|_| !overrides.unpinned);
+    if let Some(node) = node {
+        // A cluster node id or address from `hac nodes`' map stands for its route.
+        let known = crate::commands::nodes::remembered(settings, global);
+        b = b.node(crate::commands::nodes::resolve(
+            node.trim(),
+            known.as_deref(),
+        )?);
     }
     if let Some(name) = &settings.route_cookie {
         b = b.route_cookie_name(name.value.clone());

@@ -185,6 +185,9 @@ pub fn next_step(error: &anyhow::Error) -> Option<String> {
         E::LoginFailed { .. } | E::Csrf { .. } | E::Transport { .. } | E::RedirectLoop { .. } => {
             "`hac doctor` checks the connection step by step".into()
         }
+        E::NodeUnavailable { .. } => {
+            "`hac nodes` lists the nodes with the ROUTE values that reach them".into()
+        }
         E::HttpStatus { status, .. } if *status >= 500 => {
             "the server failed: its console log has the cause".into()
         }

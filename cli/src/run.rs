@@ -47,6 +47,13 @@ pub fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         notes(&settings, out);
         return doctor::run(&settings, g, out, args.format);
     }
+    if let Command::Nodes(args) = &cli.command {
+        let settings = Settings::resolve(g, matches, &file, None)?;
+        notes(&settings, out);
+        let intent = crate::commands::nodes::NodesArgs::intent();
+        guard::check(&settings, &intent, g.yes)?;
+        return crate::commands::nodes::run(&settings, g, out, args);
+    }
     #[cfg(feature = "mcp")]
     if let Command::Mcp(args) = &cli.command {
         let settings = Settings::resolve(g, matches, &file, None)?;

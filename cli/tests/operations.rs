@@ -880,3 +880,53 @@ fn certificates_as_people_fetch_them_and_one_tls_verdict() {
     assert_eq!(tls.len(), 1, "{text}");
     assert!(tls[0].starts_with("ok"), "{text}");
 }
+
+/// `hac nodes` finds the balancer's ROUTE values and the cluster node each reaches; --node
+/// then takes a node id too, and a near miss gets a suggestion.
+#[test]
+fn nodes_are_discovered_and_named() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .nodes(&["n1", "n2", "n3"])
+        .start();
+    let dir = TempDir::new().unwrap();
+    let h = || with_password(hac(&fake.url(), dir.path()));
+    let o = run(h().args(["nodes", "-o", "json"]), "");
+    assert_exit(&o, 0);
+    let nodes = json(&o);
+    let found: Vec<(String, i64)> = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["route"].as_str().unwrap().to_owned(),
+                n["node_id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (".n1".to_owned(), 0),
+            (".n2".to_owned(), 1),
+            (".n3".to_owned(), 2)
+        ]
+    );
+    assert_eq!(nodes[1]["ip"], "10.0.0.6");
+    // A node id, or an address, stands for its route.
+    let o = run(h().args(["--node", "2", "cluster", "-o", "json"]), "");
+    assert_exit(&o, 0);
+    assert_eq!(json(&o)["cluster_node_id"], 2);
+    let o = run(
+        h().args(["--node", "10.0.0.5", "cluster", "-o", "json"]),
+        "",
+    );
+    assert_eq!(json(&o)["cluster_node_id"], 0);
+    // A near miss: a suggestion, nothing sent.
+    let before = fake.stats().requests;
+    let o = run(h().args(["--node", "n2", "cluster"]), "");
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "did you mean .n2?");
+    assert_eq!(fake.stats().requests, before);
+}

@@ -13,6 +13,7 @@ pub mod help;
 pub mod impex;
 pub mod logging;
 pub mod monitoring;
+pub mod nodes;
 pub mod platform;
 pub mod profiles;
 pub mod sessions;

@@ -95,6 +95,7 @@ pub enum Operation {
     Login,
     Logout,
     Doctor,
+    Nodes,
 }
 
 /// One row of the table.
@@ -175,6 +176,7 @@ table! {
     Login, "login", Read, Once, "only the session changes";
     Logout, "logout", Read, Once, "only the session changes";
     Doctor, "doctor", Read, Once, "a login with the configured user";
+    Nodes, "nodes", Read, Once, "health checks, then the cluster view of each node found";
 }
 
 /// The table as the README shows it (a test keeps the README's copy equal to this).
@@ -276,6 +278,7 @@ mod tests {
             O::Login,
             O::Logout,
             O::Doctor,
+            O::Nodes,
         ];
         assert_eq!(all.len(), TABLE.len());
         for op in all {
