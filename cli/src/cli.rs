@@ -278,6 +278,42 @@ impl Command {
     }
 }
 
+/// Flags that make a command change the server: never offered as a guess for a mistyped
+/// flag (clap suggests the nearest name: `--limit` once got `--commit`).
+const WRITE_FLAGS: &[&str] = &["--commit", "--yes", "--drop-tables", "--code-execution"];
+
+/// A clap error without a suggestion that is a write flag.
+pub fn without_write_suggestions(e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return e;
+    }
+    let suggests_a_write = e.context().any(|(kind, value)| {
+        matches!(kind, ContextKind::SuggestedArg)
+            && match value {
+                ContextValue::String(s) => WRITE_FLAGS.iter().any(|f| s.contains(f)),
+                ContextValue::Strings(all) => all
+                    .iter()
+                    .any(|s| WRITE_FLAGS.iter().any(|f| s.contains(f))),
+                _ => false,
+            }
+    });
+    if !suggests_a_write {
+        return e;
+    }
+    let mut plain = clap::Error::new(ErrorKind::UnknownArgument);
+    for (kind, value) in e.context() {
+        // The usage line clap built names the suggested flag too.
+        if !matches!(
+            kind,
+            ContextKind::SuggestedArg | ContextKind::Suggested | ContextKind::Usage
+        ) {
+            plain.insert(kind, value.clone());
+        }
+    }
+    plain
+}
+
 fn super_label(file: Option<&str>) -> String {
     crate::commands::label(file)
 }

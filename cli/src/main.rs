@@ -39,6 +39,7 @@ fn main() -> ExitCode {
     let matches = match env::ignore_empty(Cli::command()).try_get_matches() {
         Ok(m) => m,
         Err(e) => {
+            let e = cli::without_write_suggestions(e);
             // A command line clap refused: still reported where CI looks, as a usage error.
             if e.use_stderr() {
                 let argv: Vec<String> = std::env::args().collect();

@@ -100,6 +100,25 @@ pub fn location() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|d| d.config_dir().join("hac").join("config.toml"))
 }
 
+/// The file's text for editing (`hac profiles add|set|use|remove`): read and checked as
+/// for a run; an empty text when there is no file yet.
+pub fn read_for_edit(path: &Path) -> anyhow::Result<String> {
+    if path == Path::new("/dev/null") {
+        return Err(usage(
+            "HAC_CONFIG is /dev/null: there is no configuration file to edit",
+        ));
+    }
+    match read(path) {
+        Ok(text) => Ok(text),
+        Err(Unread::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(Unread::Io(e)) => Err(usage(format!(
+            "cannot read the configuration file {}: {e}",
+            path.display()
+        ))),
+        Err(Unread::Untrusted(e)) => Err(usage(format!("configuration file: {e}"))),
+    }
+}
+
 /// Why the file was not read.
 enum Unread {
     Io(std::io::Error),

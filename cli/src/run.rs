@@ -8,7 +8,7 @@ use clap::ArgMatches;
 
 use crate::cli::{Cli, Command};
 use crate::commands::profiles::ProfilesCommand;
-use crate::commands::{completions, doctor, profiles, sessions};
+use crate::commands::{completions, doctor, profile_edit, profiles, sessions};
 use crate::connect::{self, Overrides};
 use crate::failure::{self, Exit};
 use crate::fanout;
@@ -26,6 +26,14 @@ pub fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
         Command::Completions(args) => return args.run(out),
         Command::Man => return completions::man(out),
         Command::Help(args) => return args.run(out),
+        Command::Profiles(ProfilesCommand::Add(args)) => return profile_edit::add(out, args),
+        Command::Profiles(ProfilesCommand::Set(args)) => return profile_edit::set(out, args),
+        Command::Profiles(ProfilesCommand::Use(args)) => {
+            return profile_edit::use_profile(out, args);
+        }
+        Command::Profiles(ProfilesCommand::Remove(args)) => {
+            return profile_edit::remove(out, args);
+        }
         Command::Sessions(cmd) => {
             return sessions::manage(&connect::session_manager(g)?, out, cmd);
         }

@@ -515,3 +515,46 @@ fn save_password_uses_the_keyring_or_says_why_not() {
     let o = run(c.args(["--profile", "k", "groovy"]), "return 1");
     assert_exit(&o, 0);
 }
+
+/// Flags people guess: `--output` is the long form of `-o` everywhere, `--limit` is
+/// `--max`, and a mistyped flag never gets a write flag suggested.
+#[test]
+fn flags_people_guess() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args(["health", "--output", "json"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(json(&o).get("status").is_some());
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "flexsearch",
+            "SELECT {pk} FROM {Product}",
+            "--limit",
+            "1",
+            "--output",
+            "json",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!(json(&o).as_array().unwrap().len(), 1);
+    for typo in ["--comit", "--commt", "--ye", "--drop-table"] {
+        let o = run(
+            hac(&fake.url(), dir.path()).args(["flexsearch", typo, "x"]),
+            "",
+        );
+        assert_exit(&o, 2);
+        for write in ["--commit", "--yes", "--drop-tables"] {
+            assert!(!stderr(&o).contains(write), "{typo}: {}", stderr(&o));
+        }
+    }
+    // A harmless suggestion stays.
+    let o = run(
+        hac(&fake.url(), dir.path()).args(["flexsearch", "--limt", "5", "x"]),
+        "",
+    );
+    assert!(stderr(&o).contains("--limit"), "{}", stderr(&o));
+}

@@ -604,3 +604,95 @@ fn help_lists_exit_code_5_and_global_options_apart() {
     assert!(!help.contains("[env: HAC_YES"), "no env for --yes");
     assert!(check_path(cache.path()));
 }
+
+/// `hac profiles add|set|use|remove` edit the file in place: comments and layout kept,
+/// mode kept, checked before writing, never a password.
+#[test]
+fn profiles_are_edited_without_an_editor() {
+    let setup = Setup::new(
+        "# my profiles\ndefault_profile = \"dev\"\n\n[profiles.dev]   # local\nurl = \"http://localhost:9001\"\n",
+    );
+    let edit = |args: &[&str]| run(setup.hac().arg("profiles").args(args), "");
+    let o = edit(&[
+        "add",
+        "staging",
+        "--url",
+        "https://staging.example.com",
+        "user=deployer",
+        "protected=true",
+        "nodes=.n1,.n2",
+        "timeout=60s",
+    ]);
+    assert_exit(&o, 0);
+    let text = std::fs::read_to_string(&setup.config).unwrap();
+    assert!(text.starts_with("# my profiles\n"), "{text}");
+    assert!(text.contains("[profiles.dev]   # local"), "{text}");
+    let v = show(&setup, &["--profile", "staging"]);
+    assert_eq!(v["protected"]["value"], true);
+    assert_eq!(v["nodes"]["value"], serde_json::json!([".n1", ".n2"]));
+    assert_eq!(v["user"]["value"], "deployer");
+    // set, unset with KEY=, use, remove.
+    assert_exit(&edit(&["set", "staging", "timeout=90s", "protected="]), 0);
+    let v = show(&setup, &["--profile", "staging"]);
+    assert_eq!(v["protected"]["value"], false);
+    assert_exit(&edit(&["use", "staging"]), 0);
+    let v = show(&setup, &[]);
+    assert_eq!(v["profile"]["value"], "staging");
+    // Refused, and the file untouched: a password, an unknown key, a bad type.
+    let before = std::fs::read_to_string(&setup.config).unwrap();
+    for (args, why) in [
+        (
+            &["set", "staging", "password=hunter2"][..],
+            "does not belong",
+        ),
+        (&["set", "staging", "colour=red"], "not a profile key"),
+        (&["set", "staging", "protected=maybe"], "true or false"),
+        (&["set", "staging", "timeout=soon"], "timeout"),
+        (&["add", "staging", "--url", "https://x"], "exists"),
+        (&["set", "nope", "user=x"], "no profile"),
+    ] {
+        let o = edit(args);
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, why);
+        assert!(!stderr(&o).contains("hunter2"));
+    }
+    assert_eq!(std::fs::read_to_string(&setup.config).unwrap(), before);
+    assert_exit(&edit(&["remove", "staging"]), 0);
+    let text = std::fs::read_to_string(&setup.config).unwrap();
+    assert!(
+        !text.contains("staging") && !text.contains("default_profile"),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&setup.config)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the mode is kept");
+    }
+    // A file that does not exist yet is created private.
+    let dir = TempDir::new().unwrap();
+    let fresh = dir.path().join("new").join("config.toml");
+    let mut c = hac("unused", &dir.path().join("cache"));
+    c.env("HAC_CONFIG", &fresh)
+        .args(["profiles", "add", "dev", "--url", "http://localhost:9001"]);
+    assert_exit(&run(&mut c, ""), 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(fresh.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o700
+        );
+    }
+}

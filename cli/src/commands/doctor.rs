@@ -170,6 +170,14 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
     let host = url.host_str().unwrap_or_default().to_owned();
     let port = url.port_or_known_default().unwrap_or(443);
     r.ok("url", format!("{}://{host}:{port}", url.scheme()));
+    // Where the password would come from (never the password): the first source set.
+    r.info(
+        "password",
+        format!(
+            "for {} from {} (used only if no cached session is valid)",
+            settings.user.value, settings.password_source
+        ),
+    );
 
     // Proxy settings in effect (informational; credentials masked).
     let proxy = settings

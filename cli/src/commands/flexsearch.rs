@@ -49,8 +49,9 @@ pub struct FlexsearchArgs {
     /// The query is SQL, not FlexibleSearch
     #[arg(long)]
     pub sql: bool,
-    /// Maximum number of rows, or "all" for no limit [default: 200]
-    #[arg(long, value_name = "N|all", value_parser = parse_max)]
+    /// Maximum number of rows, or "all" for no limit [default: 200, HAC's own; a result cut
+    /// there is warned about on stderr]
+    #[arg(long, visible_alias = "limit", value_name = "N|all", value_parser = parse_max)]
     pub max: Option<MaxRows>,
     /// Every row, however many, fetched in pages ordered by PK and written as they arrive
     /// (flat memory): for FlexibleSearch queries that select {pk}, without ORDER BY,

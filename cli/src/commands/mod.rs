@@ -15,6 +15,7 @@ pub mod logging;
 pub mod monitoring;
 pub mod nodes;
 pub mod platform;
+pub mod profile_edit;
 pub mod profiles;
 pub mod sessions;
 pub mod types;

@@ -28,6 +28,14 @@ pub enum ProfilesCommand {
         #[command(flatten)]
         output: TextOutput,
     },
+    /// Add a profile to the configuration file
+    Add(super::profile_edit::AddArgs),
+    /// Change settings of a profile (KEY=VALUE; KEY= removes one)
+    Set(super::profile_edit::SetArgs),
+    /// Make a profile the default one (default_profile)
+    Use(super::profile_edit::NameArgs),
+    /// Remove a profile from the configuration file
+    Remove(super::profile_edit::NameArgs),
 }
 
 #[derive(Serialize)]
