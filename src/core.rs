@@ -351,6 +351,10 @@ impl Core {
     /// The value of the load balancer's routing cookie the client holds: the node that
     /// answered (or that it is pinned to).
     pub fn route(&self) -> Option<String> {
+        // A pinned request carries the pinned value whatever the jar holds (`pin_route`).
+        if let Some(route) = &self.config.node {
+            return Some(route.value.clone());
+        }
         self.lock().jar.value_of(&self.config.route_cookie)
     }
 

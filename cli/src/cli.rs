@@ -34,7 +34,13 @@ use crate::safety::Intent;
     name = "hac",
     version,
     max_term_width = 100,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    after_help = "Examples:
+  hac groovy script.groovy
+  hac flexsearch 'SELECT {pk}, {code} FROM {Product}' -o csv
+  hac --profile staging impex import data.impex --report junit=impex.xml
+
+hac help options: the options every command takes; hac help safety: what each operation can do."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -51,9 +57,15 @@ pub enum Command {
     /// Run a FlexibleSearch (or, with --sql, SQL) query; "-" reads it from standard input
     Flexsearch(flexsearch::FlexsearchArgs),
     /// Import, validate or export ImpEx
+    #[command(
+        after_help = "Examples:\n  hac impex import data.impex --report junit=reports/impex.xml -o github\n  hac impex validate *.impex\n  hac impex export export.impex -o exported/"
+    )]
     #[command(subcommand)]
     Impex(impex::ImpexCommand),
     /// Read update data, pending patches and the update log; run a system update
+    #[command(
+        after_help = "Examples:\n  hac update pending\n  hac update run --current --dry-run\n  hac update run --current --follow --yes"
+    )]
     #[command(subcommand)]
     Update(update::UpdateCommand),
     /// Is the server healthy? HAC's health checks, without logging in (exit 0 healthy,
@@ -71,11 +83,17 @@ pub enum Command {
     /// until restart)
     LogLevel(logging::LogLevelArgs),
     /// Region cache statistics, or clear every cache region
+    #[command(
+        after_help = "Examples:\n  hac cache stats -o json\n  hac --nodes a,b cache clear --yes"
+    )]
     #[command(subcommand)]
     Cache(cache::CacheCommand),
     /// Running cron jobs with their progress, or abort them
     Cronjobs(cronjobs::CronjobsArgs),
     /// Read configuration properties, or set one (on the answering node, until restart)
+    #[command(
+        after_help = "Examples:\n  hac config get build.version\n  hac config get --grep mail.smtp\n  hac config set log4j2.logger.sql.level DEBUG"
+    )]
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// A type's attributes (from HAC's ImpEx editor)
@@ -103,17 +121,24 @@ pub enum Command {
     /// Log in now and cache the session (or import a browser's session with --cookie -)
     Login(sessions::LoginArgs),
     /// End the session on the server and remove it from the cache
+    #[command(after_help = "Examples:\n  hac logout\n  hac --profile staging logout")]
     Logout,
     /// Manage cached sessions
+    #[command(
+        after_help = "Examples:\n  hac sessions list\n  hac sessions prune\n  hac sessions clear"
+    )]
     #[command(subcommand)]
     Sessions(sessions::SessionsCommand),
     /// Show the profiles of the configuration file
+    #[command(
+        after_help = "Examples:\n  hac profiles list\n  hac profiles show staging\n  hac profiles add staging --url https://staging.example.com protected=true"
+    )]
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
     /// Print a shell completion script: bash, zsh, fish, powershell, elvish
     Completions(completions::CompletionsArgs),
-    /// Print the manual page (roff) to standard output
-    Man,
+    /// Print the manual page (roff), or write a page per command with --dir
+    Man(crate::commands::man::ManArgs),
     /// Help on a command (hac help impex import), or on a topic: options (the options every
     /// command takes), safety (what each operation can do to a server, and the guard)
     Help(help::HelpArgs),
@@ -160,7 +185,7 @@ impl Command {
             Command::Sessions(_)
             | Command::Profiles(_)
             | Command::Completions(_)
-            | Command::Man
+            | Command::Man(_)
             | Command::Help(_) => return Ok(None),
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => return Ok(None),
@@ -195,7 +220,7 @@ impl Command {
     /// What the command writes to stdout: how server text there is made safe.
     pub fn stdout_kind(&self) -> StdoutKind {
         match self {
-            Command::Completions(_) | Command::Man | Command::Help(_) => StdoutKind::Raw,
+            Command::Completions(_) | Command::Man(_) | Command::Help(_) => StdoutKind::Raw,
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => StdoutKind::Raw,
             _ => match self.fan_out_shape() {
@@ -266,7 +291,7 @@ impl Command {
             | Command::Sessions(_)
             | Command::Profiles(_)
             | Command::Completions(_)
-            | Command::Man
+            | Command::Man(_)
             | Command::Help(_) => Err(anyhow::anyhow!(
                 "internal error: this command is run by the runner"
             )),
@@ -314,6 +339,42 @@ pub fn without_write_suggestions(e: clap::Error) -> clap::Error {
     plain
 }
 
+/// The command line as `hac` parses it and prints its help: empty variables count as unset
+/// ([`crate::env::ignore_empty`]), and each command's help shows its own options only, with
+/// a pointer to the options every command takes (listed once, by `hac --help` and
+/// `hac help options`: repeated in each command they hid its own). Hidden options still
+/// parse, and clap still suggests them for a typo.
+pub fn command() -> clap::Command {
+    let cmd = crate::env::ignore_empty(<Cli as clap::CommandFactory>::command());
+    // Each command gets its own hidden copy of each global option before clap builds the
+    // tree: clap then sees them present and does not copy the visible ones in. (Changing
+    // an option after the build would leave clap's index of the options stale.)
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().hide(true))
+        .collect();
+    cmd.mut_subcommands(|sub| own_options_only(sub, &globals))
+}
+
+/// The pointer each command's help ends with.
+pub const GLOBAL_OPTIONS_POINTER: &str = "Options every command takes (--profile, --url, --timeout, --yes, --node, ...): hac help options";
+
+fn own_options_only(mut sub: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    for arg in globals {
+        // A command's own option of the same name wins, as when clap copies globals.
+        if !sub.get_arguments().any(|a| a.get_id() == arg.get_id()) {
+            sub = sub.arg(arg.clone());
+        }
+    }
+    let after = match sub.get_after_help() {
+        Some(own) => format!("{own}\n\n{GLOBAL_OPTIONS_POINTER}"),
+        None => GLOBAL_OPTIONS_POINTER.to_owned(),
+    };
+    sub.after_help(after)
+        .mut_subcommands(|s| own_options_only(s, globals))
+}
+
 fn super_label(file: Option<&str>) -> String {
     crate::commands::label(file)
 }
@@ -326,5 +387,111 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// The words of an example's `hac` command: variables before it and what follows a
+    /// pipe, redirection or comment left out; quotes as the shell reads them.
+    fn example_words(line: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote = None;
+        let mut started = false;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '\'' | '"') => {
+                    quote = Some(c);
+                    started = true;
+                }
+                (None, '|' | '>' | '<' | '#' | '&') => break,
+                (None, c) if c.is_whitespace() => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                        started = false;
+                    }
+                }
+                (None, c) => {
+                    word.push(c);
+                    started = true;
+                }
+            }
+        }
+        if started {
+            words.push(word);
+        }
+        let at = words.iter().position(|w| w == "hac").unwrap_or(words.len());
+        words.split_off(at)
+    }
+
+    /// Every command's help has two or three examples, and each of them is a command line
+    /// `hac` accepts (a renamed option fails here).
+    #[test]
+    fn every_command_has_examples_that_parse() {
+        fn walk(cmd: &clap::Command, path: String, problems: &mut Vec<String>) {
+            let here = format!("{path} {}", cmd.get_name()).trim().to_owned();
+            let after = cmd
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            let examples: Vec<&str> = after
+                .split("Examples:\n")
+                .nth(1)
+                .unwrap_or("")
+                .lines()
+                .take_while(|l| l.starts_with("  "))
+                .collect();
+            if examples.len() < 2 {
+                problems.push(format!("{here}: {} examples", examples.len()));
+            }
+            for line in examples {
+                let words = example_words(line);
+                if words.is_empty() {
+                    continue;
+                }
+                if let Err(e) = command().try_get_matches_from(&words) {
+                    if !matches!(
+                        e.kind(),
+                        clap::error::ErrorKind::DisplayHelp
+                            | clap::error::ErrorKind::DisplayVersion
+                    ) {
+                        problems.push(format!("{here}: {line:?}: {}", e.kind()));
+                    }
+                }
+            }
+            for s in cmd.get_subcommands() {
+                walk(s, here.clone(), problems);
+            }
+        }
+        let mut problems = Vec::new();
+        walk(&command(), String::new(), &mut problems);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn each_command_shows_its_own_options_and_a_pointer() {
+        let mut cmd = command();
+        cmd.build();
+        let root = cmd.render_long_help().to_string();
+        assert!(root.contains("--profile"), "{root}");
+        let sub = cmd
+            .find_subcommand_mut("flexsearch")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(!sub.contains("--profile <"), "{sub}");
+        assert!(
+            sub.contains("--sql") && sub.contains(GLOBAL_OPTIONS_POINTER),
+            "{sub}"
+        );
+        // Still accepted after the command, where people put them.
+        let m = command()
+            .try_get_matches_from(["hac", "flexsearch", "--profile", "dev", "SELECT 1"])
+            .unwrap();
+        assert_eq!(
+            m.get_one::<String>("profile").map(String::as_str),
+            Some("dev")
+        );
     }
 }

@@ -7,13 +7,18 @@ use std::time::Duration;
 
 use clap::Args;
 use clap::builder::BoolishValueParser;
+use clap_complete::engine::ArgValueCompleter;
 
-/// Options every command accepts. Shown under their own heading in each command's help.
+use crate::commands::completions;
+
+/// Options every command accepts. Shown once, under their own heading in `hac --help` and
+/// by `hac help options` (each command's help points there: [`crate::cli::command`]).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Profile from the configuration file [default: its default_profile]
-    #[arg(long, env = "HAC_PROFILE", global = true, hide_env_values = true)]
+    #[arg(long, env = "HAC_PROFILE", global = true, hide_env_values = true,
+        add = ArgValueCompleter::new(completions::profile_names))]
     pub profile: Option<String>,
 
     /// Server URL, e.g. https://localhost:9002
@@ -109,7 +114,8 @@ pub struct Global {
         env = "HAC_NODE",
         value_name = "ROUTE",
         global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        add = ArgValueCompleter::new(completions::node_names)
     )]
     pub node: Option<String>,
 
@@ -121,13 +127,15 @@ pub struct Global {
         value_name = "A,B,..",
         value_delimiter = ',',
         global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        add = ArgValueCompleter::new(completions::node_names)
     )]
     pub nodes: Option<Vec<String>>,
 
     /// Run the command against each of these profiles in parallel (comma-separated), to
     /// compare environments; results labelled by profile
-    #[arg(long, value_name = "P1,P2,..", value_delimiter = ',', global = true)]
+    #[arg(long, value_name = "P1,P2,..", value_delimiter = ',', global = true,
+        add = ArgValueCompleter::new(completions::profile_names))]
     pub profiles: Option<Vec<String>>,
 
     /// Name of the load balancer's routing cookie that --node sets [default: ROUTE]

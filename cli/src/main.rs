@@ -27,7 +27,7 @@ mod settings;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use cli::Cli;
 use failure::{Exit, exit_for};
@@ -36,7 +36,11 @@ use output::Out;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2; --help and --version exit with 0.
     secrets::no_core_dumps();
-    let matches = match env::ignore_empty(Cli::command()).try_get_matches() {
+    // The shell asking for completions (COMPLETE set by the script of `hac completions`).
+    if let Some(code) = commands::completions::answer_the_shell() {
+        return code;
+    }
+    let matches = match cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
             let e = cli::without_write_suggestions(e);

@@ -8,7 +8,7 @@ use clap::ArgMatches;
 
 use crate::cli::{Cli, Command};
 use crate::commands::profiles::ProfilesCommand;
-use crate::commands::{completions, doctor, profile_edit, profiles, sessions};
+use crate::commands::{doctor, profile_edit, profiles, sessions};
 use crate::connect::{self, Overrides};
 use crate::failure::{self, Exit};
 use crate::fanout;
@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
     // Commands that need neither the configuration file nor a server.
     match &cli.command {
         Command::Completions(args) => return args.run(out),
-        Command::Man => return completions::man(out),
+        Command::Man(args) => return args.run(out),
         Command::Help(args) => return args.run(out),
         Command::Profiles(ProfilesCommand::Add(args)) => return profile_edit::add(out, args),
         Command::Profiles(ProfilesCommand::Set(args)) => return profile_edit::set(out, args),

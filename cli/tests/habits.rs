@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -11,49 +12,261 @@ use common::*;
 use hac_fake::FakeHac;
 use tempfile::TempDir;
 
-#[test]
-fn completions_parse_in_bash_and_the_man_page_renders() {
-    let cache = TempDir::new().unwrap();
-    for shell in ["bash", "zsh", "fish", "powershell"] {
-        let o = run(
-            hac("http://x", cache.path()).args(["completions", shell]),
-            "",
-        );
-        assert_exit(&o, 0);
-        assert!(stdout(&o).contains("hac"), "{shell}");
+/// What bash's completion function offers for `words` (the last one being completed),
+/// with `hac` found on PATH as the installed script expects.
+fn bash_completes(script: &Path, setup: &Setup, words: &[&str]) -> Vec<String> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_hac")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let body = format!(
+        "source '{}' && COMP_WORDS=({}) && COMP_CWORD={} && COMP_TYPE=9 && _clap_complete_hac hac '{}' '{}' && printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let o = setup
+        .hac()
+        .env("PATH", path)
+        .env_remove("COMPLETE")
+        .stdout(std::process::Stdio::piped())
+        .output_of("bash", &["-c", &body]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A command like `cmd` (its environment), but running `program` instead.
+trait OutputOf {
+    fn output_of(&mut self, program: &str, args: &[&str]) -> std::process::Output;
+}
+
+impl OutputOf for Command {
+    fn output_of(&mut self, program: &str, args: &[&str]) -> std::process::Output {
+        let mut c = Command::new(program);
+        c.args(args);
+        for (k, v) in self.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c.output().unwrap()
     }
+}
+
+/// Completions: a registration script every shell loads, answered by hac itself at each
+/// TAB with the profiles of the configuration file and the nodes of the profiles and of
+/// `hac nodes`; `--static` for packagers; a closed pipe ends quietly.
+#[test]
+fn completions_are_dynamic_and_bash_loads_them() {
+    let setup = Setup::new(
+        "default_profile = \"dev\"\n[profiles.dev]\nurl = \"https://dev.example.com\"\n[profiles.staging]\nurl = \"https://staging.example.com\"\nprotected = true\nnodes = [\"aa1\", \"bb2\"]\n",
+    );
+    std::fs::create_dir_all(setup.cache()).unwrap();
+    std::fs::write(
+        setup.cache().join("nodes-0123456789abcdef.json"),
+        r#"{"url":"https://prod.example.com","nodes":[{"route":"cc3","node_id":7,"ip":"10.0.0.7"}]}"#,
+    )
+    .unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(setup.hac().args(["completions", shell]), "");
+        assert_exit(&o, 0);
+        assert!(stdout(&o).contains("COMPLETE"), "{shell}: {}", stdout(&o));
+        let o = run(setup.hac().args(["completions", shell, "--static"]), "");
+        assert_exit(&o, 0);
+        assert!(!stdout(&o).contains("COMPLETE="), "{shell}");
+    }
+    let o = run(setup.hac().args(["completions", "tcsh"]), "");
+    assert_exit(&o, 2);
+
+    let o = run(setup.hac().args(["completions", "bash"]), "");
+    let script = setup.dir.path().join("hac.bash");
+    std::fs::write(&script, stdout(&o)).unwrap();
+    if Command::new("bash").arg("--version").output().is_err() {
+        return;
+    }
+    let check = setup.hac().output_of(
+        "bash",
+        &[
+            "-c",
+            &format!("source '{}' && complete -p hac", script.display()),
+        ],
+    );
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains("hac"));
+
+    assert_eq!(
+        bash_completes(&script, &setup, &["hac", "--profile", ""]),
+        ["dev", "staging"]
+    );
+    assert_eq!(
+        bash_completes(&script, &setup, &["hac", "groovy", "--profiles", "dev,st"]),
+        ["dev,staging"]
+    );
+    assert_eq!(
+        bash_completes(&script, &setup, &["hac", "about", "--node", ""]),
+        ["aa1", "bb2", "cc3"]
+    );
+    assert_eq!(
+        bash_completes(&script, &setup, &["hac", "flexsearch", "-o", "js"]),
+        ["json", "jsonl", "json-result"]
+    );
+    // Global options are offered after a command too, though its help leaves them out.
+    let offered = bash_completes(&script, &setup, &["hac", "groovy", "--prof"]);
+    assert!(offered.contains(&"--profile".to_owned()), "{offered:?}");
+}
+
+/// `hac completions zsh | head -1` and friends: the reader going away ends hac quietly.
+#[test]
+fn generated_text_survives_a_closed_pipe() {
+    let cache = TempDir::new().unwrap();
+    for args in [
+        &["completions", "zsh", "--static"][..],
+        &["completions", "zsh"],
+        &["man"],
+        &["help", "options"],
+        &["--help"],
+    ] {
+        let mut child = hac("http://x", cache.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// Help that fits a screen: a command's help has its own options and examples and points
+/// to the options every command takes, which `hac --help` and `hac help options` list once.
+#[test]
+fn help_shows_a_commands_own_options() {
+    let cache = TempDir::new().unwrap();
     let o = run(
-        hac("http://x", cache.path()).args(["completions", "bash"]),
+        hac("http://x", cache.path()).args(["help", "flexsearch"]),
         "",
     );
-    let script = cache.path().join("hac.bash");
-    std::fs::write(&script, stdout(&o)).unwrap();
-    if Command::new("bash").arg("--version").output().is_ok() {
-        // Loaded by bash, the script registers a completion for `hac`.
-        let check = Command::new("bash")
-            .arg("-c")
-            .arg(format!("source {} && complete -p hac", script.display()))
-            .output()
-            .unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stderr)
+    assert_exit(&o, 0);
+    let help = stdout(&o);
+    assert!(
+        help.lines().count() < 80,
+        "{} lines:\n{help}",
+        help.lines().count()
+    );
+    assert!(
+        help.contains("--sql") && help.contains("Examples:"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("--profile <") && !help.contains("--timeout <"),
+        "{help}"
+    );
+    assert!(help.contains("hac help options"), "{help}");
+    let o = run(
+        hac("http://x", cache.path()).args(["flexsearch", "--help"]),
+        "",
+    );
+    assert_eq!(stdout(&o), help);
+    for args in [&["help", "options"][..], &["--help"]] {
+        let o = run(hac("http://x", cache.path()).args(args), "");
+        assert_exit(&o, 0);
+        let text = stdout(&o);
+        assert_eq!(
+            text.matches("--profile <PROFILE>").count(),
+            1,
+            "{args:?}: {text}"
         );
-        assert!(String::from_utf8_lossy(&check.stdout).contains("hac"));
+        assert!(text.contains("[env: HAC_TIMEOUT]"), "{text}");
     }
+    // Hidden from the help, still accepted after the command.
+    let o = run(
+        hac("http://127.0.0.1:1", cache.path()).args(["flexsearch", "--timeout", "1s", "SELECT 1"]),
+        "",
+    );
+    assert_exit(&o, 4);
+}
+
+/// Manual pages: hac(1) with an ENVIRONMENT section, and with --dir one page per command,
+/// so that every page hac(1) refers to exists.
+#[test]
+fn a_manual_page_per_command() {
+    let cache = TempDir::new().unwrap();
     let o = run(hac("http://x", cache.path()).arg("man"), "");
     assert_exit(&o, 0);
-    assert!(
-        stdout(&o).starts_with(".ie") || stdout(&o).contains(".TH hac"),
-        "{}",
-        &stdout(&o)[..80]
-    );
+    let page = stdout(&o);
+    assert!(page.contains(".TH hac"), "{}", &page[..80]);
+    let env = &page[page
+        .find(".SH ENVIRONMENT")
+        .expect("an ENVIRONMENT section")..];
+    for var in [
+        "HAC_PROFILE",
+        "HAC_URL",
+        "HAC_PASSWORD",
+        "HAC_PASSWORD_COMMAND",
+        "HAC_CONFIG",
+        "HAC_NODES",
+        "HAC_MCP_AUDIT_LOG",
+    ] {
+        assert!(
+            env.contains(&format!("\\fB{var}\\fR")),
+            "{var} missing:\n{env}"
+        );
+    }
+    let dir = cache.path().join("man/man1");
     let o = run(
-        hac("http://x", cache.path()).args(["completions", "tcsh"]),
+        hac("http://x", cache.path())
+            .args(["man", "--dir"])
+            .arg(&dir),
         "",
     );
-    assert_exit(&o, 2);
+    assert_exit(&o, 0);
+    let pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in [
+        "hac.1",
+        "hac-groovy.1",
+        "hac-impex-import.1",
+        "hac-profiles-add.1",
+    ] {
+        assert!(pages.contains(&name.to_owned()), "{name} in {pages:?}");
+    }
+    for name in &pages {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        for reference in text.split("(1)").map(|before| {
+            before
+                .rsplit(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("")
+                .replace("\\-", "-")
+        }) {
+            if reference.starts_with("hac") {
+                assert!(
+                    pages.contains(&format!("{reference}.1")),
+                    "{name} refers to {reference}(1)"
+                );
+            }
+        }
+    }
 }
 
 /// The test cases of a JUnit file: (name, failure message).

@@ -102,7 +102,7 @@ fn every_operation_in_text_and_json() {
     assert_exit(&run(h().args(["config", "get", "no.such.key"]), ""), 2);
     let set = run(h().args(["config", "set", "my.flag", "on"]), "");
     assert_exit(&set, 0);
-    assert!(stderr(&set).contains("node that answered only, in memory"));
+    assert!(stderr(&set).contains("set on the node that answered (no routing cookie"));
 
     // Types and PKs.
     assert!(
@@ -929,4 +929,72 @@ fn nodes_are_discovered_and_named() {
     assert_exit(&o, 2);
     assert_one_error_line(&o, "did you mean .n2?");
     assert_eq!(fake.stats().requests, before);
+}
+
+/// Small things people notice: the node a node-local change reached, each session's node,
+/// "1 row", and elapsed times without float noise.
+#[test]
+fn papercuts() {
+    let fake = FakeHac::builder()
+        .user(USER, PASSWORD)
+        .nodes(&["n1", "n2"])
+        .start();
+    let dir = TempDir::new().unwrap();
+    let url = fake.url();
+    let h = || with_password(hac(&url, dir.path()));
+
+    let o = run(
+        h().args([
+            "--node",
+            ".n2",
+            "log-level",
+            "de.hybris.platform.jalo",
+            "debug",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("the level is set on node .n2 (--node .n2 reaches it again)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        h().args(["--node", ".n1", "config", "set", "my.flag", "on"]),
+        "",
+    );
+    assert!(stderr(&o).contains("set on node .n1 "), "{}", stderr(&o));
+    let o = run(h().args(["--node", ".n1", "cache", "clear"]), "");
+    assert!(stderr(&o).contains("region of node .n1 "), "{}", stderr(&o));
+
+    let o = run(hac(&url, dir.path()).args(["sessions", "list"]), "");
+    assert_exit(&o, 0);
+    let list = stdout(&o);
+    let mut nodes: Vec<&str> = list
+        .lines()
+        .map(|l| l.split('\t').nth(4).unwrap())
+        .collect();
+    nodes.sort();
+    assert_eq!(nodes, ["node .n1", "node .n2"], "{}", stdout(&o));
+    assert!(stderr(&o).contains("2 sessions cached"), "{}", stderr(&o));
+
+    let o = run(
+        h().args(["flexsearch", "SELECT {pk} FROM {Generated}", "--max", "1"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains("the limit of 1 row;"), "{}", stderr(&o));
+
+    let o = run(h().args(["groovy", "-", "-o", "json"]), "return 1");
+    let raw = stdout(&o);
+    let elapsed = raw
+        .split("\"elapsed_ms\":")
+        .nth(1)
+        .unwrap()
+        .split([',', '}'])
+        .next()
+        .unwrap()
+        .trim();
+    let decimals = elapsed.split('.').nth(1).map_or(0, str::len);
+    assert!(decimals <= 3, "{elapsed}");
 }

@@ -16,11 +16,15 @@ use crate::safety::{Intent, Operation};
 #[derive(Debug, Subcommand)]
 pub enum CacheCommand {
     /// Sizes and counters of each region cache
+    #[command(after_help = "Examples:\n  hac cache stats\n  hac --nodes a,b cache stats -o json")]
     Stats {
         #[command(flatten)]
         output: TextOutput,
     },
     /// Clear every region cache (HAC offers no per-region clear)
+    #[command(
+        after_help = "Examples:\n  hac cache clear\n  hac --profile prod --nodes a,b cache clear --yes"
+    )]
     Clear {
         #[command(flatten)]
         output: TextOutput,
@@ -54,7 +58,10 @@ fn run(hac: &HacClient, out: &mut Out, command: &CacheCommand) -> Result<Exit> {
         ),
         CacheCommand::Clear { output } => {
             let stats = hac.clear_cache().context("clearing the caches")?;
-            out.note("hac: cleared every cache region of the node that answered (HAC has no per-region clear)");
+            out.note(format_args!(
+                "hac: cleared every cache region of {} (HAC has no per-region clear)",
+                super::answering_node(hac)
+            ));
             (stats, *output)
         }
     };

@@ -17,6 +17,9 @@ use crate::safety::{Intent, Operation};
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// A property's value, or every property whose key matches --grep
+    #[command(
+        after_help = "Examples:\n  hac config get build.version\n  hac config get --grep mail.smtp -o json\n  hac --profiles dev,prod config get build.version"
+    )]
     Get {
         /// The key
         #[arg(required_unless_present = "grep", conflicts_with = "grep")]
@@ -28,6 +31,9 @@ pub enum ConfigCommand {
         output: TextOutput,
     },
     /// Set a property on the answering node, in memory until restart
+    #[command(
+        after_help = "Examples:\n  hac config set log4j2.logger.sql.level DEBUG\n  hac --nodes a,b config set mail.smtp.server smtp.example.com"
+    )]
     Set {
         /// The key
         key: String,
@@ -107,10 +113,11 @@ fn run(hac: &HacClient, out: &mut Out, command: &ConfigCommand) -> Result<Exit> 
             } else {
                 writeln!(out.stdout(), "{key}: {}d", change.action)?;
             }
-            out.note(
-                "hac: set on the node that answered only, in memory until it restarts (use \
-                 local.properties or the cloud portal to make it last)",
-            );
+            out.note(format_args!(
+                "hac: set on {} only, in memory until it restarts (use local.properties or \
+                 the cloud portal to make it last)",
+                super::answering_node(hac)
+            ));
             Ok(Exit::Success)
         }
     }

@@ -14,6 +14,9 @@ use crate::safety::{Intent, Operation};
 
 /// `hac cronjobs`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  hac cronjobs\n  hac cronjobs -o json\n  hac cronjobs abort --yes"
+)]
 pub struct CronjobsArgs {
     #[command(subcommand)]
     pub command: Option<CronjobsCommand>,
@@ -27,6 +30,9 @@ pub struct CronjobsArgs {
 pub enum CronjobsCommand {
     /// Request an abort of EVERY running cron job (HAC has no per-job abort); needs
     /// --yes or a typed confirmation
+    #[command(
+        after_help = "Examples:\n  hac cronjobs abort\n  hac --profile staging cronjobs abort --yes"
+    )]
     Abort,
 }
 

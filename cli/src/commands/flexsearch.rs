@@ -200,9 +200,9 @@ fn run(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str) -> Re
     ));
     if r.is_truncated() {
         let warning = format!(
-            "hac: warning: the result stops at the limit of {} rows; more rows may match \
+            "hac: warning: the result stops at the limit of {}; more rows may match \
              (raise it with --max N, or lift it with --all)",
-            r.len()
+            super::count(r.len(), "row")
         );
         // A limit the user did not choose is shown even with --quiet: a script must not
         // take 200 rows for the whole table unawares.

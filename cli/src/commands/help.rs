@@ -5,9 +5,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use clap::{Args, CommandFactory};
+use clap::Args;
 
-use crate::cli::Cli;
 use crate::failure::{Exit, usage};
 use crate::output::Out;
 
@@ -24,6 +23,10 @@ profile's nodes list), once.
 
 /// `hac help`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac help impex import
+  hac help options
+  hac help safety")]
 pub struct HelpArgs {
     /// A command, or a topic: options, safety
     pub topic: Vec<String>,
@@ -36,7 +39,7 @@ impl HelpArgs {
 }
 
 fn run(out: &mut Out, topic: &[String]) -> Result<Exit> {
-    let mut cmd = Cli::command();
+    let mut cmd = crate::cli::command();
     let w = out.stdout();
     match topic
         .iter()

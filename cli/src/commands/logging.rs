@@ -98,7 +98,10 @@ fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
             old.as_deref().unwrap_or("(inherited)")
         )?;
     }
-    out.note("hac: the level is set on the node that answered, in memory until it restarts");
+    out.note(format_args!(
+        "hac: the level is set on {}, in memory until it restarts",
+        super::answering_node(hac)
+    ));
     Ok(Exit::Success)
 }
 

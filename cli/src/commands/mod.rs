@@ -12,6 +12,7 @@ pub mod health;
 pub mod help;
 pub mod impex;
 pub mod logging;
+pub mod man;
 pub mod monitoring;
 pub mod nodes;
 pub mod platform;
@@ -65,6 +66,25 @@ impl TextOutput {
 }
 
 /// The label of a script read from `file`: its path, or "stdin".
+/// The node a node-local change reached, for its note: the routing cookie's value (what
+/// `--node` takes), or why there is none.
+pub fn answering_node(hac: &hac_client::HacClient) -> String {
+    match hac.route() {
+        Some(route) => format!("node {route} (--node {route} reaches it again)"),
+        None => "the node that answered (no routing cookie: one node, or a balancer without one)"
+            .to_owned(),
+    }
+}
+
+/// `1 row`, `2 rows`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub fn label(file: Option<&str>) -> String {
     match file {
         None | Some("-") => "stdin".to_owned(),

@@ -16,9 +16,10 @@ use crate::output::format::TextFormat;
 use crate::safety::{Intent, Operation};
 
 macro_rules! text_command {
-    ($name:ident, $op:ident, $run:ident, $doc:literal) => {
+    ($name:ident, $op:ident, $run:ident, $doc:literal, $examples:literal) => {
         #[doc = $doc]
         #[derive(Debug, Args)]
+        #[command(after_help = $examples)]
         pub struct $name {
             #[command(flatten)]
             pub output: TextOutput,
@@ -36,9 +37,27 @@ macro_rules! text_command {
     };
 }
 
-text_command!(ClusterArgs, Cluster, cluster, "`hac cluster`.");
-text_command!(DbArgs, Database, db, "`hac db`.");
-text_command!(MemoryArgs, Memory, memory, "`hac memory`.");
+text_command!(
+    ClusterArgs,
+    Cluster,
+    cluster,
+    "`hac cluster`.",
+    "Examples:\n  hac cluster\n  hac --nodes a,b cluster -o json"
+);
+text_command!(
+    DbArgs,
+    Database,
+    db,
+    "`hac db`.",
+    "Examples:\n  hac db\n  hac db -o json"
+);
+text_command!(
+    MemoryArgs,
+    Memory,
+    memory,
+    "`hac memory`.",
+    "Examples:\n  hac memory\n  hac --nodes a,b memory -o json"
+);
 
 /// `hac threaddump`.
 #[derive(Debug, Args)]

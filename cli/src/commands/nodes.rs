@@ -83,6 +83,32 @@ pub fn remembered(settings: &Settings, global: &Global) -> Option<Vec<Node>> {
     Some(map.nodes)
 }
 
+/// Every remembered map in `dir`: the server's URL and its nodes (for completions, which
+/// do not know the run's server yet). Unreadable files are skipped.
+pub fn remembered_everywhere(dir: &std::path::Path) -> Vec<(String, Vec<Node>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut maps: Vec<(String, Vec<Node>)> = entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("nodes-") && name.ends_with(".json")
+        })
+        .filter_map(|e| {
+            // Small files we wrote; anything large is not ours.
+            if e.metadata().ok()?.len() > 1 << 20 {
+                return None;
+            }
+            let map: Map = serde_json::from_str(&std::fs::read_to_string(e.path()).ok()?).ok()?;
+            Some((map.url, map.nodes))
+        })
+        .collect();
+    maps.sort_by(|a, b| a.0.cmp(&b.0));
+    maps
+}
+
 /// The routing value for `given`: a routing value as it is, or a cluster node id or
 /// address from the remembered map. `Err` with a suggestion when the map knows the nodes
 /// and `given` is none of them.

@@ -14,6 +14,9 @@ use crate::safety::{Intent, Operation};
 
 /// `hac about`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac about
+  hac --profiles dev,staging,prod about -o json")]
 pub struct AboutArgs {
     #[command(flatten)]
     pub output: TextOutput,
@@ -31,6 +34,9 @@ impl AboutArgs {
 
 /// `hac extensions`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  hac extensions
+  hac extensions -o json | jq -r '.[].name'")]
 pub struct ExtensionsArgs {
     #[command(flatten)]
     pub output: TextOutput,

@@ -17,11 +17,13 @@ use crate::settings::{Setting, Settings};
 #[derive(Debug, Subcommand)]
 pub enum ProfilesCommand {
     /// List the profiles
+    #[command(after_help = "Examples:\n  hac profiles list\n  hac profiles list -o json")]
     List {
         #[command(flatten)]
         output: TextOutput,
     },
     /// Show a profile's resolved settings and where each comes from (never a secret)
+    #[command(after_help = "Examples:\n  hac profiles show\n  hac profiles show prod")]
     Show {
         /// The profile [default: the one in use]
         name: Option<String>,
@@ -33,8 +35,12 @@ pub enum ProfilesCommand {
     /// Change settings of a profile (KEY=VALUE; KEY= removes one)
     Set(super::profile_edit::SetArgs),
     /// Make a profile the default one (default_profile)
+    #[command(after_help = "Examples:\n  hac profiles use staging\n  hac profiles use local")]
     Use(super::profile_edit::NameArgs),
     /// Remove a profile from the configuration file
+    #[command(
+        after_help = "Examples:\n  hac profiles remove old-staging\n  HAC_CONFIG=./hac.toml hac profiles remove ci"
+    )]
     Remove(super::profile_edit::NameArgs),
 }
 

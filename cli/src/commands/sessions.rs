@@ -48,13 +48,20 @@ pub fn logout_intent() -> Intent {
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
     /// List cached sessions
+    #[command(after_help = "Examples:\n  hac sessions list\n  hac sessions list -o json")]
     List {
         #[command(flatten)]
         output: TextOutput,
     },
     /// Remove every cached session
+    #[command(
+        after_help = "Examples:\n  hac sessions clear\n  HAC_CACHE_DIR=/tmp/ci-cache hac sessions clear"
+    )]
     Clear,
     /// Remove sessions idle or old beyond the limits
+    #[command(
+        after_help = "Examples:\n  hac sessions prune\n  hac --cache-dir ~/.cache/hac-ci sessions prune"
+    )]
     Prune,
 }
 
@@ -116,24 +123,35 @@ pub fn manage(manager: &SessionManager, out: &mut Out, command: &SessionsCommand
             for s in &list {
                 writeln!(
                     w,
-                    "{}\t{}\t{}\t{}\tidle {}\tage {}",
+                    "{}\t{}\t{}\t{}\tnode {}\tidle {}\tage {}",
                     s.key.base_url,
                     s.key.username,
                     s.key.environment,
                     s.context_path,
+                    // Pinned with --node, or whichever node the balancer chose.
+                    s.key.node.as_deref().unwrap_or("any"),
                     short(s.idle),
                     short(s.age),
                 )?;
             }
-            out.note(format_args!("{} cached session(s)", list.len()));
+            out.note(format_args!(
+                "{} cached",
+                super::count(list.len(), "session")
+            ));
         }
         SessionsCommand::Clear => {
             let n = manager.clear().context("clearing cached sessions")?;
-            out.note(format_args!("removed {n} cached session(s)"));
+            out.note(format_args!(
+                "removed {} cached",
+                super::count(n, "session")
+            ));
         }
         SessionsCommand::Prune => {
             let n = manager.prune().context("pruning cached sessions")?;
-            out.note(format_args!("removed {n} expired session(s)"));
+            out.note(format_args!(
+                "removed {} expired",
+                super::count(n, "session")
+            ));
         }
     }
     Ok(Exit::Success)

@@ -60,7 +60,8 @@ impl TypesArgs {
 /// `hac pk PK`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  hac pk 8796093054977")]
+  hac pk 8796093054977
+  hac pk 8796093054977 -o json")]
 pub struct PkArgs {
     /// The PK, e.g. 8796093054977
     pub pk: String,

@@ -21,20 +21,26 @@ use crate::safety::{Intent, Operation};
 #[derive(Debug, Subcommand)]
 pub enum UpdateCommand {
     /// Extensions with project data and their parameters
+    #[command(after_help = "Examples:\n  hac update data\n  hac update data -o json")]
     Data {
         /// Output format
         #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Patches waiting to be applied
+    #[command(after_help = "Examples:\n  hac update pending\n  hac update pending -o json")]
     Pending {
         /// Output format
         #[arg(short = 'o', long = "format", visible_alias = "output", value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
     /// Run a system update (never an initialization)
+    #[command(
+        after_help = "Examples:\n  hac update run --current --dry-run\n  hac update run --current --follow --yes\n  hac update run --project-data --param myextension_sample=yes --yes"
+    )]
     Run(UpdateRunArgs),
     /// Show the update log
+    #[command(after_help = "Examples:\n  hac update log\n  hac update log --follow")]
     Log {
         /// Keep reading until the log says the update finished
         #[arg(long)]

@@ -113,11 +113,13 @@ impl HacMcp {
                 ))
             } else if r.is_truncated() && rows < max {
                 Some(format!(
-                    "the limit of {rows} rows was reached; more rows matched: ask with a higher max_rows (up to {max})"
+                    "the limit of {} was reached; more rows matched: ask with a higher max_rows (up to {max})",
+                    crate::commands::count(rows as usize, "row")
                 ))
             } else if r.is_truncated() {
                 Some(format!(
-                    "the limit of {rows} rows was reached, the most this server returns; more rows matched: narrow the query"
+                    "the limit of {} was reached, the most this server returns; more rows matched: narrow the query",
+                    crate::commands::count(rows as usize, "row")
                 ))
             } else {
                 None

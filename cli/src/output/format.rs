@@ -3,7 +3,10 @@
 //! One contract for all of them: stdout carries data only when the operation succeeded;
 //! when it failed, stdout stays empty and the failure goes to stderr with its exit code.
 //! `-o json-result` is the exception asked for by name: the whole result, a failure
-//! included. `-o github` writes annotations, which report failures.
+//! included. `-o github` writes annotations, which report failures. Commands whose result
+//! is a verdict print it whatever it says, and the exit code carries it: `health` (and
+//! `doctor`) print the checks of an unhealthy server with exit 1, `cronjobs abort` each
+//! job's answer with exit 1 when one could not be aborted.
 
 use clap::ValueEnum;
 
