@@ -138,7 +138,7 @@ fn real_session(hac: &FakeHac) -> (StoredSession, Arc<MemoryStore>) {
     let client = HacClient::new(
         config(hac)
             .environment("bench")
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .build()
             .unwrap(),
     )
@@ -222,7 +222,7 @@ fn bench_resume(c: &mut Criterion) {
             let client = HacClient::new(
                 config(&hac)
                     .environment("bench")
-                    .session_store_arc(store.clone())
+                    .session_store(store.clone())
                     .build()
                     .unwrap(),
             )

@@ -38,7 +38,9 @@ fn main() -> Result<()> {
     // 1. A new process-like client each time, no persistence: login + call.
     hac.reset_stats();
     let fresh = time(n, || {
-        HacClient::new(config(false)?)?.execute_groovy("return 1")?;
+        HacClient::new(config(false)?)?
+            .execute_groovy("return 1")?
+            .error_for_failure_ref()?;
         Ok(())
     })?;
     let fresh_requests = hac.stats().requests as f64 / n as f64;
@@ -47,7 +49,9 @@ fn main() -> Result<()> {
     HacClient::new(config(true)?)?.login()?;
     hac.reset_stats();
     let resumed = time(n, || {
-        HacClient::new(config(true)?)?.execute_groovy("return 1")?;
+        HacClient::new(config(true)?)?
+            .execute_groovy("return 1")?
+            .error_for_failure_ref()?;
         Ok(())
     })?;
     let resumed_requests = hac.stats().requests as f64 / n as f64;
@@ -57,7 +61,7 @@ fn main() -> Result<()> {
     let client = HacClient::new(config(false)?)?;
     client.login()?;
     let warm = time(n, || {
-        client.execute_groovy("return 1")?;
+        client.execute_groovy("return 1")?.error_for_failure_ref()?;
         Ok(())
     })?;
 

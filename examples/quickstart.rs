@@ -2,8 +2,8 @@
 //!
 //! Without configuration it starts the bundled fake HAC on loopback, so it runs on any
 //! machine. To talk to a real server set `HAC_URL`, `HAC_USER` and `HAC_PASSWORD`
-//! (optionally `HAC_CONTEXT_PATH`, `HAC_ENV`, and `HAC_CERT_PEM` with the path of the
-//! server's certificate or CA to trust). A second run resumes the first one's session
+//! (optionally `HAC_CONTEXT_PATH`, `HAC_ENV`, and `HAC_CA_CERT` with the path of the
+//! server's certificate or CA to trust: the variables `hac` reads). A second run resumes the first one's session
 //! without logging in.
 //!
 //! ```text
@@ -13,22 +13,23 @@
 
 use anyhow::{Context, Result};
 use hac_client::{
-    EnvCredentials, FileStore, FlexibleSearch, HacClient, HacConfig, ImpexImport, ValidationMode,
+    EnvCredentials, FileStore, FlexibleSearch, HacClient, ImpexImport, ValidationMode,
 };
 
 fn main() -> Result<()> {
     // Kept alive until the end of main: dropping it stops the fake server.
     let mut _fake = None;
     let mut _scratch = None;
-    let config = match std::env::var("HAC_URL") {
+    let hac = match std::env::var("HAC_URL") {
         Ok(url) => {
-            let mut b = HacConfig::builder(url)
+            let mut b = HacClient::builder(url)
                 .credentials(EnvCredentials::default())
-                .environment(std::env::var("HAC_ENV").unwrap_or_else(|_| "local".into()));
+                .environment(std::env::var("HAC_ENV").unwrap_or_else(|_| "local".into()))
+                .session_persistence(true);
             if let Ok(ctx) = std::env::var("HAC_CONTEXT_PATH") {
                 b = b.context_path(ctx);
             }
-            if let Ok(path) = std::env::var("HAC_CERT_PEM") {
+            if let Ok(path) = std::env::var("HAC_CA_CERT") {
                 b = b.add_root_certificate(std::fs::read(&path).with_context(|| path.clone())?);
             }
             b.build()?
@@ -42,7 +43,7 @@ fn main() -> Result<()> {
             );
             // A private session directory so that demo runs do not fill the user's cache.
             let dir = std::env::temp_dir().join(format!("hac-quickstart-{}", std::process::id()));
-            let config = HacConfig::builder(hac.url())
+            let client = HacClient::builder(hac.url())
                 .credentials(hac_client::BasicCredentials::new(
                     hac_fake::ADMIN.0,
                     hac_fake::ADMIN.1,
@@ -51,10 +52,9 @@ fn main() -> Result<()> {
                 .build()?;
             _fake = Some(hac);
             _scratch = Some(Scratch(dir));
-            config
+            client
         }
     };
-    let hac = HacClient::new(config)?;
 
     // Resumes a stored session without a request, or logs in.
     let resumed = hac.is_logged_in();

@@ -23,7 +23,7 @@ const KEY_HEX_LEN: u64 = 64;
 const STALE_TEMP: Duration = Duration::from_secs(60);
 
 fn refuse(dir: &Path, why: &str) -> Error {
-    Error::persistence(Some(dir.to_path_buf()), why)
+    Error::persistence_msg(Some(dir.to_path_buf()), why)
 }
 
 /// Creates `dir` owner-only if missing; checks it if it exists (never changes it).
@@ -288,8 +288,9 @@ pub(crate) fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
             Err(e) => return Err(perr(e)),
         }
         let mut key = [0u8; 32];
-        getrandom::getrandom(&mut key)
-            .map_err(|e| Error::persistence(Some(path.clone()), format!("no randomness: {e}")))?;
+        getrandom::getrandom(&mut key).map_err(|e| {
+            Error::persistence_msg(Some(path.clone()), format!("no randomness: {e}"))
+        })?;
         let tmp = temp_path(&path);
         let hex = blake3::Hash::from_bytes(key).to_hex();
         let written = (|| -> io::Result<()> {
@@ -309,7 +310,7 @@ pub(crate) fn load_or_create_key(dir: &Path) -> Result<[u8; 32]> {
             Err(e) => return Err(perr(e)),
         }
     }
-    Err(Error::persistence(
+    Err(Error::persistence_msg(
         Some(path),
         "cannot create the session key",
     ))

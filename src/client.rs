@@ -115,7 +115,8 @@ impl HacClient {
     /// for an answer instead of the configured timeouts, for operations without a
     /// per-call timeout of their own (`update_data`, `pending_patches`, `update_log`, ...);
     /// a per-call timeout (`FlexibleSearch::timeout`, `GroovyScript::timeout`, ...) still
-    /// wins.
+    /// wins. Timeouts above 30 days are taken as 30 days.
+    #[must_use = "with_timeout returns a new handle; the client itself is unchanged"]
     pub fn with_timeout(&self, timeout: Duration) -> HacClient {
         HacClient {
             timeout: Some(timeout),
@@ -991,7 +992,7 @@ impl HacClient {
             if log.finished {
                 return Ok(log);
             }
-            if started.elapsed() + interval > timeout {
+            if started.elapsed().saturating_add(interval) > timeout {
                 return Err(Error::Timeout {
                     path: update::LOG_PATH.into(),
                     after: timeout,

@@ -294,7 +294,7 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             default_headers: Vec::new(),
             user_agent: concat!("hac-client/", env!("CARGO_PKG_VERSION")).into(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            persistence: Persistence::Default,
+            persistence: Persistence::Off,
             session_idle_limit: DEFAULT_SESSION_IDLE,
             session_max_age: DEFAULT_SESSION_MAX_AGE,
             node: None,
@@ -353,27 +353,11 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         self
     }
 
-    /// The same as [`HacConfigBuilder::add_root_certificate`] (which also takes DER).
-    pub fn add_root_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
-        self.add_root_certificate(pem)
-    }
-
     /// Trusts only these certificates (PEM or DER; a server's own or a CA): the public
     /// roots are not used. For a local HAC whose certificate you have, and nothing else.
     pub fn trust_only_certificate(mut self, certificate: impl AsRef<[u8]>) -> Self {
         self.trust_only.push(certificate.as_ref().to_vec());
         self
-    }
-
-    /// Trusts only this certificate: the old name of
-    /// [`HacConfigBuilder::trust_only_certificate`]. It never pinned a key; for that, see
-    /// [`HacConfigBuilder::pin_public_key_sha256`].
-    #[deprecated(
-        since = "0.2.0",
-        note = "renamed to `trust_only_certificate`; for key pinning use `pin_public_key_sha256`"
-    )]
-    pub fn pin_certificate_pem(self, pem: impl AsRef<[u8]>) -> Self {
-        self.trust_only_certificate(pem)
     }
 
     /// Accepts the server only if its public key is one of these, as `curl --pinnedpubkey`
@@ -445,7 +429,7 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         self
     }
 
-    /// The `User-Agent` header.
+    /// The `User-Agent` header (visible ASCII and spaces; checked by `build()`).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
@@ -457,8 +441,10 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         self
     }
 
-    /// Turns session persistence on (the default, with a [`FileStore`] in the user's cache
-    /// directory) or off.
+    /// Keeps sessions between runs in a [`FileStore`] in the user's cache directory (on),
+    /// or only in memory (off, the default: the client writes nothing unless asked). With
+    /// it on, a program run ten times logs in once; the directory and its key file are
+    /// created at the first save. [`HacConfigBuilder::session_store`] picks another store.
     pub fn session_persistence(mut self, on: bool) -> Self {
         self.persistence = if on {
             Persistence::Default
@@ -471,12 +457,6 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
     /// Persists sessions in this store instead of the default file store.
     pub fn session_store(mut self, store: impl SessionStore + 'static) -> Self {
         self.persistence = Persistence::Custom(Arc::new(store));
-        self
-    }
-
-    /// Persists sessions in a shared store.
-    pub fn session_store_arc(mut self, store: Arc<dyn SessionStore>) -> Self {
-        self.persistence = Persistence::Custom(store);
         self
     }
 
@@ -553,6 +533,34 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
             || self.connect_timeout.is_some_and(|t| t.is_zero())
         {
             return Err(Error::config("timeouts must be greater than zero"));
+        }
+        // Deadlines are `now + timeout`: a timeout that far out would overflow the clock.
+        if [
+            Some(self.timeout),
+            Some(self.long_timeout),
+            self.connect_timeout,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|t| t > MAX_TIMEOUT)
+        {
+            return Err(Error::config(format!(
+                "timeouts must be at most {} days",
+                MAX_TIMEOUT.as_secs() / 86_400
+            )));
+        }
+        if ureq::http::HeaderValue::from_str(&self.user_agent).is_err()
+            || self
+                .user_agent
+                .bytes()
+                .any(|b| b.is_ascii_control() && b != b'\t')
+        {
+            return Err(Error::config(
+                "user agent: only visible characters and spaces (no line breaks)",
+            ));
+        }
+        if self.session_idle_limit > MAX_TIMEOUT * 400 || self.session_max_age > MAX_TIMEOUT * 400 {
+            return Err(Error::config("session limits must be at most 30 years"));
         }
         let default_headers = check_headers(self.default_headers)?;
         let proxy = match &self.proxy {
@@ -657,6 +665,10 @@ fn all_certificates(inputs: &[Vec<u8>], what: &str) -> Result<Vec<CertificateDer
 }
 
 /// Valid names and values, none of them a header the client manages.
+/// The longest timeout taken: 30 days (longer is a mistake, and `Instant + Duration::MAX`
+/// would overflow). [`crate::HacClient::with_timeout`] caps at it.
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(30 * 86_400);
+
 fn check_headers(headers: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
     for (name, value) in &headers {
         let parsed = ureq::http::HeaderName::from_bytes(name.trim().as_bytes())

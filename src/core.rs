@@ -457,11 +457,16 @@ impl Core {
         if let (Method::Post, Some(t)) = (call.method, token) {
             headers.push((header, t));
         }
-        let timeout = call.timeout.unwrap_or(if call.long {
-            self.config.long_timeout
-        } else {
-            self.config.timeout
-        });
+        // A per-call timeout is capped where it becomes a deadline (`Duration::MAX` from a
+        // caller would overflow the clock).
+        let timeout = call
+            .timeout
+            .unwrap_or(if call.long {
+                self.config.long_timeout
+            } else {
+                self.config.timeout
+            })
+            .min(crate::config::MAX_TIMEOUT);
         let req = HttpRequest {
             method: call.method,
             url,

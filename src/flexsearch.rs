@@ -197,6 +197,7 @@ impl FlexibleSearch {
 /// # let _ = print_table;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[must_use = "the query may have failed on the server: check it with into_result() or deserialize()"]
 #[non_exhaustive]
 pub struct FlexSearchResult {
     /// Column names.
@@ -446,17 +447,17 @@ impl FlexSearchResult {
     /// # Ok(()) }
     /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
-        self.error_for_failure()?;
+        self.error_for_failure_ref()?;
         self.rows().map(|r| r.deserialize()).collect()
     }
     /// The result when the query worked, else [`Error::Query`] with the server's message
     /// and stack trace.
     pub fn into_result(self) -> Result<FlexSearchResult> {
-        self.error_for_failure()?;
+        self.error_for_failure_ref()?;
         Ok(self)
     }
     /// As [`FlexSearchResult::into_result`], keeping the result.
-    pub fn error_for_failure(&self) -> Result<&FlexSearchResult> {
+    pub fn error_for_failure_ref(&self) -> Result<&FlexSearchResult> {
         match &self.exception {
             None => Ok(self),
             Some(message) => Err(Error::Query {
@@ -483,6 +484,8 @@ struct Wire {
     data_source_id: Option<String>,
     /// Which of HAC's keys were present.
     known_keys: usize,
+    /// `resultList` was among them (HAC always sends it, `null` or `[]` on a failure).
+    has_result_list: bool,
 }
 
 impl<'de> Deserialize<'de> for Wire {
@@ -503,7 +506,10 @@ impl<'de> Deserialize<'de> for Wire {
                     match &*key {
                         // `null` on an exception.
                         "headers" => w.headers = map.next_value::<Option<_>>()?.unwrap_or_default(),
-                        "resultList" => map.next_value_seed(RowsSeed(&mut w.result_list))?,
+                        "resultList" => {
+                            w.has_result_list = true;
+                            map.next_value_seed(RowsSeed(&mut w.result_list))?
+                        }
                         "resultCount" => w.result_count = map.next_value()?,
                         "executionTime" => w.execution_time = map.next_value()?,
                         "exception" => w.exception = map.next_value()?,
@@ -673,6 +679,15 @@ pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexSearchRe
             &resp.path,
             expected,
             "none of these keys in the answer",
+        ));
+    }
+    // Rows nowhere and no failure: not an answer of HAC's (this crate's own serialization,
+    // with `rows`, is one), and never a silent empty result.
+    if !wire.has_result_list && wire.exception.is_null() {
+        return Err(Error::invalid(
+            &resp.path,
+            expected,
+            "no resultList and no exception in the answer",
         ));
     }
     let rows = wire.result_list;

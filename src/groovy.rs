@@ -146,6 +146,7 @@ impl From<String> for GroovyScript {
 /// # let _ = show;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "the script may have failed on the server: check it with into_result()"]
 #[non_exhaustive]
 pub struct GroovyResult {
     /// What the script printed (`outputText`).
@@ -174,7 +175,7 @@ impl GroovyResult {
     }
 
     /// As [`GroovyResult::into_result`], keeping the result.
-    pub fn error_for_failure(&self) -> Result<&GroovyResult> {
+    pub fn error_for_failure_ref(&self) -> Result<&GroovyResult> {
         if self.success {
             Ok(self)
         } else {

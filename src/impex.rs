@@ -325,6 +325,7 @@ fn file_error(path: &Path, e: std::io::Error) -> Error {
     Error::File {
         path: path.to_owned(),
         message: e.to_string(),
+        source: Some(Box::new(e)),
     }
 }
 

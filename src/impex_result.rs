@@ -143,6 +143,7 @@ fn line_number(text: &str) -> Option<u32> {
 /// # let _ = report;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "the import may have failed on the server: check it with into_result()"]
 #[non_exhaustive]
 pub struct ImpexResult {
     /// The level was `notice`.
@@ -191,7 +192,7 @@ impl ImpexResult {
     }
 
     /// As [`ImpexResult::into_result`], keeping the result.
-    pub fn error_for_failure(&self) -> Result<&ImpexResult> {
+    pub fn error_for_failure_ref(&self) -> Result<&ImpexResult> {
         if self.success {
             Ok(self)
         } else {
@@ -238,7 +239,10 @@ mod tests {
             "Import has encountered problems: line 3 at main script: cannot resolve value \
              'unknownCatalog' for attribute 'catalogVersion' (and 1 more)"
         );
-        assert!(matches!(r.error_for_failure(), Err(Error::Import { .. })));
+        assert!(matches!(
+            r.error_for_failure_ref(),
+            Err(Error::Import { .. })
+        ));
     }
 
     #[test]

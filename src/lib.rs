@@ -19,27 +19,30 @@
 //! [`Error`], and `deserialize()` refuses a failed query:
 //!
 //! ```no_run
-//! use hac_client::{BasicCredentials, FlexibleSearch, GroovyScript, HacClient, HacConfig};
-//!
-//! let config = HacConfig::builder("https://localhost:9002")
-//!     .credentials(BasicCredentials::new("admin", "nimda"))
-//!     .add_root_certificate_pem(std::fs::read("hac-cert.pem")?)
-//!     .build()?;
-//! let hac = HacClient::new(config)?;
-//! hac.connect()?; // resumes the last run's session without a request, or logs in
-//!
-//! let groovy = hac.execute_groovy("println 'hello'\nreturn 42")?.into_result()?; // rolls back
-//! println!("{} -> {}", groovy.output, groovy.result);
-//! hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?.into_result()?;
+//! use hac_client::{BasicCredentials, FlexibleSearch, GroovyScript, HacClient};
 //!
 //! #[derive(serde::Deserialize)]
-//! struct Product { pk: u64, code: String }
-//! let products: Vec<Product> = hac
-//!     .flexible_search(FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}").max_count(10))?
-//!     .deserialize()?; // `code` reads the column `p_code`; a failed query is an error
+//! struct Product { pk: u64, code: String, name: Option<String> }
 //!
-//! hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?.into_result()?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! fn main() -> Result<(), hac_client::Error> {
+//!     let hac = HacClient::builder("https://localhost:9002")
+//!         .credentials(BasicCredentials::new("admin", "nimda"))
+//!         .add_root_certificate(std::fs::read("hac.pem").expect("certificate")) // a local HAC's own
+//!         .session_persistence(true) // the next run resumes this session
+//!         .build()?;
+//!     hac.connect()?; // resumes the last run's session without a request, or logs in
+//!
+//!     let out = hac.execute_groovy("println 'hello'\nreturn 42")?.into_result()?; // rolls back
+//!     println!("{} -> {}", out.output, out.result);
+//!     hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?.into_result()?;
+//!
+//!     let products: Vec<Product> = hac
+//!         .flexible_search(FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(100))?
+//!         .deserialize()?; // Err(Error::Query) if the server reported an exception
+//!
+//!     hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?.into_result()?;
+//!     Ok(())
+//! }
 //! ```
 //!
 //! The full results stay available: `success`, `stacktrace`, `exception`, `lines` and the
@@ -111,6 +114,8 @@ mod resolver;
 #[cfg(test)]
 mod robustness;
 mod row_de;
+#[cfg(test)]
+mod serde_symmetry;
 mod session;
 mod store;
 mod table;
@@ -134,9 +139,9 @@ pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, Va
 pub use manager::SessionManager;
 pub use ops::export::{ZipLimits, unpack as unpack_zip, unpack_within as unpack_zip_within};
 pub use ops::{
-    About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigChange,
-    ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck, HealthStatus,
-    ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
+    About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigAction,
+    ConfigChange, ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck,
+    HealthStatus, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
 };
 pub use paging::{Pages, PkPager};
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].

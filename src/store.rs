@@ -26,7 +26,7 @@ use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession};
 /// let store: Arc<dyn SessionStore> = Arc::new(MemoryStore::new());
 /// let config = HacConfig::builder("http://localhost:9001")
 ///     .credentials(BasicCredentials::new("admin", "nimda"))
-///     .session_store_arc(store.clone())
+///     .session_store(store.clone())
 ///     .build()?;
 /// assert!(store.list()?.is_empty());
 /// # let _ = config;
@@ -220,7 +220,7 @@ impl FileStore {
     pub fn default_dir() -> Result<PathBuf> {
         directories::ProjectDirs::from("", "", "hac-client")
             .map(|d| d.cache_dir().to_path_buf())
-            .ok_or_else(|| Error::persistence(None, "no home directory to put a cache in"))
+            .ok_or_else(|| Error::persistence_msg(None, "no home directory to put a cache in"))
     }
 
     /// A store in [`FileStore::default_dir`].
@@ -369,7 +369,7 @@ impl SessionStore for FileStore {
 
     fn save(&self, session: &StoredSession) -> Result<()> {
         let payload = serde_json::to_string(session)
-            .map_err(|e| Error::persistence(None, format!("cannot encode session: {e}")))?;
+            .map_err(|e| Error::persistence_msg(None, format!("cannot encode session: {e}")))?;
         let env = Envelope {
             format: FORMAT.into(),
             version: SESSION_FORMAT_VERSION,
@@ -381,7 +381,7 @@ impl SessionStore for FileStore {
             session: payload,
         };
         let bytes = serde_json::to_vec(&env)
-            .map_err(|e| Error::persistence(None, format!("cannot encode session: {e}")))?;
+            .map_err(|e| Error::persistence_msg(None, format!("cannot encode session: {e}")))?;
         ensure_private_dir(&self.dir)?;
         write_atomic(&self.path_for(&session.key()), &bytes)
     }

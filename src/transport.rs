@@ -367,15 +367,18 @@ fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> 
             };
             format!("{scheme}://{}:{}", p.host(), p.port())
         });
-    let connect = |message: String| match &proxy {
+    type Source = Option<Box<dyn std::error::Error + Send + Sync>>;
+    let connect = |message: String, source: Source| match &proxy {
         Some(p) => Error::Proxy {
             proxy: p.clone(),
             url: origin(&req.url),
             message,
+            source,
         },
         None => Error::Connect {
             url: origin(&req.url),
             message,
+            source,
         },
     };
     match e {
@@ -383,31 +386,37 @@ fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> 
             proxy: proxy.clone().unwrap_or_else(|| "(the proxy)".into()),
             url: origin(&req.url),
             message: format!("the proxy refused the tunnel: {why}"),
+            source: None,
         },
         // Before anything was sent: a failure to connect, not a request that may have run.
         ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => connect(
             "timed out connecting (TCP connection or TLS handshake); nothing was sent".into(),
+            None,
         ),
         ureq::Error::Timeout(_) => Error::Timeout {
             path,
             after: req.timeout,
         },
-        ureq::Error::HostNotFound => connect("host not found".into()),
-        ureq::Error::ConnectionFailed => connect("connection failed".into()),
+        ureq::Error::HostNotFound => connect("host not found".into(), None),
+        ureq::Error::ConnectionFailed => connect("connection failed".into(), None),
         ureq::Error::Rustls(r) => Error::Tls {
             url: origin(&req.url),
             reason: crate::trust::explain(&r),
+            source: Some(Box::new(r)),
         },
         ureq::Error::Tls(r) => Error::Tls {
             url: origin(&req.url),
             reason: r.to_string(),
+            source: None,
         },
         ureq::Error::BodyExceedsLimit(limit) => Error::ResponseTooLarge { path, limit },
         ureq::Error::Io(io) => {
+            let message = io.to_string();
             if let Some(reason) = tls_reason(&io) {
                 return Error::Tls {
                     url: origin(&req.url),
                     reason,
+                    source: Some(Box::new(io)),
                 };
             }
             match io.kind() {
@@ -415,7 +424,7 @@ fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> 
                 io::ErrorKind::ConnectionRefused
                 | io::ErrorKind::AddrNotAvailable
                 | io::ErrorKind::HostUnreachable
-                | io::ErrorKind::NetworkUnreachable => connect(io.to_string()),
+                | io::ErrorKind::NetworkUnreachable => connect(message, Some(Box::new(io))),
                 // On an open connection: the request (or part of it) went out.
                 io::ErrorKind::ConnectionReset
                 | io::ErrorKind::ConnectionAborted
@@ -423,17 +432,19 @@ fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> 
                 | io::ErrorKind::BrokenPipe
                 | io::ErrorKind::UnexpectedEof => Error::AnswerLost {
                     path,
-                    message: io.to_string(),
+                    message,
+                    source: Some(Box::new(io)),
                 },
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout {
                     path,
                     after: req.timeout,
                 },
                 // The resolver's failure arrives as an uncategorized io::Error.
-                _ if io.to_string().contains("lookup address") => connect(io.to_string()),
+                _ if message.contains("lookup address") => connect(message, Some(Box::new(io))),
                 _ => Error::Transport {
                     path,
-                    message: io.to_string(),
+                    message,
+                    source: Some(Box::new(io)),
                 },
             }
         }
@@ -446,10 +457,12 @@ fn map_error(e: ureq::Error, req: &HttpRequest, proxy: Option<&ureq::Proxy>) -> 
                 format!("the answer is not HTTP ({p})")
             },
             path,
+            source: Some(Box::new(ureq::Error::Protocol(p))),
         },
         other => Error::Transport {
             path,
             message: other.to_string(),
+            source: Some(Box::new(other)),
         },
     }
 }

@@ -21,23 +21,22 @@ pub(crate) const LOG_PATH: &str = "/initlog/log";
 
 /// What the update page offers: per extension, its project-data parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct UpdateData {
     /// An initialization or update is running right now.
-    #[serde(default)]
+    #[serde(alias = "isInitializing", default)]
     pub is_initializing: bool,
     /// What HAC says about a running initialization or update (`initInfo`).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(alias = "initInfo", default, deserialize_with = "null_as_default")]
     pub init_info: String,
     /// The tenant (`tenantID`, `master` for the master tenant).
-    #[serde(default, rename(deserialize = "tenantID"))]
+    #[serde(default, alias = "tenantID")]
     pub tenant_id: Option<String>,
     /// Whether that is the master tenant.
     #[serde(default)]
     pub master: Option<bool>,
     /// Extensions with project data.
-    #[serde(default, rename(deserialize = "projectDatas"))]
+    #[serde(default, alias = "projectDatas")]
     pub project_data: Vec<ProjectData>,
 }
 
@@ -60,14 +59,13 @@ pub struct ProjectData {
     #[serde(default)]
     pub description: Option<String>,
     /// Parameters.
-    #[serde(default, rename(deserialize = "parameter"))]
+    #[serde(default, alias = "parameter")]
     pub parameters: Vec<UpdateParameter>,
 }
 
 /// One parameter and its choices: a select (`values`) or, without values, a text field
 /// (`default`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct UpdateParameter {
     /// Parameter name within its extension, e.g. `importSampleData`. HAC expects it in a
@@ -84,7 +82,7 @@ pub struct UpdateParameter {
     #[serde(default)]
     pub legacy: bool,
     /// Several values may be selected.
-    #[serde(default)]
+    #[serde(alias = "multiSelect", default)]
     pub multi_select: bool,
     /// The default value, if any.
     #[serde(default)]
@@ -384,8 +382,10 @@ impl UpdateRequest {
     }
 }
 
-/// The immediate answer to an update request.
+/// The immediate answer to an update request. HAC answers a failed update with 200 and
+/// `success: false`: [`UpdateOutcome::into_result`] makes that an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "the update may have failed: check it with into_result()"]
 #[non_exhaustive]
 pub struct UpdateOutcome {
     /// HAC's `success`.
@@ -394,6 +394,29 @@ pub struct UpdateOutcome {
     pub log_html: String,
     /// The log as text.
     pub log_text: String,
+}
+
+impl UpdateOutcome {
+    /// The outcome when HAC reported success, else [`Error::Update`](crate::Error::Update)
+    /// with the log.
+    pub fn into_result(self) -> crate::Result<UpdateOutcome> {
+        if self.success {
+            Ok(self)
+        } else {
+            Err(crate::Error::Update { log: self.log_text })
+        }
+    }
+
+    /// As [`UpdateOutcome::into_result`], keeping the outcome.
+    pub fn error_for_failure_ref(&self) -> crate::Result<&UpdateOutcome> {
+        if self.success {
+            Ok(self)
+        } else {
+            Err(crate::Error::Update {
+                log: self.log_text.clone(),
+            })
+        }
+    }
 }
 
 /// A reading of the update log.

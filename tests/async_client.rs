@@ -45,20 +45,23 @@ fn both_clients_in_one_binary_share_a_store() {
     let store = std::sync::Arc::new(MemoryStore::new());
     let sync_client = hac_client::blocking::HacClient::new(
         common::config(&hac)
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .build()
             .unwrap(),
     )
     .unwrap();
-    sync_client.execute_groovy("return 1").unwrap();
-    let async_client = nonblocking::HacClient::new(
-        common::config(&hac)
-            .session_store_arc(store)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    block_on(async_client.execute_groovy("return 1")).unwrap();
+    sync_client
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    let async_client =
+        nonblocking::HacClient::new(common::config(&hac).session_store(store).build().unwrap())
+            .unwrap();
+    block_on(async_client.execute_groovy("return 1"))
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(
         hac.stats().logins,
         1,

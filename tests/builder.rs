@@ -53,23 +53,23 @@ fn one_step_client_and_certificates_as_pem_or_der() {
         .add_root_certificate(der(&pem))
         .build()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let c = builder(&hac.url())
         .trust_only_certificate(der(&pem))
         .build()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
-    #[allow(deprecated)]
-    let c = builder(&hac.url())
-        .pin_certificate_pem(&pem)
-        .build()
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
     // The two-step form still works.
     let config = HacConfig::builder(hac.url())
         .credentials(BasicCredentials::new("admin", "nimda"))
         .session_persistence(false)
-        .add_root_certificate_pem(&pem)
+        .add_root_certificate(&pem)
         .build()
         .unwrap();
     HacClient::new(config).unwrap().login().unwrap();
@@ -102,7 +102,10 @@ fn public_key_pins_work_for_ca_signed_servers_too() {
         .pin_public_key_sha256(format!("sha256//{}; {pin}", "A".repeat(43) + "="))
         .build()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     // Another key: refused, though the chain is fine.
     let other = FakeHac::builder().tls(TlsMode::SelfSigned).start();
     let other_pin = hac_client::public_key_pin(other.certs().unwrap().leaf_pem.as_bytes()).unwrap();
@@ -218,7 +221,10 @@ fn a_ready_rustls_configuration_is_used_as_it_is() {
         .tls_config(Arc::new(config))
         .build()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
 }
 
 /// A minimal HTTP CONNECT proxy: records each CONNECT head, then relays bytes.
@@ -319,7 +325,10 @@ fn an_explicit_proxy_with_credentials_and_exceptions() {
         .no_proxy("localhost,127.0.0.1")
         .build()
         .unwrap();
-    c.execute_groovy("return 4").unwrap();
+    c.execute_groovy("return 4")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(proxy.heads.lock().unwrap().len(), before);
     // A dead proxy is named as what failed, not a hang and not the server.
     let dead = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -347,7 +356,10 @@ fn default_headers_on_every_request_and_never_in_errors() {
         .user_agent("my-tool/1.0")
         .build()
         .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let requests = hac.requests();
     assert!(requests.len() >= 3, "login and the call");
     for r in &requests {

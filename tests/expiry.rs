@@ -35,7 +35,10 @@ fn relogin_once_after_forced_invalidation() {
                 .expiry_answer(answer)
                 .start();
             let c = common::client(&hac);
-            c.execute_groovy("return 1").unwrap();
+            c.execute_groovy("return 1")
+                .unwrap()
+                .error_for_failure_ref()
+                .unwrap();
             hac.expire_sessions();
             hac.reset_stats();
             // POST endpoint
@@ -68,7 +71,10 @@ fn a_dead_post_on_2211_is_a_405_and_one_relogin() {
     c.login().unwrap();
     hac.expire_sessions();
     hac.reset_stats();
-    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    c.flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let paths: Vec<String> = hac.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths[0], "/console/flexsearch/execute");
     assert_eq!(hac.stats().logins, 1);
@@ -87,9 +93,15 @@ fn relogin_after_idle_timeout() {
         .idle_timeout(Duration::from_millis(400))
         .start();
     let c = common::client(&hac);
-    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    c.flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(900));
-    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    c.flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
 
@@ -97,12 +109,21 @@ fn relogin_after_idle_timeout() {
 fn relogin_after_restart_behind_load_balancer() {
     let hac = FakeHac::builder().route_cookie(true).start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     hac.restart(); // sessions gone, ROUTE now points elsewhere
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 2);
     // The new ROUTE is kept: no further logins.
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
 
@@ -197,7 +218,10 @@ fn an_empty_200_leads_to_a_session_check() {
         .expiry_answer(ExpiryAnswer::EmptyOk)
         .start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     hac.expire_sessions();
     hac.reset_stats();
     let r = c.flexible_search("SELECT {pk} FROM {Product}").unwrap();

@@ -22,6 +22,8 @@ fn report_fails_on_a_broken_query() {
         .execute_groovy("return 1")
         .unwrap()
         .into_result()
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }

@@ -74,7 +74,10 @@ fn echoed_secrets_never_reach_an_error() {
     let home = hac.last_request("/").unwrap();
     let session = home.cookie("JSESSIONID").unwrap();
     let token = {
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         hac.last_request("/console/scripting/execute")
             .unwrap()
             .header("X-CSRF-TOKEN")

@@ -39,7 +39,10 @@ fn detects_the_context_path_per_profile() {
                 .start();
             let c = common::client(&hac);
             assert_eq!(c.context_path(), None);
-            c.execute_groovy("return 1").unwrap();
+            c.execute_groovy("return 1")
+                .unwrap()
+                .error_for_failure_ref()
+                .unwrap();
             assert_eq!(c.context_path().as_deref(), Some(server), "{profile}");
             assert_eq!(hac.stats().logins, 1);
             assert_eq!(hac.stats().csrf_rejections, 0);
@@ -69,7 +72,10 @@ fn the_saved_request_after_a_probe_is_followed_and_harmless() {
         "/",
         "the token comes from the home page"
     );
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().csrf_rejections, 0);
 }
 
@@ -128,7 +134,10 @@ fn session_fixation_new_id_and_token_are_used() {
     for profile in Profile::ALL {
         let hac = FakeHac::builder().profile(profile).start();
         let c = common::client(&hac);
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         let reqs = hac.requests();
         let post = reqs
             .iter()
@@ -153,8 +162,14 @@ fn session_fixation_new_id_and_token_are_used() {
 fn sends_exactly_one_cookie_header_and_keeps_route() {
     let hac = FakeHac::builder().route_cookie(true).start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1").unwrap();
-    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    c.flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     for r in hac.requests().iter().skip(1) {
         assert_eq!(
             r.headers_named("cookie").count(),
@@ -177,8 +192,14 @@ fn bare_hostname_localhost_keeps_cookies() {
         .build()
         .unwrap();
     let c = HacClient::new(config).unwrap();
-    c.execute_groovy("return 1").unwrap();
-    c.execute_groovy("return 2").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    c.execute_groovy("return 2")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 1);
 }
 
@@ -189,7 +210,7 @@ fn wrong_password_per_profile() {
         let c = common::client_as(&hac, "admin", "wrong-password-123");
         let e = c.execute_groovy("return 1").unwrap_err();
         assert!(
-            matches!(&e, Error::BadCredentials { username } if username == "admin"),
+            matches!(&e, Error::BadCredentials { username, .. } if username == "admin"),
             "{profile}: {e:?}"
         );
         assert!(e.is_authentication());
@@ -237,7 +258,10 @@ fn awkward_login_page_attributes() {
         .login_page(LoginPageVariant::Awkward)
         .start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().csrf_rejections, 0);
 }
 
@@ -245,7 +269,10 @@ fn awkward_login_page_attributes() {
 fn large_dashboard_after_login() {
     let hac = FakeHac::builder().large_dashboard(true).start();
     let c = common::client(&hac);
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 1);
 }
 
@@ -374,7 +401,10 @@ fn logout_is_a_post_with_the_token_and_ends_the_server_session() {
         assert_eq!(logout.method, "POST");
         assert!(logout.header("X-CSRF-TOKEN").is_some());
         // The next call logs in again.
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         assert_eq!(hac.stats().logins, 2);
     }
 }

@@ -38,19 +38,25 @@ fn warnings_for_what_hac_would_silently_change() {
     capture();
     let hac = FakeHac::builder().user("xss", "pw onload=1").start();
     let c = common::client(&hac);
-    c.execute_groovy("println 'a'\ndef src = 'x'\nprintln src")
+    // The fake's stand-in for Groovy does not run `def`: only the warning matters here.
+    let _ = c
+        .execute_groovy("println 'a'\ndef src = 'x'\nprintln src")
         .unwrap();
     let w = warnings_containing("Groovy script");
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains("line 2") && w[0].contains("\"src\""), "{w:?}");
     // Form-sent ImpEx that matches: warned; with the default, uploaded instead (no warning).
     c.import_impex("INSERT Language;isocode\n;de\n# vbscript:x")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert!(warnings_containing("ImpEx script").is_empty());
     c.import_impex(
         hac_client::ImpexImport::new("INSERT Language;isocode\n;de\n# vbscript:x")
             .upload(hac_client::ImpexUpload::Never),
     )
+    .unwrap()
+    .error_for_failure_ref()
     .unwrap();
     let w = warnings_containing("ImpEx script");
     assert_eq!(w.len(), 1, "{w:?}");
@@ -76,9 +82,15 @@ fn the_move_to_https_is_reported_once() {
     let c = common::build(
         common::config_for(http.clone()).trust_only_certificate(&hac.certs().unwrap().leaf_pem),
     );
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     hac.expire_sessions();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let w = warnings_containing(&http);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].contains(&hac.url()), "{w:?}");
@@ -103,12 +115,22 @@ fn trace_logs_hold_no_secrets() {
     };
     assert!(HacClient::new(config("wrong")).unwrap().login().is_err());
     let client = HacClient::new(config(password)).unwrap();
-    client.execute_groovy("return 1").unwrap();
+    client
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     hac.expire_sessions();
-    client.execute_groovy("return 1").unwrap();
+    client
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     HacClient::new(config(password))
         .unwrap()
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     let mut secrets = vec![password.to_owned()];
     for r in hac.requests() {

@@ -32,6 +32,8 @@ fn groovy_success_options_and_blank() {
             .commit(true)
             .script_type(ScriptType::Beanshell),
     )
+    .unwrap()
+    .error_for_failure_ref()
     .unwrap();
     let last = hac.last_request("/console/scripting/execute").unwrap();
     assert_eq!(last.form_value("commit").as_deref(), Some("true"));
@@ -120,7 +122,10 @@ fn flexsearch_unescapes_cells_everywhere() {
 fn flexsearch_sends_only_what_is_set() {
     let hac = FakeHac::builder().user("ci", "pw").start();
     let c = common::client(&hac);
-    c.flexible_search("SELECT {pk} FROM {Product}").unwrap();
+    c.flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let sent = hac.last_request("/console/flexsearch/execute").unwrap();
     assert_eq!(sent.form_value("maxCount").as_deref(), Some("200"));
     assert_eq!(
@@ -200,6 +205,8 @@ fn flexsearch_limits_sql_dml_and_exceptions() {
             .commit(true)
             .data_source("master"),
     )
+    .unwrap()
+    .error_for_failure_ref()
     .unwrap();
     assert_eq!(
         c.flexible_search(name).unwrap().row(0).unwrap().get("name"),
@@ -265,7 +272,10 @@ fn impex_import_success_and_every_option() {
     }
     assert_eq!(form("encoding").as_deref(), Some("UTF-8"));
     // Defaults: strict, one thread (always sent), boxes unticked.
-    c.import_impex("INSERT Language;isocode\n;fr").unwrap();
+    c.import_impex("INSERT Language;isocode\n;fr")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let last = hac.requests().pop().unwrap();
     assert_eq!(last.form_value("legacyMode"), None);
     assert_eq!(last.form_value("maxThreads").as_deref(), Some("1"));
@@ -306,7 +316,7 @@ fn impex_form_errors_and_server_errors() {
         .import_impex(ImpexImport::new("INSERT Language;isocode\n;x").encoding(" "))
         .unwrap_err();
     match &e {
-        Error::FormRejected { messages, path } => {
+        Error::FormRejected { messages, path, .. } => {
             assert_eq!(messages, &["Encoding is required"]);
             assert_eq!(path, "/console/impex/import");
         }
@@ -374,9 +384,13 @@ fn impex_goes_through_the_upload_when_it_must() {
     assert!(sent.header("content-length").is_some(), "not chunked");
     // Forced either way.
     c.import_impex(ImpexImport::new("INSERT Language;isocode\n;de").upload(ImpexUpload::Always))
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert!(hac.requests().pop().unwrap().path.ends_with("/upload"));
     c.import_impex(ImpexImport::new(script).upload(ImpexUpload::Never))
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.requests().pop().unwrap().path, "/console/impex/import");
     // An upload that HAC refuses names its messages too.
@@ -476,7 +490,10 @@ fn update_data_patches_execute_and_log() {
             .starts_with("application/json")
     );
     let none = UpdateRequest::new().init_method(InitMethod::None);
-    c.execute_update(&none).unwrap();
+    c.execute_update(&none)
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let sent = hac.last_request("/platform/init/execute").unwrap();
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
     assert_eq!(body["initMethod"], "NONE");
@@ -519,6 +536,8 @@ fn update_with_errors_and_wait_timeout() {
     // Before any update the log is empty: not finished, so the wait times out.
     assert!(e.unwrap_err().is_timeout());
     c.execute_update(&UpdateRequest::new().parameter("x_y", ["broken"]))
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     let log = c
         .wait_for_update(Duration::from_millis(5), Duration::from_secs(5))
@@ -601,6 +620,7 @@ fn server_errors_are_http_status() {
             status,
             path,
             excerpt,
+            ..
         } => {
             assert_eq!(status, 500);
             assert!(path.ends_with("/console/scripting/execute"), "{path}");

@@ -103,6 +103,8 @@ fn second_client_resumes_with_one_request() {
     let dir = tempfile::tempdir().unwrap();
     file_client(&hac, dir.path())
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 1);
     hac.reset_stats();
@@ -130,7 +132,11 @@ fn clients_share_a_store_through_an_arc() {
             .build()
             .unwrap()
     };
-    client().execute_groovy("return 1").unwrap();
+    client()
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(
         store.list().unwrap().len(),
         1,
@@ -193,6 +199,8 @@ fn a_planted_lock_file_is_an_error_not_a_hang() {
     // The client logs in anyway, without the lock.
     file_client(&hac, dir.path())
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
 
@@ -206,6 +214,8 @@ fn a_planted_lock_file_is_an_error_not_a_hang() {
     store.clear().unwrap();
     file_client(&hac, dir.path())
         .execute_groovy("return 2")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
@@ -222,7 +232,11 @@ fn child_process_entry() {
         .unwrap();
     let client = HacClient::new(config).unwrap();
     for _ in 0..5 {
-        client.execute_groovy("return 1").unwrap();
+        client
+            .execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
     }
     println!("CHILD-OK");
 }
@@ -278,6 +292,8 @@ fn logout_is_not_resurrected() {
     assert_eq!(hac.session_count(), 0);
     file_client(&hac, dir.path())
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
 }
@@ -293,11 +309,15 @@ fn dead_stored_session_is_replaced() {
     hac.expire_sessions(); // server restart: the stored session is dead
     file_client(&hac, dir.path())
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 2);
     hac.reset_stats();
     file_client(&hac, dir.path())
         .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     assert_eq!(hac.stats().logins, 0, "the re-login was stored");
     assert_eq!(hac.stats().requests, 1);
@@ -319,7 +339,11 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
     short(&hac).login().unwrap();
     std::thread::sleep(Duration::from_millis(250));
     hac.reset_stats();
-    short(&hac).execute_groovy("return 1").unwrap();
+    short(&hac)
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 1, "idle session not resumed");
     // Max age.
     let aged = HacClient::new(
@@ -330,7 +354,10 @@ fn expired_sessions_are_pruned_on_load_and_by_prune() {
     )
     .unwrap();
     std::thread::sleep(Duration::from_millis(5));
-    aged.execute_groovy("return 1").unwrap();
+    aged.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 2, "over-age session not resumed");
     // prune()
     let store: Arc<dyn SessionStore> = Arc::new(FileStore::new(dir.path()).unwrap());
@@ -514,9 +541,15 @@ fn password_never_on_disk() {
             .unwrap(),
     )
     .unwrap();
-    client.execute_groovy("return 1").unwrap();
+    client
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     client
         .flexible_search("SELECT {pk} FROM {Product}")
+        .unwrap()
+        .error_for_failure_ref()
         .unwrap();
     let mut seen = 0;
     for entry in walk(dir.path()) {
@@ -808,13 +841,16 @@ fn fixed_context_path_mismatch_is_not_resumed() {
     store.save(&s).unwrap();
     let c = HacClient::new(
         common::config(&hac)
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .context_path("/hac")
             .build()
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 1);
 }
 
@@ -852,7 +888,7 @@ fn last_used_is_written_at_most_once_a_second() {
     });
     let c = HacClient::new(
         common::config(&hac)
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .build()
             .unwrap(),
     )
@@ -863,14 +899,20 @@ fn last_used_is_written_at_most_once_a_second() {
     assert_eq!(store.saves.load(Ordering::SeqCst), 1);
     let started = std::time::Instant::now();
     for _ in 0..10 {
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
     }
     // At most one save per elapsed second (plus the login's), however slow the machine.
     let allowed = 1 + started.elapsed().as_secs() as usize + 1;
     assert!(store.saves.load(Ordering::SeqCst) <= allowed);
     std::thread::sleep(Duration::from_millis(1100));
     let before = store.saves.load(Ordering::SeqCst);
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(store.saves.load(Ordering::SeqCst), before + 1);
     assert!(store.load(&key).unwrap().unwrap().last_used_ms > first);
 }
@@ -888,7 +930,7 @@ fn a_resumed_short_lived_client_records_its_use() {
     let client = || {
         HacClient::new(
             common::config(&hac)
-                .session_store_arc(store.clone())
+                .session_store(store.clone())
                 .build()
                 .unwrap(),
         )
@@ -903,7 +945,10 @@ fn a_resumed_short_lived_client_records_its_use() {
     // The write happens after the first call, so no earlier than this.
     let before_calls = std::time::Instant::now();
     for _ in 0..3 {
-        run.execute_groovy("return 1").unwrap();
+        run.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
     }
     // One write for the three calls, right away: not only after a second in this process.
     assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
@@ -911,7 +956,11 @@ fn a_resumed_short_lived_client_records_its_use() {
     assert_eq!(hac.stats().logins, 1);
     // Another run within the second does not write again (checked only if the machine
     // was quick enough for "within the second" to hold).
-    client().execute_groovy("return 1").unwrap();
+    client()
+        .execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     if before_calls.elapsed() < Duration::from_millis(900) {
         assert_eq!(store.saves.load(Ordering::SeqCst), saves + 1);
     }
@@ -922,7 +971,10 @@ fn persistence_off_writes_nothing() {
     let hac = FakeHac::builder().context_path("/hac").start();
     let c = common::client(&hac);
     assert!(c.sessions().is_none());
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
 }
 
 #[test]

@@ -20,8 +20,14 @@ fn wire_tracing_is_warned_about_and_never_shows_the_password() {
         common::config_for(hac.url())
             .credentials(hac_client::BasicCredentials::new("tracer", "Pw-trace-9d1e")),
     );
-    c.execute_groovy("return 1").unwrap();
-    c.execute_groovy("return 2").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    c.execute_groovy("return 2")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let lines = LOGGER.lines.lock().unwrap();
     // The dump's printable column, rows joined: what a reader of the log can piece together.
     let dumped: String = lines

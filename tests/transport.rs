@@ -54,7 +54,7 @@ fn timeout_and_per_call_override() {
     let e = c.execute_groovy("Thread.sleep(4000)").unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
     match &e {
-        Error::Timeout { after, path } => {
+        Error::Timeout { after, path, .. } => {
             assert_eq!(*after, Duration::from_millis(1000));
             assert!(path.ends_with("/console/scripting/execute"));
         }
@@ -77,6 +77,8 @@ fn timeout_and_per_call_override() {
         hac_client::FlexibleSearch::new("SELECT {pk} FROM {Product}")
             .timeout(Duration::from_secs(5)),
     )
+    .unwrap()
+    .error_for_failure_ref()
     .unwrap();
 }
 
@@ -87,7 +89,7 @@ fn tls_untrusted_certificate_refused_by_default() {
         let c = HacClient::new(https_config(&hac).build().unwrap()).unwrap();
         let e = c.login().unwrap_err();
         match &e {
-            Error::Tls { reason, url } => {
+            Error::Tls { reason, url, .. } => {
                 assert!(reason.to_lowercase().contains("certificate"), "{reason}");
                 assert!(url.starts_with("https://localhost:"), "{url}");
             }
@@ -111,8 +113,14 @@ fn tls_pinned_self_signed_certificate() {
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1").unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(
         hac.stats().logins,
         1,
@@ -124,14 +132,11 @@ fn tls_pinned_self_signed_certificate() {
 fn tls_extra_root_ca() {
     let hac = FakeHac::builder().tls(TlsMode::CaSigned).start();
     let ca = hac.certs().unwrap().ca_pem.clone();
-    let c = HacClient::new(
-        https_config(&hac)
-            .add_root_certificate_pem(ca)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    let c = HacClient::new(https_config(&hac).add_root_certificate(ca).build().unwrap()).unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
 }
 
 #[test]
@@ -160,7 +165,10 @@ fn tls_danger_accept_invalid_certs() {
             .unwrap(),
     )
     .unwrap();
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
 }
 
 #[test]
@@ -187,11 +195,20 @@ fn server_closing_idle_connections_is_harmless() {
             b = b.trust_only_certificate(&certs.leaf_pem);
         }
         let c = HacClient::new(b.build().unwrap()).unwrap();
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(400));
         // POST on a connection the server has closed meanwhile.
-        c.execute_groovy("return 2").unwrap();
-        c.import_impex("INSERT Language;isocode\n;de").unwrap();
+        c.execute_groovy("return 2")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
+        c.import_impex("INSERT Language;isocode\n;de")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         assert_eq!(hac.stats().logins, 1, "{mode:?}");
     }
 }
@@ -200,7 +217,7 @@ fn server_closing_idle_connections_is_harmless() {
 fn tls_error(url: String, pem: Option<&str>) -> String {
     let mut config = common::config_for(url).timeout(Duration::from_secs(10));
     if let Some(pem) = pem {
-        config = config.add_root_certificate_pem(pem);
+        config = config.add_root_certificate(pem);
     }
     match common::build(config).login() {
         Err(Error::Tls { reason, .. }) => reason,
@@ -218,15 +235,21 @@ fn tls_a_trusted_self_signed_ca_certificate_works_like_curl_cacert() {
         let c = common::build(
             common::config_for(url.clone())
                 .timeout(Duration::from_secs(10))
-                .add_root_certificate_pem(&pem),
+                .add_root_certificate(&pem),
         );
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
         let c = common::build(
             common::config_for(url)
                 .timeout(Duration::from_secs(10))
                 .trust_only_certificate(&pem),
         );
-        c.execute_groovy("return 1").unwrap();
+        c.execute_groovy("return 1")
+            .unwrap()
+            .error_for_failure_ref()
+            .unwrap();
     }
     // Not trusted: refused, and the message says what to do.
     let reason = tls_error(hac.url(), None);
@@ -295,9 +318,12 @@ fn tls_a_trusted_certificate_without_alternative_names_uses_its_common_name() {
     let c = common::build(
         common::config_for(hac.url())
             .timeout(Duration::from_secs(10))
-            .add_root_certificate_pem(&pem),
+            .add_root_certificate(&pem),
     );
-    c.execute_groovy("return 1").unwrap();
+    c.execute_groovy("return 1")
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     let reason = tls_error(hac.url_with_host("127.0.0.1"), Some(&pem));
     assert!(reason.contains("not for 127.0.0.1"), "{reason}");
 }

@@ -80,6 +80,8 @@ fn a_10_mb_script_is_uploaded_in_bounded_memory() {
     hac.import_impex(
         ImpexImport::new("INSERT Language;isocode\n;de").upload(hac_client::ImpexUpload::Always),
     )
+    .unwrap()
+    .error_for_failure_ref()
     .unwrap();
 
     let mut script = String::with_capacity(SCRIPT_BYTES + 128);

@@ -39,18 +39,12 @@ impl Credentials for CliCredentials {
             return Ok(p.clone());
         }
         let p = match &self.source {
-            PasswordSource::Stdin => {
-                self.from_stdin
-                    .clone()
-                    .ok_or_else(|| hac_client::Error::Credentials {
-                        message: "--password-stdin: the password was not read".into(),
-                    })?
-            }
+            PasswordSource::Stdin => self.from_stdin.clone().ok_or_else(|| {
+                hac_client::Error::credentials("--password-stdin: the password was not read")
+            })?,
             PasswordSource::Environment => crate::env::var("HAC_PASSWORD")
                 .map(Password::new)
-                .ok_or_else(|| hac_client::Error::Credentials {
-                    message: "HAC_PASSWORD is empty".into(),
-                })?,
+                .ok_or_else(|| hac_client::Error::credentials("HAC_PASSWORD is empty"))?,
             PasswordSource::Command { command, from } => {
                 let what = match from {
                     crate::settings::Source::Env(name) => name.to_string(),
@@ -70,12 +64,10 @@ impl Credentials for CliCredentials {
                         self.url
                     );
                     prompt_password(&self.user, &self.url).map_err(|_| {
-                        hac_client::Error::Credentials {
-                            message: format!(
+                        hac_client::Error::credentials(format!(
                                 "the system keyring has no password for {} at {} (store one on a terminal with `hac login --save-password`), and there is no terminal to ask on",
-                                self.user, self.url
-                            ),
-                        }
+                            self.user, self.url
+                        ))
                     })?
                 }
                 Some(Err(why)) => {
@@ -96,17 +88,18 @@ impl Credentials for CliCredentials {
 /// Asks on the terminal, echo off.
 pub fn prompt_password(user: &str, url: &str) -> hac_client::Result<Password> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(hac_client::Error::Credentials {
-            message: "no password: set HAC_PASSWORD, pass --password-stdin or give the profile \
-                      a password_command (there is no terminal to prompt on)"
-                .into(),
-        });
+        return Err(hac_client::Error::credentials(
+            "no password: set HAC_PASSWORD, pass --password-stdin or give the profile \
+                      a password_command (there is no terminal to prompt on)",
+        ));
     }
     // rpassword reads from the terminal with echo off; the String moves into the
     // zeroizing Password without a copy.
     let answer = rpassword::prompt_password(format!("HAC password for {user} at {url}: "))
-        .map_err(|e| hac_client::Error::Credentials {
-            message: format!("cannot read the password from the terminal: {e}"),
+        .map_err(|e| {
+            hac_client::Error::credentials(format!(
+                "cannot read the password from the terminal: {e}"
+            ))
         })?;
     Ok(Password::new(answer))
 }
@@ -257,10 +250,13 @@ pub fn config_with(
         ));
         b = b.danger_accept_invalid_certs(true);
     }
+    // The library writes nothing unless asked; `hac` keeps sessions between runs.
     if global.no_session_cache || overrides.no_session_cache {
         b = b.session_persistence(false);
     } else if let Some(dir) = &global.cache_dir {
         b = b.session_store(FileStore::new(dir).context("--cache-dir")?);
+    } else {
+        b = b.session_persistence(true);
     }
     Ok(b.build()?)
 }

@@ -155,9 +155,19 @@ pub fn exit_for(error: &anyhow::Error) -> Exit {
 /// An error as the one line `hac` prints for it (without the `hac: ` prefix): the whole
 /// context chain, then the next step when there is one.
 pub fn one_line(error: &anyhow::Error) -> String {
+    // The contexts down to the library's error, whose message already says what its
+    // source said (the source is there for code, not to be printed twice).
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        parts.push(cause.to_string());
+        if cause.downcast_ref::<hac_client::Error>().is_some() {
+            break;
+        }
+    }
+    let text = parts.join(": ");
     match next_step(error) {
-        Some(next) => format!("{error:#}; {next}"),
-        None => format!("{error:#}"),
+        Some(next) => format!("{text}; {next}"),
+        None => text,
     }
 }
 
@@ -174,7 +184,7 @@ pub fn next_step(error: &anyhow::Error) -> Option<String> {
             "is HAC running at that address and port? `hac doctor` checks step by step".into()
         }
         E::Proxy { .. } => "is the proxy running there, and is it the one to use (--proxy, HAC_PROXY, HTTPS_PROXY, NO_PROXY)? `hac doctor` checks step by step".into(),
-        E::Tls { url, reason } => tls_next_step(url, reason)?,
+        E::Tls { url, reason, .. } => tls_next_step(url, reason)?,
         E::Timeout { .. } => "raise --timeout (--long-timeout for imports and updates)".into(),
         E::BadCredentials { .. } => {
             "check --user and the password (HAC_PASSWORD, --password-stdin or the profile's password_command); only admin-group and hac_* users may log in".into()
@@ -184,6 +194,9 @@ pub fn next_step(error: &anyhow::Error) -> Option<String> {
         }
         E::LoginFailed { .. } | E::Csrf { .. } | E::Transport { .. } | E::RedirectLoop { .. } => {
             "`hac doctor` checks the connection step by step".into()
+        }
+        E::ResponseTooLarge { .. } => {
+            "raise --max-response (HAC_MAX_RESPONSE; 256M by default), or ask for less".into()
         }
         E::NodeUnavailable { .. } => {
             "`hac nodes` lists the nodes with the ROUTE values that reach them".into()
@@ -227,9 +240,7 @@ mod tests {
 
     #[test]
     fn library_errors_keep_their_class_under_context() {
-        let e: Result<(), hac_client::Error> = Err(hac_client::Error::BadCredentials {
-            username: "admin".into(),
-        });
+        let e: Result<(), hac_client::Error> = Err(hac_client::Error::credentials("none"));
         let e = e.context("login").unwrap_err();
         assert_eq!(exit_for(&e), Exit::Authentication);
         assert_eq!(exit_for(&usage("empty script")), Exit::Usage);
@@ -239,21 +250,20 @@ mod tests {
 
     #[test]
     fn next_steps_for_the_failures_that_need_one() {
-        let bad = anyhow::Error::new(hac_client::Error::BadCredentials {
-            username: "admin".into(),
-        })
-        .context("running the script");
-        assert!(next_step(&bad).is_some_and(|s| s.contains("--user")));
-        let tls = anyhow::Error::new(hac_client::Error::Tls {
-            url: "https://10.0.0.5:9002".into(),
-            reason: "the server's certificate is not issued by a CA this client trusts: x".into(),
-        });
-        let step = next_step(&tls).unwrap();
+        let step = tls_next_step(
+            "https://10.0.0.5:9002",
+            "the server's certificate is not issued by a CA this client trusts: x",
+        )
+        .unwrap();
         assert!(
             step.contains("-connect 10.0.0.5:9002") && step.contains("--ca-cert"),
             "{step}"
         );
         let script = usage("empty script");
         assert_eq!(next_step(&script), None);
+        // The library's error ends the line: its source is not printed a second time.
+        let io = hac_client::Error::persistence(None, std::io::Error::other("disk full"));
+        let line = one_line(&anyhow::Error::new(io).context("saving the session"));
+        assert_eq!(line.matches("disk full").count(), 1, "{line}");
     }
 }

@@ -97,9 +97,7 @@ pub fn run_password_command(
     use std::io::Read;
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
-    let fail = |why: String| hac_client::Error::Credentials {
-        message: format!("{what} `{command}` {why}"),
-    };
+    let fail = |why: String| hac_client::Error::credentials(format!("{what} `{command}` {why}"));
     let mut cmd = if cfg!(windows) {
         let mut c = Command::new("cmd");
         c.args(["/C", command]);

@@ -439,7 +439,7 @@ fn browser_cookies(fake: &FakeHac) -> String {
     let store = std::sync::Arc::new(hac_client::MemoryStore::new());
     let client = hac_client::HacClient::builder(fake.url())
         .credentials(hac_client::BasicCredentials::new(USER, PASSWORD))
-        .session_store_arc(store.clone())
+        .session_store(store.clone())
         .build()
         .unwrap();
     client.login().unwrap();

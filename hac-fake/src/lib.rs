@@ -97,6 +97,7 @@ pub const ADMIN: (&str, &str) = ("admin", "nimda");
 
 /// Configures a [`FakeHac`] before it starts.
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until start()"]
 pub struct Builder {
     settings: Settings,
     tls: TlsMode,
@@ -325,6 +326,7 @@ impl Shared {
 }
 
 /// A running fake HAC. Stops when dropped.
+#[must_use = "the server stops when the FakeHac is dropped"]
 pub struct FakeHac {
     addr: SocketAddr,
     http_addr: Option<SocketAddr>,

@@ -9,11 +9,10 @@ use crate::transport::HttpResponse;
 
 /// The region caches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct CacheStats {
     /// How many regions there are.
-    #[serde(default)]
+    #[serde(alias = "totalRegionCount", default)]
     pub total_region_count: u64,
     /// Each region.
     #[serde(default)]
@@ -22,25 +21,23 @@ pub struct CacheStats {
 
 /// One region's size and counters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct CacheRegion {
     /// Its name, e.g. `typesystemCacheRegion`.
     pub name: String,
     /// Its capacity.
-    #[serde(default)]
+    #[serde(alias = "maxEntries", default)]
     pub max_entries: u64,
     /// The largest it has been.
-    #[serde(default)]
+    #[serde(alias = "maxReachedSize", default)]
     pub max_reached_size: u64,
     /// Hits, misses, fetches, evictions, invalidations, instances.
-    #[serde(default)]
+    #[serde(alias = "cacheStatistics", default)]
     pub cache_statistics: CacheCounters,
 }
 
 /// A region's counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct CacheCounters {
     /// Hits.
@@ -59,7 +56,7 @@ pub struct CacheCounters {
     #[serde(default)]
     pub invalidations: u64,
     /// Entries now.
-    #[serde(default)]
+    #[serde(alias = "instanceCount", default)]
     pub instance_count: u64,
 }
 

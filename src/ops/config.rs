@@ -55,8 +55,35 @@ pub(crate) fn parse_page(resp: &HttpResponse) -> Result<Vec<ConfigProperty>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConfigChange {
-    /// `create` or `update`.
-    pub action: String,
+    /// Created or updated.
+    pub action: ConfigAction,
+}
+
+/// What [`HacClient::set_config`](crate::HacClient::set_config) did to the property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ConfigAction {
+    /// The property did not exist.
+    Create,
+    /// The property had another value.
+    Update,
+}
+
+impl ConfigAction {
+    /// `create` or `update`, as HAC says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigAction::Create => "create",
+            ConfigAction::Update => "update",
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 pub(crate) fn parse_change(resp: &HttpResponse) -> Result<ConfigChange> {

@@ -11,13 +11,13 @@ use crate::transport::HttpResponse;
 
 /// A running (or restarted) cron job, as this node sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct CronJob {
     /// The cron job's code.
+    #[serde(alias = "cronJobCode")]
     pub cron_job_code: String,
     /// Its job's code.
-    #[serde(default)]
+    #[serde(alias = "jobCode", default)]
     pub job_code: String,
     /// HAC's progress line (percentage, elapsed, remaining), as text.
     #[serde(default)]

@@ -51,8 +51,10 @@ pub(crate) fn call(script: &str, mode: ImpexExportMode) -> Call {
     call
 }
 
-/// What an export produced.
+/// What an export produced. HAC answers a failed export with 200 and an error marker:
+/// [`ImpexExport::into_result`] makes that an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "the export may have failed: check it with into_result()"]
 #[non_exhaustive]
 pub struct ImpexExport {
     /// The marker's level was `notice`.
@@ -65,6 +67,25 @@ pub struct ImpexExport {
     pub data_name: Option<String>,
     /// Where the media zip is, when there is one.
     pub media_url: Option<String>,
+}
+
+impl ImpexExport {
+    /// The export when HAC reported success, else [`Error::Export`] with HAC's summary.
+    pub fn into_result(self) -> Result<ImpexExport> {
+        self.error_for_failure_ref()?;
+        Ok(self)
+    }
+
+    /// As [`ImpexExport::into_result`], keeping the export.
+    pub fn error_for_failure_ref(&self) -> Result<&ImpexExport> {
+        if self.success {
+            Ok(self)
+        } else {
+            Err(Error::Export {
+                summary: self.summary.clone(),
+            })
+        }
+    }
 }
 
 /// Reads the export page: the marker, then the links of `#downloadExportResultData`.
@@ -246,6 +267,7 @@ pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<P
     let file_error = |e: std::io::Error| Error::File {
         path: dir.to_owned(),
         message: e.to_string(),
+        source: Some(Box::new(e)),
     };
     let mut archive =
         zip::ZipArchive::new(Cursor::new(zip)).map_err(|e| Error::InvalidResponse {

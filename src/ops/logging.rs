@@ -11,7 +11,7 @@ use crate::transport::HttpResponse;
 
 /// A log4j 2 level. Checked before sending: HAC quietly turns an unknown name into "inherit
 /// the parent's level".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub enum LogLevel {
@@ -85,15 +85,15 @@ impl FromStr for LogLevel {
 }
 
 /// A configured logger and its effective level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Logger {
     /// Its name (`root` for the root logger).
     pub name: String,
     /// Its parent's name (`None` for root).
     pub parent: Option<String>,
-    /// Its effective level, as HAC shows it.
-    pub level: String,
+    /// Its effective level; `None` when HAC shows none of log4j 2's eight levels.
+    pub level: Option<LogLevel>,
 }
 
 /// Reads `table#loggers` of `/platform/log4j`: name, parent, and the selected level (or the
@@ -120,7 +120,7 @@ pub(crate) fn parse_page(resp: &HttpResponse) -> Result<Vec<Logger>> {
             Logger {
                 name: text(0),
                 parent: Some(text(1)).filter(|p| !p.is_empty()),
-                level,
+                level: level.parse().ok(),
             }
         })
         .collect())
@@ -169,7 +169,7 @@ pub(crate) fn parse_change(resp: &HttpResponse, logger: &str) -> Result<Vec<Logg
             level: l
                 .effective_level
                 .and_then(|e| e.standard_level)
-                .unwrap_or_default(),
+                .and_then(|s| s.parse().ok()),
         })
         .collect())
 }

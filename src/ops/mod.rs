@@ -15,7 +15,7 @@ pub(crate) mod platform;
 pub(crate) mod types;
 
 pub use cache::{CacheCounters, CacheRegion, CacheStats};
-pub use config::{ConfigChange, ConfigProperty};
+pub use config::{ConfigAction, ConfigChange, ConfigProperty};
 pub use cronjobs::CronJob;
 pub use export::{ImpexExport, ImpexExportMode};
 pub use health::{Health, HealthCheck, HealthStatus};

@@ -10,20 +10,19 @@ use crate::transport::HttpResponse;
 
 /// The cluster as the node that answered sees it (`/monitoring/cluster/data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct ClusterInfo {
     /// Clustering is on.
-    #[serde(default)]
+    #[serde(alias = "clusterEnabled", default)]
     pub cluster_enabled: bool,
     /// The island id.
-    #[serde(default)]
+    #[serde(alias = "clusterIslandId", default)]
     pub cluster_island_id: i64,
     /// This node's `cluster.id`.
-    #[serde(default)]
+    #[serde(alias = "clusterNodeId", default)]
     pub cluster_node_id: i64,
     /// This node's dynamic id.
-    #[serde(default)]
+    #[serde(alias = "dynamicClusterNodeId", default)]
     pub dynamic_cluster_node_id: i64,
     /// The nodes that answered pings (this one included).
     #[serde(default)]
@@ -32,20 +31,19 @@ pub struct ClusterInfo {
 
 /// A node of the cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct ClusterNode {
     /// Its IP address.
-    #[serde(default, rename(deserialize = "nodeIP"))]
+    #[serde(default, alias = "nodeIP")]
     pub node_ip: String,
     /// Its `cluster.id`.
-    #[serde(default, rename(deserialize = "nodeID"))]
+    #[serde(default, alias = "nodeID")]
     pub node_id: i64,
     /// Its dynamic id.
-    #[serde(default, rename(deserialize = "dynamicNodeID"))]
+    #[serde(default, alias = "dynamicNodeID")]
     pub dynamic_node_id: i64,
     /// The broadcast method (`jgroups`, ...).
-    #[serde(default)]
+    #[serde(alias = "methodName", default)]
     pub method_name: String,
 }
 
@@ -55,32 +53,31 @@ pub(crate) fn parse_cluster(resp: &HttpResponse) -> Result<ClusterInfo> {
 
 /// A data source's connection and pool facts (`/monitoring/database/allinfo`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct DataSourceInfo {
     /// Its id (`master`, ...).
-    #[serde(default)]
+    #[serde(alias = "dsId", default)]
     pub ds_id: String,
     /// The JDBC URL.
     #[serde(default)]
     pub url: String,
     /// The database product.
-    #[serde(default)]
+    #[serde(alias = "dbName", default)]
     pub db_name: String,
     /// Its version.
-    #[serde(default)]
+    #[serde(alias = "dbVersion", default)]
     pub db_version: String,
     /// The database user.
-    #[serde(default)]
+    #[serde(alias = "dbUser", default)]
     pub db_user: String,
     /// Connections in use.
-    #[serde(default)]
+    #[serde(alias = "numInUse", default)]
     pub num_in_use: i64,
     /// Connections open.
-    #[serde(default)]
+    #[serde(alias = "numPhysicalOpen", default)]
     pub num_physical_open: i64,
     /// The pool's limit.
-    #[serde(default)]
+    #[serde(alias = "maxAllowedOpen", default)]
     pub max_allowed_open: i64,
 }
 
@@ -94,29 +91,28 @@ pub(crate) fn parse_table_sizes(resp: &HttpResponse) -> Result<BTreeMap<String, 
 
 /// Memory, in MiB (`/monitoring/memory/data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct MemoryInfo {
     /// `Runtime.freeMemory`.
-    #[serde(default)]
+    #[serde(alias = "freeMemory", default)]
     pub free_memory: i64,
     /// `Runtime.totalMemory`.
-    #[serde(default)]
+    #[serde(alias = "totalMemory", default)]
     pub total_memory: i64,
     /// Used.
-    #[serde(default)]
+    #[serde(alias = "usedMemory", default)]
     pub used_memory: i64,
     /// Heap used.
-    #[serde(default, rename(deserialize = "heap_used"))]
+    #[serde(default)]
     pub heap_used: i64,
     /// Heap committed (HAC spells it `heap_comitted`).
-    #[serde(default, rename(deserialize = "heap_comitted"))]
+    #[serde(default, alias = "heap_comitted")]
     pub heap_committed: i64,
     /// Heap maximum (0 when undefined).
-    #[serde(default, rename(deserialize = "heap_max"))]
+    #[serde(default)]
     pub heap_max: i64,
     /// Non-heap used.
-    #[serde(default, rename(deserialize = "nonheap_used"))]
+    #[serde(default)]
     pub nonheap_used: i64,
 }
 

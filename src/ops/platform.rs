@@ -19,7 +19,7 @@ pub struct About {
     #[serde(default)]
     pub server: String,
     /// CPUs, as HAC sends it (a string).
-    #[serde(default, rename(deserialize = "numCPU"))]
+    #[serde(default, alias = "numCPU")]
     pub num_cpu: String,
     /// `modelt.environment.type`, when set.
     #[serde(default)]

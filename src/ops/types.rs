@@ -36,31 +36,31 @@ pub(crate) fn parse_attributes(resp: &HttpResponse) -> Result<Option<Vec<String>
 
 /// What the PK analyzer reads from a PK.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(deserialize = "camelCase"))]
 #[non_exhaustive]
 pub struct PkInfo {
     /// The PK as given.
+    #[serde(alias = "pkString")]
     pub pk_string: String,
     /// The type code in the PK.
-    #[serde(default)]
+    #[serde(alias = "pkTypeCode", default)]
     pub pk_type_code: i64,
     /// The name of the type with that code, when the server knows it.
-    #[serde(default)]
+    #[serde(alias = "pkComposedTypeCode", default)]
     pub pk_composed_type_code: Option<String>,
     /// The cluster id in the PK.
-    #[serde(default)]
+    #[serde(alias = "pkClusterId", default)]
     pub pk_cluster_id: i64,
     /// When it was created (ms since the epoch; for time-based PKs).
-    #[serde(default)]
+    #[serde(alias = "pkCreationTime", default)]
     pub pk_creation_time: i64,
     /// The same as text.
-    #[serde(default)]
+    #[serde(alias = "pkCreationDate", default)]
     pub pk_creation_date: Option<String>,
     /// Counter-based rather than time-based.
-    #[serde(default)]
+    #[serde(alias = "counterBased", default)]
     pub counter_based: bool,
     /// Hexadecimal.
-    #[serde(default)]
+    #[serde(alias = "pkAsHex", default)]
     pub pk_as_hex: Option<String>,
 }
 

@@ -270,7 +270,7 @@ pub async fn moves_to_https_when_redirected() {
         HacConfig::builder(hac.http_url().unwrap())
             .credentials(BasicCredentials::new("admin", "nimda"))
             .trust_only_certificate(&hac.certs().unwrap().leaf_pem)
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .build()
             .unwrap()
     };
@@ -299,7 +299,12 @@ pub async fn moves_to_https_when_redirected() {
     // A new client resumes straight on HTTPS.
     hac.reset_stats();
     let again = Client::new(config()).unwrap();
-    again.execute_groovy("return 2").await.unwrap();
+    again
+        .execute_groovy("return 2")
+        .await
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().requests, 1);
     assert_eq!(hac.stats().channel_redirects, 0);
 }
@@ -312,7 +317,7 @@ pub async fn resumes_a_stored_session_with_one_request() {
         let config = || {
             HacConfig::builder(hac.url())
                 .credentials(BasicCredentials::new("admin", "nimda"))
-                .session_store_arc(store.clone())
+                .session_store(store.clone())
                 .build()
                 .unwrap()
         };
@@ -339,7 +344,11 @@ pub async fn update_log_needs_no_session() {
         .update_duration(Duration::from_millis(400))
         .start();
     let c = client(&hac);
-    c.execute_update(&UpdateRequest::new()).await.unwrap();
+    c.execute_update(&UpdateRequest::new())
+        .await
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     hac.expire_sessions();
     hac.reset_stats();
     let log = c
@@ -385,7 +394,10 @@ pub async fn failures_are_errors_on_the_question_mark_path() {
         }
         e => panic!("{e:?}"),
     }
-    assert!(matches!(r.error_for_failure(), Err(Error::Query { .. })));
+    assert!(matches!(
+        r.error_for_failure_ref(),
+        Err(Error::Query { .. })
+    ));
     let e = r.into_result().unwrap_err();
     assert!(
         e.to_string().starts_with("the query failed on the server"),
@@ -418,6 +430,7 @@ pub async fn failures_are_errors_on_the_question_mark_path() {
             field,
             columns,
             message,
+            ..
         } => {
             assert_eq!(row, 0);
             assert_eq!(field.as_deref(), Some("code"));
@@ -441,7 +454,7 @@ pub async fn failures_are_errors_on_the_question_mark_path() {
         .execute_groovy("println 'before'\nthrow new IllegalStateException('boom')")
         .await
         .unwrap();
-    assert!(g.error_for_failure().is_err());
+    assert!(g.error_for_failure_ref().is_err());
     match g.into_result().unwrap_err() {
         Error::Script {
             message, output, ..
@@ -459,7 +472,7 @@ pub async fn failures_are_errors_on_the_question_mark_path() {
     let i = c.import_impex(script).await.unwrap();
     assert_eq!(i.level, hac_client::ImpexLevel::Error);
     match i.clone().into_result().unwrap_err() {
-        Error::Import { summary, lines } => {
+        Error::Import { summary, lines, .. } => {
             assert!(!summary.is_empty());
             let numbered: Vec<u32> = lines.iter().filter_map(|l| l.line).collect();
             assert_eq!(numbered, [2, 3], "{lines:?}");
@@ -508,7 +521,7 @@ pub async fn connect_resumes_a_stored_session_without_a_request() {
     let config = || {
         HacConfig::builder(hac.url())
             .credentials(BasicCredentials::new("admin", "nimda"))
-            .session_store_arc(store.clone())
+            .session_store(store.clone())
             .build()
             .unwrap()
     };
@@ -538,8 +551,16 @@ pub async fn clones_share_one_session() {
     let hac = FakeHac::start();
     let c = client(&hac);
     let copy = c.clone();
-    copy.execute_groovy("return 1").await.unwrap();
-    c.execute_groovy("return 2").await.unwrap();
+    copy.execute_groovy("return 1")
+        .await
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
+    c.execute_groovy("return 2")
+        .await
+        .unwrap()
+        .error_for_failure_ref()
+        .unwrap();
     assert_eq!(hac.stats().logins, 1);
     // A handle with its own timeout, on the same session.
     let impatient = c.with_timeout(Duration::from_millis(300));

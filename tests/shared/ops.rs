@@ -29,7 +29,7 @@ fn pinned(hac: &FakeHac, node: &str, store: Option<Arc<MemoryStore>>) -> Client 
         .credentials(BasicCredentials::new("admin", "nimda"))
         .node(node);
     let b = match store {
-        Some(s) => b.session_store_arc(s),
+        Some(s) => b.session_store(s),
         None => b.session_persistence(false),
     };
     Client::new(b.build().unwrap()).unwrap()
@@ -58,8 +58,8 @@ pub async fn reads_and_changes_every_operation() {
             .find(|l| l.name == "de.hybris.platform.jalo")
             .unwrap();
         assert_eq!(
-            (jalo.parent.as_deref(), jalo.level.as_str()),
-            (Some("de.hybris"), "WARN")
+            (jalo.parent.as_deref(), jalo.level),
+            (Some("de.hybris"), Some(LogLevel::Warn))
         );
         let after = c
             .set_log_level("de.hybris.platform.jalo", LogLevel::Debug)
@@ -68,7 +68,7 @@ pub async fn reads_and_changes_every_operation() {
         assert!(
             after
                 .iter()
-                .any(|l| l.name == "de.hybris.platform.jalo" && l.level == "DEBUG")
+                .any(|l| l.name == "de.hybris.platform.jalo" && l.level == Some(LogLevel::Debug))
         );
         assert_eq!(
             hac.log_level("node-a", "de.hybris.platform.jalo")
@@ -107,9 +107,9 @@ pub async fn reads_and_changes_every_operation() {
             "entities decoded"
         );
         let change = c.set_config("my.flag", "on").await.unwrap();
-        assert_eq!(change.action, "create");
+        assert_eq!(change.action, hac_client::ConfigAction::Create);
         let change = c.set_config("my.flag", "off").await.unwrap();
-        assert_eq!(change.action, "update");
+        assert_eq!(change.action, hac_client::ConfigAction::Update);
 
         let types = c.types("Product").await.unwrap();
         assert_eq!(types, ["Product", "ProductFeature", "ProductReference"]);
@@ -177,7 +177,7 @@ pub async fn roles_limit_what_a_user_may_do() {
     assert!(
         loggers
             .iter()
-            .any(|l| l.name == "root" && l.level == "INFO"),
+            .any(|l| l.name == "root" && l.level == Some(LogLevel::Info)),
         "level as text"
     );
     let err = support
@@ -233,7 +233,9 @@ pub async fn a_pinned_node_that_is_down_fails_typed() {
         .start();
     let err = pinned(&hac, ".node-b", None).memory().await.unwrap_err();
     match err {
-        Error::NodeUnavailable { node, answered_by } => {
+        Error::NodeUnavailable {
+            node, answered_by, ..
+        } => {
             assert_eq!(
                 (node.as_str(), answered_by.as_str()),
                 (".node-b", ".node-a")

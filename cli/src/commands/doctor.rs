@@ -335,7 +335,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
                 found = Some((ctx.clone(), h));
                 break;
             }
-            Err(Error::Tls { url, reason }) => return tls_failure(r, &url, &reason),
+            Err(Error::Tls { url, reason, .. }) => return tls_failure(r, &url, &reason),
             Err(e) => tried.push(format!("{}: {e}", shown_ctx(ctx))),
         }
     }

@@ -71,10 +71,7 @@ fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
     // HAC takes any level name and silently gives an unknown one the parent's level.
     let level: LogLevel = level.parse()?;
     let before = hac.loggers().context("reading the loggers")?;
-    let old = before
-        .iter()
-        .find(|l| l.name == logger)
-        .map(|l| l.level.clone());
+    let old = before.iter().find(|l| l.name == logger).map(|l| l.level);
     if old.is_none() {
         out.note(format_args!(
             "hac: warning: {logger} is not a configured logger: HAC creates it with this level"
@@ -86,8 +83,8 @@ fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
     let new = after
         .iter()
         .find(|l| l.name == logger)
-        .map(|l| l.level.clone())
-        .unwrap_or_default();
+        .and_then(|l| l.level)
+        .map_or("(unknown)", LogLevel::as_str);
     if args.output.format == TextFormat::Json {
         let changed: Vec<&Logger> = after.iter().filter(|l| l.name == logger).collect();
         out.json(&changed)?;
@@ -95,7 +92,7 @@ fn run(hac: &HacClient, out: &mut Out, args: &LogLevelArgs) -> Result<Exit> {
         writeln!(
             out.stdout(),
             "{logger}: {} -> {new}",
-            old.as_deref().unwrap_or("(inherited)")
+            old.flatten().map_or("(inherited)", LogLevel::as_str)
         )?;
     }
     out.note(format_args!(
@@ -117,7 +114,7 @@ fn print(out: &mut Out, loggers: &[Logger], format: TextFormat) -> Result<Exit> 
             w,
             "{:width$}  {:5}  {}",
             l.name,
-            l.level,
+            l.level.map_or("?", LogLevel::as_str),
             l.parent.as_deref().unwrap_or("")
         )?;
     }
