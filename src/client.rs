@@ -680,7 +680,9 @@ impl HacClient {
     ) -> Result<FlexSearchResult> {
         let query = query.into();
         let resp = self.call(&query.call()).await?;
-        flexsearch::parse(&resp, query.limit())
+        let mut result = flexsearch::parse(&resp, query.limit())?;
+        result.default_limit = !query.limit_is_chosen();
+        Ok(result)
     }
 
     /// The next page of a FlexibleSearch read by PK (see [`PkPager`]); `None` after the

@@ -277,6 +277,15 @@ pub enum Error {
         /// HAC's summary.
         summary: String,
     },
+    /// The result was cut at HAC's default limit of 200 rows, which the query did not
+    /// choose, and more rows may match: from
+    /// [`FlexSearchResult::deserialize`](crate::FlexSearchResult::deserialize), so that a
+    /// plain `&str` query never passes 200 rows off as all of them.
+    #[non_exhaustive]
+    Truncated {
+        /// The limit the rows reached.
+        limit: u32,
+    },
     /// A row does not fit the type it was deserialized into: a missing or unknown field,
     /// text that is not a number... The query itself worked.
     #[non_exhaustive]
@@ -639,6 +648,10 @@ impl fmt::Display for Error {
             Error::Export { summary } => {
                 write!(f, "the export failed on the server: {}", summary.trim())
             }
+            Error::Truncated { limit } => write!(
+                f,
+                "the result stops at HAC's default limit of {limit} rows and more may match: set the number of rows wanted (FlexibleSearch::max_count, or unlimited)"
+            ),
             Error::Deserialize {
                 row,
                 field,

@@ -76,6 +76,9 @@ pub struct FlexibleSearch {
     data_source: Option<String>,
     commit: bool,
     timeout: Option<Duration>,
+    /// The caller chose the limit (`max_count`, `unlimited`): a result cut there is what
+    /// was asked for, not HAC's default quietly applied.
+    limit_chosen: bool,
 }
 
 impl FlexibleSearch {
@@ -90,6 +93,7 @@ impl FlexibleSearch {
             data_source: None,
             commit: false,
             timeout: None,
+            limit_chosen: false,
         }
     }
     /// A raw SQL query (HAC's `sqlQuery`): a `SELECT`, or DML (`UPDATE`, `INSERT`,
@@ -103,6 +107,7 @@ impl FlexibleSearch {
     /// Most rows to return: a number, or [`RowLimit::Unlimited`] (200 by default).
     pub fn max_count(mut self, limit: impl Into<RowLimit>) -> Self {
         self.max_count = limit.into();
+        self.limit_chosen = true;
         self
     }
     /// Every row, however many (`maxCount=-1`).
@@ -138,6 +143,10 @@ impl FlexibleSearch {
     /// The row limit.
     pub fn limit(&self) -> RowLimit {
         self.max_count
+    }
+    /// The caller set the limit (not HAC's default).
+    pub(crate) fn limit_is_chosen(&self) -> bool {
+        self.limit_chosen
     }
     /// The query text.
     pub fn query(&self) -> &str {
@@ -225,6 +234,9 @@ pub struct FlexSearchResult {
     /// The row limit the query was sent with; `None` for none.
     #[serde(skip)]
     pub(crate) limit: Option<u32>,
+    /// That limit was HAC's default, not the caller's choice.
+    #[serde(skip)]
+    pub(crate) default_limit: bool,
 }
 
 /// One row, with cells addressable by column name.
@@ -435,7 +447,11 @@ impl FlexSearchResult {
     }
     /// Deserializes every row into `T` (see [`Row::deserialize`] for how fields match
     /// columns). A query the server reported an error for is [`Error::Query`], never an
-    /// empty list.
+    /// empty list. A result cut at HAC's default limit of 200 rows, which the query did not
+    /// choose (a plain `&str` query), is [`Error::Truncated`]: say how many rows you want
+    /// with [`FlexibleSearch::max_count`] (a result cut at a limit you chose is what you
+    /// asked for) or [`FlexibleSearch::unlimited`], or read the rows with
+    /// [`FlexSearchResult::rows`].
     ///
     /// ```no_run
     /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
@@ -448,6 +464,12 @@ impl FlexSearchResult {
     /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
         self.error_for_failure_ref()?;
+        if self.default_limit
+            && self.is_truncated()
+            && let Some(limit) = self.limit
+        {
+            return Err(Error::Truncated { limit });
+        }
         self.rows().map(|r| r.deserialize()).collect()
     }
     /// The result when the query worked, else [`Error::Query`] with the server's message
@@ -708,6 +730,7 @@ pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexSearchRe
             RowLimit::Rows(n) => Some(n),
             RowLimit::Unlimited => None,
         },
+        default_limit: false,
     })
 }
 
@@ -720,5 +743,11 @@ impl From<&str> for FlexibleSearch {
 impl From<String> for FlexibleSearch {
     fn from(query: String) -> Self {
         FlexibleSearch::new(query)
+    }
+}
+
+impl From<&String> for FlexibleSearch {
+    fn from(query: &String) -> Self {
+        FlexibleSearch::new(query.as_str())
     }
 }

@@ -126,6 +126,12 @@ impl From<String> for GroovyScript {
     }
 }
 
+impl From<&String> for GroovyScript {
+    fn from(script: &String) -> Self {
+        GroovyScript::new(script.as_str())
+    }
+}
+
 /// The outcome of a script. HAC answers a script that threw like one that worked (200,
 /// JSON); [`GroovyResult::into_result`] makes a failure an error:
 ///

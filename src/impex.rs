@@ -376,6 +376,12 @@ impl From<String> for ImpexImport {
     }
 }
 
+impl From<&String> for ImpexImport {
+    fn from(script: &String) -> Self {
+        ImpexImport::new(script.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,7 +68,8 @@ impl PkPager {
         let text = query.query().trim().trim_end_matches(';').trim().to_owned();
         let words = top_level_words(&text);
         let find = |kw: &str| words.iter().find(|(w, _)| w == kw).map(|(_, at)| *at);
-        if words.first().map(|(w, _)| w.as_str()) != Some("select") {
+        // SELECT first, at the very start: the select list is sliced from right after it.
+        if words.first().map(|(w, at)| (w.as_str(), *at)) != Some(("select", 0)) {
             return Err(refuse("it does not start with SELECT"));
         }
         for kw in ["order", "group", "having", "union", "limit"] {

@@ -7,8 +7,8 @@
 //! answers IP literals directly and reuses a host name's addresses for a short while; the
 //! first lookup still goes through ureq's resolver, timeout and all.
 //!
-//! It plugs into ureq's `unversioned` resolver API, which is exempt from semver; the ureq
-//! requirement in Cargo.toml is kept to the tested minor version for that reason.
+//! It plugs into ureq's `unversioned` resolver API, which is exempt from semver (see the
+//! ureq requirement in Cargo.toml for how that is handled).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;

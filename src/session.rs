@@ -12,16 +12,17 @@ pub const SESSION_FORMAT_VERSION: u32 = 1;
 /// Identifies a session: the same server, user and environment share one, anything else
 /// never does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct SessionKey {
     /// Base URL without trailing slash.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// HAC user name.
-    pub username: String,
+    pub(crate) username: String,
     /// Environment name.
-    pub environment: String,
+    pub(crate) environment: String,
     /// The pinned cluster node (routing cookie value), if any: each node has its own
     /// sessions, since HAC does not replicate them.
-    pub node: Option<String>,
+    pub(crate) node: Option<String>,
 }
 
 impl SessionKey {
@@ -52,6 +53,26 @@ impl SessionKey {
         self
     }
 
+    /// The server's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The HAC user.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The environment name (sessions of different environments are kept apart).
+    pub fn environment(&self) -> &str {
+        &self.environment
+    }
+
+    /// The pinned cluster node (the routing cookie's value), if any.
+    pub fn node(&self) -> Option<&str> {
+        self.node.as_deref()
+    }
+
     /// A stable, file-name-safe id: the blake3 hex digest of the three fields,
     /// length-prefixed so that no two different keys can collide by concatenation.
     ///
@@ -79,39 +100,46 @@ impl SessionKey {
 }
 
 /// A session as it is persisted: enough to resume without logging in. Never the password.
+///
+/// A [`SessionStore`](crate::SessionStore) keeps it as it is (it is `Serialize` and
+/// `Deserialize`); the client makes it. What is in it (cookies, the CSRF token) is the
+/// client's business: only the facts a store or a listing needs have getters, and a
+/// token's or cookie's value never leaves the crate but through the serialized form, which
+/// stores must keep private.
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StoredSession {
     /// Format version ([`SESSION_FORMAT_VERSION`]).
-    pub version: u32,
+    pub(crate) version: u32,
     /// Base URL without trailing slash.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// Context path (`/hac` or empty).
-    pub context_path: String,
+    pub(crate) context_path: String,
     /// HAC user name.
-    pub username: String,
+    pub(crate) username: String,
     /// Environment name.
-    pub environment: String,
+    pub(crate) environment: String,
     /// When the login happened (ms since the Unix epoch).
-    pub created_ms: u64,
+    pub(crate) created_ms: u64,
     /// When the session was last used successfully (ms since the Unix epoch).
-    pub last_used_ms: u64,
+    pub(crate) last_used_ms: u64,
     /// The current CSRF token.
-    pub csrf_token: String,
+    pub(crate) csrf_token: String,
     /// The header that carries it.
-    pub csrf_header: String,
+    pub(crate) csrf_header: String,
     /// Every cookie needed to resume, session cookies included.
-    pub cookies: Vec<Cookie<'static>>,
+    pub(crate) cookies: Vec<Cookie<'static>>,
     /// The HTTPS base URL the server redirected a plain-HTTP `base_url` to, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgraded_to: Option<String>,
+    pub(crate) upgraded_to: Option<String>,
     /// The session was imported from a browser (`HacClient::import_session`), not logged
     /// in with a password: when it ends, the client cannot log in again by itself.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub imported: bool,
+    pub(crate) imported: bool,
     /// The pinned cluster node the session lives on, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
+    pub(crate) node: Option<String>,
 }
 
 impl fmt::Debug for StoredSession {
@@ -135,6 +163,32 @@ impl fmt::Debug for StoredSession {
 }
 
 impl StoredSession {
+    /// The version of the format it was written in ([`SESSION_FORMAT_VERSION`]).
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The context path it was logged in on (`/hac`, or empty for root).
+    pub fn context_path(&self) -> &str {
+        &self.context_path
+    }
+
+    /// When the login happened.
+    pub fn created(&self) -> SystemTime {
+        from_ms(self.created_ms)
+    }
+
+    /// When the session was last used successfully.
+    pub fn last_used(&self) -> SystemTime {
+        from_ms(self.last_used_ms)
+    }
+
+    /// The session came from a browser (`HacClient::import_session`): when it ends, the
+    /// client cannot log in again by itself.
+    pub fn is_imported(&self) -> bool {
+        self.imported
+    }
+
     /// The key this session belongs to.
     pub fn key(&self) -> SessionKey {
         SessionKey::new(&self.base_url, &self.username, &self.environment)

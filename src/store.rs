@@ -201,8 +201,6 @@ const FORMAT: &str = "hac-client-session";
 pub struct FileStore {
     dir: PathBuf,
     key: [u8; 32],
-    /// Off only through [`FileStore::without_mac_for_benchmarks`].
-    authenticate: bool,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -237,11 +235,7 @@ impl FileStore {
         ensure_private_dir(&dir)?;
         remove_stale_temp_files(&dir);
         let key = load_or_create_key(&dir)?;
-        Ok(FileStore {
-            dir,
-            key,
-            authenticate: true,
-        })
+        Ok(FileStore { dir, key })
     }
 
     /// A store in `dir` with a MAC key supplied by the caller (from a secrets manager,
@@ -249,25 +243,7 @@ impl FileStore {
     pub fn with_key(dir: impl Into<PathBuf>, key: [u8; 32]) -> Result<Self> {
         let dir = dir.into();
         ensure_private_dir(&dir)?;
-        Ok(FileStore {
-            dir,
-            key,
-            authenticate: true,
-        })
-    }
-
-    /// A store that neither writes nor checks the MAC, so that the benches can show what
-    /// the MAC costs. Not for use: anything that can write the directory can plant a
-    /// session. Its files are rejected by normal stores.
-    #[doc(hidden)]
-    pub fn without_mac_for_benchmarks(dir: impl Into<PathBuf>) -> Result<Self> {
-        let dir = dir.into();
-        ensure_private_dir(&dir)?;
-        Ok(FileStore {
-            dir,
-            key: [0; 32],
-            authenticate: false,
-        })
+        Ok(FileStore { dir, key })
     }
 
     /// The directory.
@@ -308,14 +284,12 @@ impl FileStore {
         if env.format != FORMAT || env.version != SESSION_FORMAT_VERSION {
             return Ok(None);
         }
-        if self.authenticate {
-            // Constant-time comparison: blake3::Hash's PartialEq is.
-            let Ok(sent) = blake3::Hash::from_hex(env.mac.as_bytes()) else {
-                return Ok(None);
-            };
-            if sent != blake3::keyed_hash(&self.key, env.session.as_bytes()) {
-                return Ok(None);
-            }
+        // Constant-time comparison: blake3::Hash's PartialEq is.
+        let Ok(sent) = blake3::Hash::from_hex(env.mac.as_bytes()) else {
+            return Ok(None);
+        };
+        if sent != blake3::keyed_hash(&self.key, env.session.as_bytes()) {
+            return Ok(None);
         }
         let Ok(session) = serde_json::from_str::<StoredSession>(&env.session) else {
             return Ok(None);
@@ -373,11 +347,7 @@ impl SessionStore for FileStore {
         let env = Envelope {
             format: FORMAT.into(),
             version: SESSION_FORMAT_VERSION,
-            mac: if self.authenticate {
-                self.mac(&payload)
-            } else {
-                String::new()
-            },
+            mac: self.mac(&payload),
             session: payload,
         };
         let bytes = serde_json::to_vec(&env)

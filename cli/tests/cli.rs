@@ -916,8 +916,10 @@ fn help_and_version() {
 /// and the typed password is not echoed.
 #[test]
 fn prompts_on_a_terminal_without_echo() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
+    if !have(
+        Command::new("script").arg("--version").output().is_ok(),
+        "util-linux `script` (a terminal)",
+    ) {
         return;
     }
     let fake = fake();
@@ -1199,15 +1201,31 @@ fn an_unusable_default_cache_is_a_warning_and_no_cache() {
 #[cfg(target_os = "linux")]
 #[test]
 fn no_core_dumps_while_secrets_are_in_memory() {
+    // hac starts with the soft limit raised as far as the hard limit allows, so that a 0
+    // afterwards is hac's doing (many systems start at 0, which would prove nothing).
+    const RAISE: &str = "ulimit -c unlimited 2>/dev/null || ulimit -c \"$(ulimit -H -c)\"";
+    let start = Command::new("sh")
+        .args(["-c", &format!("{RAISE}; ulimit -c")])
+        .output()
+        .unwrap();
+    let start = String::from_utf8_lossy(&start.stdout).trim().to_owned();
+    if !have(
+        !start.is_empty() && start != "0",
+        "a core file size limit above 0 to start from (the hard limit is 0)",
+    ) {
+        return;
+    }
     let fake = fake();
     let dir = TempDir::new().unwrap();
-    let mut cmd = with_password(hac(&fake.url(), dir.path()));
-    cmd.args(["--password-stdin", "groovy"])
+    std::fs::write(dir.path().join("s.groovy"), "Thread.sleep(1500)\nreturn 1").unwrap();
+    let mut cmd = with_env_of(&with_password(hac(&fake.url(), dir.path())), "sh");
+    cmd.args(["-c", &format!("{RAISE}; exec \"$0\" \"$@\"")])
+        .arg(env!("CARGO_BIN_EXE_hac"))
+        .args(["--password-stdin", "groovy"])
         .arg(dir.path().join("s.groovy"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    std::fs::write(dir.path().join("s.groovy"), "Thread.sleep(1500)\nreturn 1").unwrap();
     let mut child = cmd.spawn().unwrap();
     child
         .stdin
@@ -1215,19 +1233,35 @@ fn no_core_dumps_while_secrets_are_in_memory() {
         .unwrap()
         .write_all(format!("{PASSWORD}\n").as_bytes())
         .unwrap();
-    std::thread::sleep(Duration::from_millis(600));
-    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
-    let core = limits
-        .lines()
-        .find(|l| l.starts_with("Max core file size"))
-        .unwrap();
-    assert_eq!(
-        core.split_whitespace().skip(4).take(2).collect::<Vec<_>>(),
-        ["0", "0"],
-        "{core}"
-    );
+    // The shell execs hac in place: the same pid. Polled until hac has set its limit (it
+    // does so first thing), while the script keeps it running.
+    let core_limit = || {
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).ok()?;
+        let line = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))?;
+        Some(
+            line.split_whitespace()
+                .skip(4)
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = core_limit();
+    while seen.as_deref() != Some("0 0") && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+        seen = core_limit();
+    }
+    assert_eq!(seen.as_deref(), Some("0 0"), "started from {start}");
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

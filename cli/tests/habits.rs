@@ -90,7 +90,10 @@ fn completions_are_dynamic_and_bash_loads_them() {
     let o = run(setup.hac().args(["completions", "bash"]), "");
     let script = setup.dir.path().join("hac.bash");
     std::fs::write(&script, stdout(&o)).unwrap();
-    if Command::new("bash").arg("--version").output().is_err() {
+    if !have(
+        Command::new("bash").arg("--version").output().is_ok(),
+        "bash",
+    ) {
         return;
     }
     let check = setup.hac().output_of(
@@ -702,15 +705,32 @@ fn the_timeout_holds_for_imports_and_wait_timeout_exits_6() {
 fn save_password_uses_the_keyring_or_says_why_not() {
     let fake = fake();
     let dir = TempDir::new().unwrap();
+    // The entry is this fake's alone (its port), and removed however the test ends.
+    struct Forget(String);
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            if let Ok(entry) = keyring::Entry::new(&self.0, USER) {
+                let _ = entry.delete_credential();
+            }
+        }
+    }
+    let _forget = Forget(format!("hac:{}", fake.url()));
     let o = run(
         with_password(hac(&fake.url(), dir.path())).args(["login", "--save-password"]),
         "",
     );
     if code(&o) != 0 {
         // No usable keyring here (containers often block the kernel keyring): a local
-        // error that points at password_command.
+        // error that points at password_command. Where one exists, HAC_TEST_KEYRING makes
+        // its use mandatory.
+        assert!(
+            std::env::var_os("HAC_TEST_KEYRING").is_none(),
+            "HAC_TEST_KEYRING: the keyring is unusable: {}",
+            stderr(&o)
+        );
         assert_exit(&o, 2);
         assert_one_error_line(&o, "password_command");
+        eprintln!("the keyring is not usable here: only the refusal was checked");
         return;
     }
     // Stored: a profile with keyring = true logs in without any other password source.

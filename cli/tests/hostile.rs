@@ -618,13 +618,22 @@ fn environment_slips() {
     }
     let o = run(c.arg("about"), "");
     assert_exit(&o, 0);
+    // An empty HAC_CACHE_DIR is the default cache directory (here one of the test's own).
+    let xdg = cache.path().join("xdg");
     let o = run(
         with_password(hac(&fake.url(), cache.path()))
             .env("HAC_CACHE_DIR", "")
+            .env("XDG_CACHE_HOME", &xdg)
             .arg("about"),
         "",
     );
     assert_exit(&o, 0);
+    let saved = std::fs::read_dir(xdg.join("hac-client"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .count();
+    assert_eq!(saved, 1, "the session went to the default cache directory");
     // An exported HAC_PROFILE or HAC_NODES does not block --profiles; the command line wins.
     let setup = Setup::new(&format!(
         "[profiles.a]\nurl = \"{0}\"\nuser = \"{USER}\"\npassword_command = \"echo {PASSWORD}\"\n\

@@ -260,8 +260,10 @@ fn a_protected_profile_needs_yes_or_a_typed_confirmation() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_confirmation_on_a_terminal() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
+    if !have(
+        Command::new("script").arg("--version").output().is_ok(),
+        "util-linux `script` (a terminal)",
+    ) {
         return;
     }
     let fake = fake();
@@ -444,10 +446,16 @@ fn browser_cookies(fake: &FakeHac) -> String {
         .unwrap();
     client.login().unwrap();
     let sessions = hac_client::SessionStore::list(store.as_ref()).unwrap();
-    sessions[0]
-        .cookies
+    // The cookies from the session's serialized form, as a store keeps them.
+    let stored = serde_json::to_value(&sessions[0]).unwrap();
+    stored["cookies"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|c| format!("{}={}", c.name(), c.value()))
+        .map(|c| {
+            let raw = c["raw_cookie"].as_str().unwrap();
+            raw.split(';').next().unwrap().to_owned()
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }

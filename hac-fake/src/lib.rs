@@ -70,7 +70,14 @@ mod escape;
 mod hac;
 mod http;
 mod ops;
+/// HAC's pages and fixtures as the fake serves them (feature `unstable-internals`: for
+/// hac-client's own parser tests, with no semver promise).
+#[cfg(feature = "unstable-internals")]
 pub mod pages;
+// Fixtures the fake itself does not serve are there for hac-client's tests.
+#[cfg(not(feature = "unstable-internals"))]
+#[allow(dead_code)]
+mod pages;
 mod platform;
 mod profile;
 mod tls;
@@ -83,13 +90,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+#[cfg(feature = "unstable-internals")]
 pub use escape::escape_html;
-pub use hac::{ExpiryAnswer, Settings, Stats};
+use hac::Settings;
+pub use hac::{ExpiryAnswer, Stats};
 pub use http::{Part, Request, Response};
 pub use ops::HealthMode;
 pub use pages::LoginPageVariant;
 pub use profile::Profile;
 pub use tls::{ServerCerts, TlsMode};
+/// HAC's XSS filter rules as the fake applies them (feature `unstable-internals`).
+#[cfg(feature = "unstable-internals")]
 pub use xss::RULES as XSS_RULES;
 
 /// The default user and password the fake accepts.
@@ -708,7 +719,9 @@ fn respond_inner(shared: &Shared, req: &Request, secure: bool) -> Response {
 
 /// A FlexibleSearch answer as HAC sends it, of `rows` rows of five text columns: every
 /// seventh `description` NULL, escaped characters in the names. For benches and memory
-/// measurements that need a large body without a large query.
+/// measurements that need a large body without a large query (feature
+/// `unstable-internals`).
+#[cfg(feature = "unstable-internals")]
 pub fn flexsearch_body(rows: usize) -> String {
     let mut s = String::with_capacity(rows * 120 + 200);
     s.push_str(r#"{"exception":null,"headers":["PK","p_code","p_name","p_description","p_catalogversion"],"resultList":["#);

@@ -93,6 +93,27 @@ pub async fn every_operation() {
             .unwrap();
         assert_eq!(limited.len(), 5);
         assert!(limited.is_truncated());
+        // A limit the query chose: cut there, as asked.
+        assert_eq!(limited.deserialize::<(u64,)>().unwrap().len(), 5);
+        // HAC's default quietly applied to a plain query: not passed off as every row.
+        let plain = c
+            .flexible_search("SELECT {pk} FROM {Generated}")
+            .await
+            .unwrap();
+        assert_eq!(plain.len(), 200);
+        match plain.deserialize::<(u64,)>().unwrap_err() {
+            Error::Truncated { limit, .. } => assert_eq!(limit, 200),
+            e => panic!("{e:?}"),
+        }
+        let query = String::from("SELECT {pk} FROM {Generated}");
+        let two_hundred = c
+            .flexible_search(FlexibleSearch::new(&query).max_count(200))
+            .await
+            .unwrap();
+        assert_eq!(two_hundred.deserialize::<(u64,)>().unwrap().len(), 200);
+        // (maybe-async leaves an `.await` inside a macro alone: bound first.)
+        let from_a_string = c.flexible_search(&query).await.unwrap();
+        assert!(from_a_string.is_truncated());
         let all = c
             .flexible_search(
                 FlexibleSearch::new("SELECT {pk} FROM {Generated} WHERE {pk} > 8796093054977")

@@ -124,12 +124,12 @@ pub fn manage(manager: &SessionManager, out: &mut Out, command: &SessionsCommand
                 writeln!(
                     w,
                     "{}\t{}\t{}\t{}\tnode {}\tidle {}\tage {}",
-                    s.key.base_url,
-                    s.key.username,
-                    s.key.environment,
+                    s.key.base_url(),
+                    s.key.username(),
+                    s.key.environment(),
                     s.context_path,
                     // Pinned with --node, or whichever node the balancer chose.
-                    s.key.node.as_deref().unwrap_or("any"),
+                    s.key.node().unwrap_or("any"),
                     short(s.idle),
                     short(s.age),
                 )?;

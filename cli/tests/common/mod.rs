@@ -172,3 +172,30 @@ impl Setup {
         c
     }
 }
+
+/// Whether a test that needs `what` can run: true when `available`; when not, false (said
+/// on stderr) in a normal run, and a failure under `HAC_TEST_STRICT` (CI), so that a test
+/// never passes there without checking anything.
+pub fn have(available: bool, what: &str) -> bool {
+    if available {
+        return true;
+    }
+    assert!(
+        std::env::var_os("HAC_TEST_STRICT").is_none(),
+        "HAC_TEST_STRICT: {what} is needed"
+    );
+    eprintln!("skipped: {what} is missing");
+    false
+}
+
+/// `program` run with the environment `cmd` would give its child.
+pub fn with_env_of(cmd: &Command, program: &str) -> Command {
+    let mut c = Command::new(program);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c
+}
