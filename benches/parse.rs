@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use hac_client::{FlexSearchResult, ImpexResult};
+use hac_client::{FlexibleSearchResult, ImpexResult};
 
 use hac_fake::pages::{self, ImpexOutcome};
 
@@ -30,7 +30,7 @@ fn bench_parse(c: &mut Criterion) {
             b.iter_batched(
                 || body.clone(),
                 |body| {
-                    let r = FlexSearchResult::from_json(body).unwrap();
+                    let r = FlexibleSearchResult::from_json(body).unwrap();
                     assert_eq!(r.len(), rows);
                     r
                 },

@@ -78,7 +78,7 @@ fn main() -> Result<()> {
     // 5. A large FlexibleSearch result (50 000 rows).
     let big = time(5, || {
         let r = client
-            .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_count(50_000))?;
+            .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_rows(50_000))?;
         assert_eq!(r.len(), 50_000);
         Ok(())
     })?;

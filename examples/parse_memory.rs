@@ -45,9 +45,8 @@ fn main() -> Result<()> {
 
     let before = status_kb("VmRSS")?;
     reset_peak()?;
-    let result = hac.flexible_search(
-        FlexibleSearch::new("SELECT {pk} FROM {Product}").max_count(rows as u32),
-    )?;
+    let result = hac
+        .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_rows(rows as u32))?;
     let peak = status_kb("VmHWM")?;
     let after = status_kb("VmRSS")?;
     if result.len() != rows {

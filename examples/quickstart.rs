@@ -79,7 +79,7 @@ fn main() -> Result<()> {
 
     let result = hac
         .flexible_search(
-            FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(5),
+            FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_rows(5),
         )?
         .into_result()?;
     println!("flexsearch: {} of {} rows", result.len(), result.count);
@@ -94,7 +94,7 @@ fn main() -> Result<()> {
 
     let script = "INSERT_UPDATE Language;isocode[unique=true];active\n;de;true";
     let check = hac
-        .validate_impex(ImpexImport::new(script).validation(ValidationMode::Strict))?
+        .validate_impex(ImpexImport::new(script).validation_mode(ValidationMode::Strict))?
         .into_result()?;
     println!("impex validate: {} ({})", check.summary, check.level);
     let import = hac.import_impex(script)?.into_result()?;

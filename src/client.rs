@@ -17,7 +17,7 @@ use crate::config::{BuildTarget, HacConfig, HacConfigBuilder, sealed};
 use crate::cookies::CookieJar;
 use crate::core::{Core, MAX_HOPS, form_body};
 use crate::error::{Error, Result};
-use crate::flexsearch::{self, FlexSearchResult, FlexibleSearch};
+use crate::flexsearch::{self, FlexibleSearch, FlexibleSearchResult};
 use crate::groovy::{self, GroovyResult, GroovyScript};
 use crate::html::PageInfo;
 use crate::impex::{self, ImpexImport, ImpexResult};
@@ -103,6 +103,12 @@ impl HacClient {
     }
 
     /// Creates a client. No request is made until the first call.
+    ///
+    #[doc = plain_doc!("let config = HacConfig::builder(\"https://localhost:9002\")\n    .credentials(BasicCredentials::new(\"admin\", \"nimda\"))\n    .build()?;\nlet hac = HacClient::new(config)?;")]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the TLS settings cannot be put together.
     pub fn new(config: HacConfig) -> Result<Self> {
         Ok(HacClient {
             transport: Transport::new(&config)?,
@@ -116,6 +122,8 @@ impl HacClient {
     /// per-call timeout of their own (`update_data`, `pending_patches`, `update_log`, ...);
     /// a per-call timeout (`FlexibleSearch::timeout`, `GroovyScript::timeout`, ...) still
     /// wins. Timeouts above 30 days are taken as 30 days.
+    ///
+    #[doc = call_doc!("let slow = hac.with_timeout(std::time::Duration::from_secs(120));\nlet data = ", "slow.update_data()", "?;")]
     #[must_use = "with_timeout returns a new handle; the client itself is unchanged"]
     pub fn with_timeout(&self, timeout: Duration) -> HacClient {
         HacClient {
@@ -125,12 +133,16 @@ impl HacClient {
     }
 
     /// The configuration.
+    ///
+    #[doc = plain_doc!("println!(\"{}\", hac.config().base_url());")]
     pub fn config(&self) -> &HacConfig {
         &self.core.config
     }
 
     /// The context path in use: configured, detected, or resumed; `None` before the
     /// first login when it is to be detected.
+    ///
+    #[doc = plain_doc!("if let Some(ctx) = hac.context_path() {\n    println!(\"HAC is at {ctx:?}\");\n}")]
     pub fn context_path(&self) -> Option<String> {
         self.core.context()
     }
@@ -139,19 +151,25 @@ impl HacClient {
     /// [`route_cookie_name`](crate::HacConfigBuilder::route_cookie_name)) the client holds:
     /// the cluster node that answered its requests, as the balancer names it. `None`
     /// before any answer set one, or without a balancer. Takes no request.
+    ///
+    #[doc = plain_doc!("println!(\"answered by {:?}\", hac.route());")]
     pub fn route(&self) -> Option<String> {
         self.core.route()
     }
 
     /// The base URL requests go to: the configured one, or its HTTPS form after the server
     /// redirected plain HTTP there.
+    ///
+    #[doc = plain_doc!("println!(\"{}\", hac.base_url());")]
     pub fn base_url(&self) -> String {
         self.core.base()
     }
 
     /// True when the client holds a session it believes to be valid, taking a usable
     /// stored one from the session store if it has none yet. No request is made: the server
-    /// may still have ended the session ([`HacClient::validate`] asks it).
+    /// may still have ended the session ([`HacClient::check_session`] asks it).
+    ///
+    #[doc = plain_doc!("if !hac.is_logged_in() {\n    println!(\"the first call logs in\");\n}")]
     pub fn is_logged_in(&self) -> bool {
         self.core.ensure_session().unwrap_or(false)
     }
@@ -160,11 +178,11 @@ impl HacClient {
     /// request), else logs in. Unlike [`HacClient::login`], which always starts a fresh
     /// session, this is the call to make up front.
     ///
-    /// ```no_run
-    /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
-    /// hac.connect()?; // no request at all when the last run's session is stored
-    /// # Ok(()) }
-    /// ```
+    #[doc = call_doc!("", "hac.connect()", "?; // no request when the last run's session is stored")]
+    ///
+    /// # Errors
+    ///
+    /// Those of [`HacClient::login`], when there is no stored session to resume.
     pub async fn connect(&self) -> Result<()> {
         let seen = self.core.generation();
         if self.core.ensure_session()? {
@@ -174,6 +192,8 @@ impl HacClient {
     }
 
     /// The stored sessions of this client's store, if persistence is on.
+    ///
+    #[doc = plain_doc!("if let Some(sessions) = hac.sessions() {\n    println!(\"{} stored\", sessions.list()?.len());\n}")]
     pub fn sessions(&self) -> Option<SessionManager> {
         SessionManager::from_config(&self.core.config)
     }
@@ -312,12 +332,13 @@ impl HacClient {
     /// When an imported session ends, the client does not log in with the credentials:
     /// calls fail with [`Error::ImportedSession`] until a fresh one is imported.
     ///
-    /// ```no_run
-    /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
-    /// hac.import_session("JSESSIONID=8A3F...; ROUTE=.node1")?;
-    /// hac.execute_groovy("return 1")?;
-    /// # Ok(()) }
-    /// ```
+    #[doc = call_doc!("", "hac.import_session(\"JSESSIONID=8A3F...; ROUTE=.node1\")", "?;")]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a header that is not cookies; [`Error::ImportedSession`]
+    /// when the server does not take them for a logged-in session; [`Error::NotHac`] when no
+    /// HAC answers at the URL; transport errors.
     pub async fn import_session(&self, cookie_header: &str) -> Result<()> {
         let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
         // What the caller gave is at fault here, not the server: an argument error.
@@ -360,6 +381,14 @@ impl HacClient {
 
     /// Logs in now: login page, form POST with the CSRF token, the redirect after it, and
     /// the fresh token from a page behind it. Replaces any session the client had.
+    ///
+    #[doc = call_doc!("", "hac.login()", "?;")]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BadCredentials`]; [`Error::LoginFailed`] and [`Error::Csrf`] when the login
+    /// does not complete; [`Error::NotHac`] when no HAC login page answers;
+    /// [`Error::Credentials`] when the credentials cannot be had; transport errors.
     pub async fn login(&self) -> Result<()> {
         self.login_unless_renewed(None).await
     }
@@ -562,7 +591,7 @@ impl HacClient {
                 // Only a page request tells a dead session from a server that answered
                 // nothing: dead, it is one re-login and one retry (the call never ran);
                 // alive, the call may have run and its answer is lost.
-                if !self.validate().await? {
+                if !self.check_session().await? {
                     if fresh || self.core.is_imported() {
                         self.core.discard();
                         return Err(Error::SessionRejected { path });
@@ -621,7 +650,13 @@ impl HacClient {
 
     /// Checks with one request whether the server still accepts the session. Does not
     /// log in.
-    pub async fn validate(&self) -> Result<bool> {
+    ///
+    #[doc = call_doc!("if !", "hac.check_session()", "? {\n    println!(\"the session is gone: the next call logs in\");\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors; [`Error::InvalidResponse`] when the answer is not HAC's.
+    pub async fn check_session(&self) -> Result<bool> {
         if !self.core.ensure_session()? {
             return Ok(false);
         }
@@ -647,6 +682,12 @@ impl HacClient {
     /// Ends the session on the server (a POST with the CSRF token, as HAC requires) and
     /// removes it from the store. The local session is gone even if the server cannot be
     /// reached.
+    ///
+    #[doc = call_doc!("", "hac.logout()", "?;")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors (the local session is gone anyway).
     pub async fn logout(&self) -> Result<()> {
         let had = self.core.ensure_session().unwrap_or(false);
         let result = if had {
@@ -663,6 +704,17 @@ impl HacClient {
     }
 
     /// Runs a script in the scripting console (a `&str` is Groovy that rolls back).
+    ///
+    #[doc = call_doc!("let out = ", "hac.execute_groovy(\"println 'hi'\\nreturn 42\")", "?.into_result()?;\nassert_eq!(out.result, \"42\");")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::FormTooLarge`] for a
+    /// script over HAC's form limit. A script that threw is not an error here
+    /// ([`GroovyResult::into_result`] makes it one).
     pub async fn execute_groovy(&self, script: impl Into<GroovyScript>) -> Result<GroovyResult> {
         let script = script.into();
         self.core.warn_if_filtered("Groovy script", script.text());
@@ -674,13 +726,24 @@ impl HacClient {
 
     /// Runs a FlexibleSearch or SQL query (a `&str` is a FlexibleSearch with HAC's
     /// defaults: at most 200 rows).
+    ///
+    #[doc = call_doc!("let r = ", "hac.flexible_search(FlexibleSearch::new(\"SELECT {pk}, {code} FROM {Product}\").max_rows(50))", "?.into_result()?;\nfor row in r.rows() {\n    println!(\"{:?}\", row.get(\"code\"));\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. A query the server rejected is
+    /// not an error here ([`FlexibleSearchResult::into_result`] and
+    /// [`FlexibleSearchResult::deserialize`] make it one).
     pub async fn flexible_search(
         &self,
         query: impl Into<FlexibleSearch>,
-    ) -> Result<FlexSearchResult> {
+    ) -> Result<FlexibleSearchResult> {
         let query = query.into();
         let resp = self.call(&query.call()).await?;
-        let mut result = flexsearch::parse(&resp, query.limit())?;
+        let mut result = flexsearch::parse(&resp, query.row_limit())?;
         result.default_limit = !query.limit_is_chosen();
         Ok(result)
     }
@@ -689,10 +752,20 @@ impl HacClient {
     /// last. A server-side failure is [`Error::Query`].
     ///
     /// [`PkPager`]: crate::PkPager
+    ///
+    #[doc = call_doc!("let mut pager = PkPager::new(FlexibleSearch::new(\"SELECT {pk}, {code} FROM {Product}\"), 1000)?;\nwhile let Some(page) = ", "hac.flexible_search_page(&mut pager)", "? {\n    println!(\"{} rows\", page.len());\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::Query`] when the
+    /// server rejects a page's query; [`Error::InvalidResponse`] when the PKs do not ascend.
     pub async fn flexible_search_page(
         &self,
         pager: &mut crate::PkPager,
-    ) -> Result<Option<FlexSearchResult>> {
+    ) -> Result<Option<FlexibleSearchResult>> {
         let Some(query) = pager.next_query() else {
             return Ok(None);
         };
@@ -709,6 +782,17 @@ impl HacClient {
     }
 
     /// Imports an ImpEx script (a `&str` imports with defaults). Uses the long timeout.
+    ///
+    #[doc = call_doc!("let done = ", "hac.import_impex(\"INSERT_UPDATE Language;isocode[unique=true]\\n;de\")", "?.into_result()?;\nprintln!(\"{}\", done.summary);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::File`] when a script
+    /// file cannot be read; [`Error::FormRejected`] when HAC refuses the form. An import with
+    /// problems is not an error here ([`ImpexResult::into_result`] makes it one).
     pub async fn import_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
         let call = import.into().call(false)?;
         let resp = self.call(&call).await?;
@@ -716,6 +800,16 @@ impl HacClient {
     }
 
     /// Validates an ImpEx script without importing it.
+    ///
+    #[doc = call_doc!("let check = ", "hac.validate_impex(ImpexImport::from_file(\"data.impex\"))", "?;\nfor line in &check.lines {\n    println!(\"{:?}: {}\", line.line, line.message);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::File`];
+    /// [`Error::FormTooLarge`] over HAC's form limit (validation has no upload endpoint).
     pub async fn validate_impex(&self, import: impl Into<ImpexImport>) -> Result<ImpexResult> {
         let call = import.into().call(true)?;
         let resp = self.call(&call).await?;
@@ -724,18 +818,46 @@ impl HacClient {
 
     /// What a system update would offer: extensions with project data and their
     /// parameters.
+    ///
+    #[doc = call_doc!("let data = ", "hac.update_data()", "?;\nfor ext in &data.project_data {\n    println!(\"{}\", ext.name);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn update_data(&self) -> Result<UpdateData> {
         let resp = self.call(&Call::get_json(update::DATA_PATH)).await?;
         update::parse_data(&resp)
     }
 
     /// Patches waiting to be applied.
+    ///
+    #[doc = call_doc!("let patches = ", "hac.pending_patches()", "?;\nprintln!(\"{} extensions have patches\", patches.len());")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn pending_patches(&self) -> Result<PendingPatches> {
         let resp = self.call(&Call::get_json(update::PATCHES_PATH)).await?;
         update::parse_patches(&resp)
     }
 
     /// Runs a system update. Uses the long timeout; HAC answers when it is done.
+    ///
+    #[doc = call_doc!("let request = UpdateRequest::new().create_essential_data(true);\nlet started = ", "hac.execute_update(&request)", "?.into_result()?;\nprintln!(\"{}\", started.log_text);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. A failed update is not an error
+    /// here ([`UpdateOutcome::into_result`] makes it one).
     pub async fn execute_update(&self, request: &UpdateRequest) -> Result<UpdateOutcome> {
         let resp = self.call(&request.call()).await?;
         update::parse_outcome(&resp)
@@ -743,6 +865,15 @@ impl HacClient {
 
     /// Reads the update/initialization log once. It needs no session: a log followed
     /// through an update that ends the session keeps working without logging in.
+    ///
+    #[doc = call_doc!("let log = ", "hac.update_log()", "?;\nif log.finished {\n    println!(\"done\");\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn update_log(&self) -> Result<UpdateLog> {
         let resp = self.call(&update::log_call()).await?;
         update::parse_log(&resp)
@@ -751,6 +882,12 @@ impl HacClient {
     /// HAC's health checks (`/monitoring/healthcheck`): no login, no session, so it works
     /// while the server is still starting and before any password is at hand. With the
     /// context path unknown, `/hac` and then root are tried.
+    ///
+    #[doc = call_doc!("let health = ", "hac.health()", "?;\nprintln!(\"{:?}\", health.status);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors; [`Error::HttpStatus`] for an answer that is no health verdict.
     pub async fn health(&self) -> Result<Health> {
         let candidates = match self.core.context() {
             Some(ctx) => vec![ctx],
@@ -778,12 +915,30 @@ impl HacClient {
     }
 
     /// Version and build (`/platform/about`).
+    ///
+    #[doc = call_doc!("let about = ", "hac.about()", "?;\nprintln!(\"SAP Commerce {}\", about.platform);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn about(&self) -> Result<About> {
         let resp = self.call(&Call::get_json("/platform/about")).await?;
         ops::platform::parse_about(&resp)
     }
 
     /// The tenant's extensions (`/platform/extensions`).
+    ///
+    #[doc = call_doc!("for ext in ", "hac.extensions()", "? {\n    println!(\"{} {}\", ext.name, ext.version);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn extensions(&self) -> Result<Vec<Extension>> {
         let resp = self.call(&Call::get_page("/platform/extensions")).await?;
         ops::platform::parse_extensions(&resp)
@@ -792,6 +947,15 @@ impl HacClient {
     /// The script languages HAC's scripting console offers (`groovy`, `beanshell`, ...),
     /// read from the console's page: a call that needs the console's role and runs no
     /// code.
+    ///
+    #[doc = call_doc!("let languages = ", "hac.script_types()", "?;\nassert!(languages.iter().any(|l| l == \"groovy\"));")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn script_types(&self) -> Result<Vec<String>> {
         let resp = self.call(&Call::get_page("/console/scripting")).await?;
         crate::call::expect_ok(&resp)?;
@@ -805,6 +969,15 @@ impl HacClient {
     }
 
     /// The configured loggers and their levels (`/platform/log4j`).
+    ///
+    #[doc = call_doc!("for logger in ", "hac.loggers()", "? {\n    println!(\"{} {:?}\", logger.name, logger.level);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn loggers(&self) -> Result<Vec<Logger>> {
         let resp = self.call(&Call::get_page("/platform/log4j")).await?;
         ops::logging::parse_page(&resp)
@@ -812,6 +985,15 @@ impl HacClient {
 
     /// Sets a logger's level on the node that answers (in memory, until restart). A name
     /// HAC does not have yet creates that logger. Returns the loggers after the change.
+    ///
+    #[doc = call_doc!("", "hac.set_log_level(\"de.hybris.platform.jalo\", LogLevel::Debug)", "?;")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn set_log_level(&self, logger: &str, level: LogLevel) -> Result<Vec<Logger>> {
         let call = Call::post_form(
             "/platform/log4j/changeLevel",
@@ -826,6 +1008,15 @@ impl HacClient {
     }
 
     /// The region caches' sizes and counters.
+    ///
+    #[doc = call_doc!("let stats = ", "hac.cache_stats()", "?;\nprintln!(\"{} regions\", stats.regions.len());")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn cache_stats(&self) -> Result<CacheStats> {
         let resp = self
             .call(&Call::get_json("/monitoring/cache/regionCache/data"))
@@ -834,6 +1025,15 @@ impl HacClient {
     }
 
     /// Clears every region cache (HAC has no per-region clear); returns the stats after.
+    ///
+    #[doc = call_doc!("", "hac.clear_cache()", "?;")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn clear_cache(&self) -> Result<CacheStats> {
         let call = Call::post_form("/monitoring/cache/regionCache/clear", Vec::new(), true);
         let resp = self.call(&call).await?;
@@ -841,6 +1041,15 @@ impl HacClient {
     }
 
     /// The cron jobs running (or restarted), as the answering node sees them.
+    ///
+    #[doc = call_doc!("for job in ", "hac.cron_jobs()", "? {\n    println!(\"{} {}\", job.cron_job_code, job.progress);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn cron_jobs(&self) -> Result<Vec<CronJob>> {
         let resp = self
             .call(&Call::get_json("/monitoring/cronjobs/data"))
@@ -850,6 +1059,15 @@ impl HacClient {
 
     /// Requests an abort of **every** running cron job (HAC has no per-job abort); per
     /// cron job code, whether it accepted.
+    ///
+    #[doc = call_doc!("for (job, aborted) in ", "hac.abort_cron_jobs()", "? {\n    println!(\"{job}: {aborted}\");\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn abort_cron_jobs(&self) -> Result<BTreeMap<String, bool>> {
         let call = Call::post_form("/monitoring/cronjobs/abort", Vec::new(), true);
         let resp = self.call(&call).await?;
@@ -858,12 +1076,30 @@ impl HacClient {
 
     /// The configuration properties as HAC shows them (blacklisted values masked),
     /// sorted by key.
+    ///
+    #[doc = call_doc!("let props = ", "hac.config_properties()", "?;\nlet version = props.iter().find(|p| p.key == \"build.version\");\nprintln!(\"{:?}\", version.map(|p| &p.value));")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn config_properties(&self) -> Result<Vec<ConfigProperty>> {
         let resp = self.call(&Call::get_page("/platform/config")).await?;
         ops::config::parse_page(&resp)
     }
 
     /// Sets a property on the node that answers, in memory until restart.
+    ///
+    #[doc = call_doc!("let change = ", "hac.set_config(\"my.flag\", \"true\")", "?;\nprintln!(\"{}\", change.action);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn set_config(&self, key: &str, value: &str) -> Result<ConfigChange> {
         let call = Call::post_form(
             "/platform/configstore",
@@ -875,6 +1111,16 @@ impl HacClient {
     }
 
     /// Runs an ImpEx export; the result links the data zip ([`HacClient::download`]).
+    ///
+    #[doc = call_doc!("let script = std::fs::read_to_string(\"export.impex\").unwrap_or_default();\nlet export = ", "hac.export_impex(&script, ImpexExportMode::ExportOnly)", "?.into_result()?;\nprintln!(\"{:?}\", export.data_url);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. A failed export is not an error
+    /// here ([`ImpexExport::into_result`] makes it one).
     pub async fn export_impex(&self, script: &str, mode: ImpexExportMode) -> Result<ImpexExport> {
         let resp = self.call(&ops::export::call(script, mode)).await?;
         ops::export::parse(&resp)
@@ -882,6 +1128,16 @@ impl HacClient {
 
     /// Downloads a file HAC links to (an export's `/medias/...` URL, on the server's origin,
     /// not under the context path) in the client's session.
+    ///
+    #[doc = call_doc!("let zip = ", "hac.download(\"/medias/dataexport_1.zip\")", "?;\nprintln!(\"{} bytes\", zip.len());")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::InvalidArgument`] for
+    /// a link to another server; [`Error::ResponseTooLarge`] over the response limit.
     pub async fn download(&self, href: &str) -> Result<Vec<u8>> {
         let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
         let url = base.join(href).map_err(|e| Error::InvalidArgument {
@@ -905,6 +1161,15 @@ impl HacClient {
     }
 
     /// Composed types whose code starts with `prefix` (every one for `""`), sorted.
+    ///
+    #[doc = call_doc!("let types = ", "hac.types(\"Product\")", "?;\nprintln!(\"{}\", types.join(\", \"));")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn types(&self, prefix: &str) -> Result<Vec<String>> {
         let call = Call::post_form(
             "/console/impex/allTypes",
@@ -916,6 +1181,15 @@ impl HacClient {
     }
 
     /// A type's attribute qualifiers, sorted; `None` when there is no such type.
+    ///
+    #[doc = call_doc!("if let Some(attributes) = ", "hac.type_attributes(\"Product\")", "? {\n    println!(\"{}\", attributes.join(\", \"));\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn type_attributes(&self, type_code: &str) -> Result<Option<Vec<String>>> {
         let call = Call::post_form(
             "/console/impex/typeAndAttributes",
@@ -927,6 +1201,16 @@ impl HacClient {
     }
 
     /// What the PK analyzer reads from `pk`.
+    ///
+    #[doc = call_doc!("let pk = ", "hac.analyze_pk(\"8796093054977\")", "?;\nprintln!(\"{:?}\", pk.pk_composed_type_code);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::InvalidArgument`] for
+    /// text that is no PK.
     pub async fn analyze_pk(&self, pk: &str) -> Result<PkInfo> {
         let call = Call::post_form(
             "/platform/pkanalyzer/analyze",
@@ -938,6 +1222,15 @@ impl HacClient {
     }
 
     /// The cluster, as the answering node sees it.
+    ///
+    #[doc = call_doc!("let cluster = ", "hac.cluster()", "?;\nprintln!(\"node {}\", cluster.cluster_node_id);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn cluster(&self) -> Result<ClusterInfo> {
         let resp = self
             .call(&Call::get_json("/monitoring/cluster/data"))
@@ -946,6 +1239,15 @@ impl HacClient {
     }
 
     /// The data sources, by id (`master` first in HAC's answer).
+    ///
+    #[doc = call_doc!("for (id, ds) in ", "hac.data_sources()", "? {\n    println!(\"{id}: {}\", ds.url);\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn data_sources(&self) -> Result<BTreeMap<String, DataSourceInfo>> {
         let resp = self
             .call(&Call::get_json("/monitoring/database/allinfo"))
@@ -954,6 +1256,15 @@ impl HacClient {
     }
 
     /// Rows per table.
+    ///
+    #[doc = call_doc!("let sizes = ", "hac.table_sizes()", "?;\nprintln!(\"{:?}\", sizes.get(\"products\"));")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn table_sizes(&self) -> Result<BTreeMap<String, u64>> {
         let resp = self
             .call(&Call::get_json("/monitoring/database/tablesizes"))
@@ -962,6 +1273,15 @@ impl HacClient {
     }
 
     /// Memory of the answering node, in MiB.
+    ///
+    #[doc = call_doc!("let memory = ", "hac.memory()", "?;\nprintln!(\"{} MiB used\", memory.used_memory);")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's.
     pub async fn memory(&self) -> Result<MemoryInfo> {
         let resp = self
             .call(&Call::get_json("/monitoring/memory/data"))
@@ -970,6 +1290,16 @@ impl HacClient {
     }
 
     /// A thread dump of the answering node (from the zip HAC offers).
+    ///
+    #[doc = call_doc!("let dump = ", "hac.thread_dump()", "?;\nstd::fs::write(\"dump.txt\", dump).ok();")]
+    ///
+    /// # Errors
+    ///
+    /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
+    /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
+    /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::ResponseTooLarge`]
+    /// over the response limit.
     pub async fn thread_dump(&self) -> Result<String> {
         let mut call = Call::get_page("/monitoring/threaddump/download");
         call.binary = true;
@@ -983,6 +1313,13 @@ impl HacClient {
 
     /// Polls the update log every `interval` until it says finished; fails with
     /// [`Error::Timeout`] after `timeout`.
+    ///
+    #[doc = call_doc!("use std::time::Duration;\nlet log = ", "hac.wait_for_update(Duration::from_secs(5), Duration::from_secs(3600))", "?;\nprintln!(\"finished; errors: {}\", log.has_errors);")]
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] when the log does not say finished within `timeout`; those of
+    /// [`HacClient::update_log`].
     pub async fn wait_for_update(
         &self,
         interval: Duration,

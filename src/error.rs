@@ -232,8 +232,8 @@ pub enum Error {
     },
     /// The server ran the FlexibleSearch or SQL query and reported an error (HAC's
     /// `exception`): a typo in a type or attribute, a syntax error, a failed statement.
-    /// From [`FlexSearchResult::deserialize`](crate::FlexSearchResult::deserialize) and
-    /// [`FlexSearchResult::into_result`](crate::FlexSearchResult::into_result).
+    /// From [`FlexibleSearchResult::deserialize`](crate::FlexibleSearchResult::deserialize) and
+    /// [`FlexibleSearchResult::into_result`](crate::FlexibleSearchResult::into_result).
     #[non_exhaustive]
     Query {
         /// The server's message.
@@ -279,7 +279,7 @@ pub enum Error {
     },
     /// The result was cut at HAC's default limit of 200 rows, which the query did not
     /// choose, and more rows may match: from
-    /// [`FlexSearchResult::deserialize`](crate::FlexSearchResult::deserialize), so that a
+    /// [`FlexibleSearchResult::deserialize`](crate::FlexibleSearchResult::deserialize), so that a
     /// plain `&str` query never passes 200 rows off as all of them.
     #[non_exhaustive]
     Truncated {
@@ -650,7 +650,7 @@ impl fmt::Display for Error {
             }
             Error::Truncated { limit } => write!(
                 f,
-                "the result stops at HAC's default limit of {limit} rows and more may match: set the number of rows wanted (FlexibleSearch::max_count, or unlimited)"
+                "the result stops at HAC's default limit of {limit} rows and more may match: set the number of rows wanted (FlexibleSearch::max_rows, or unlimited)"
             ),
             Error::Deserialize {
                 row,

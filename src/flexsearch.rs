@@ -17,7 +17,7 @@ use crate::unescape::unescape_into;
 pub(crate) const PATH: &str = "/console/flexsearch/execute";
 
 /// HAC's default `maxCount`.
-pub const DEFAULT_MAX_COUNT: u32 = 200;
+pub const DEFAULT_MAX_ROWS: u32 = 200;
 
 /// How many rows a query may return (`maxCount`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,16 +53,16 @@ impl RowLimit {
 
 /// A FlexibleSearch (or raw SQL) query and its options.
 ///
-/// Without options it returns at most 200 rows ([`DEFAULT_MAX_COUNT`], HAC's default), in
+/// Without options it returns at most 200 rows ([`DEFAULT_MAX_ROWS`], HAC's default), in
 /// locale `en`, as the logged-in user, from the `master` data source, and rolls back.
 ///
 /// ```
 /// use hac_client::{FlexibleSearch, RowLimit};
 /// let q = FlexibleSearch::new("SELECT {pk}, {code} FROM {Product}")
-///     .max_count(50)
+///     .max_rows(50)
 ///     .locale("de")
 ///     .user("anonymous");
-/// let everything = FlexibleSearch::new("SELECT {pk} FROM {Language}").max_count(RowLimit::Unlimited);
+/// let everything = FlexibleSearch::new("SELECT {pk} FROM {Language}").max_rows(RowLimit::Unlimited);
 /// let dml = FlexibleSearch::sql("UPDATE products SET p_name = 'x' WHERE p_code = '1'").commit(true);
 /// # let _ = (q, everything, dml);
 /// ```
@@ -76,7 +76,7 @@ pub struct FlexibleSearch {
     data_source: Option<String>,
     commit: bool,
     timeout: Option<Duration>,
-    /// The caller chose the limit (`max_count`, `unlimited`): a result cut there is what
+    /// The caller chose the limit (`max_rows`, `unlimited`): a result cut there is what
     /// was asked for, not HAC's default quietly applied.
     limit_chosen: bool,
 }
@@ -87,7 +87,7 @@ impl FlexibleSearch {
         FlexibleSearch {
             query: query.into(),
             raw_sql: false,
-            max_count: RowLimit::Rows(DEFAULT_MAX_COUNT),
+            max_count: RowLimit::Rows(DEFAULT_MAX_ROWS),
             locale: "en".into(),
             user: None,
             data_source: None,
@@ -105,14 +105,14 @@ impl FlexibleSearch {
         }
     }
     /// Most rows to return: a number, or [`RowLimit::Unlimited`] (200 by default).
-    pub fn max_count(mut self, limit: impl Into<RowLimit>) -> Self {
+    pub fn max_rows(mut self, limit: impl Into<RowLimit>) -> Self {
         self.max_count = limit.into();
         self.limit_chosen = true;
         self
     }
     /// Every row, however many (`maxCount=-1`).
     pub fn unlimited(self) -> Self {
-        self.max_count(RowLimit::Unlimited)
+        self.max_rows(RowLimit::Unlimited)
     }
     /// Locale for localized attributes (`en`, `de`, ...).
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
@@ -141,7 +141,7 @@ impl FlexibleSearch {
         self
     }
     /// The row limit.
-    pub fn limit(&self) -> RowLimit {
+    pub fn row_limit(&self) -> RowLimit {
         self.max_count
     }
     /// The caller set the limit (not HAC's default).
@@ -191,8 +191,8 @@ impl FlexibleSearch {
 /// `None` for SQL `NULL`; column names are as HAC sends them (`PK`, `p_code`, ...).
 ///
 /// ```
-/// # use hac_client::FlexSearchResult;
-/// fn print_table(r: &FlexSearchResult) {
+/// # use hac_client::FlexibleSearchResult;
+/// fn print_table(r: &FlexibleSearchResult) {
 ///     if let Some(e) = &r.exception {
 ///         eprintln!("query failed: {e}");
 ///         return;
@@ -208,10 +208,10 @@ impl FlexibleSearch {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[must_use = "the query may have failed on the server: check it with into_result() or deserialize()"]
 #[non_exhaustive]
-pub struct FlexSearchResult {
+pub struct FlexibleSearchResult {
     /// Column names.
     pub headers: Vec<String>,
-    /// The cells, compactly (see [`FlexSearchResult::rows`]); serialized as an array of
+    /// The cells, compactly (see [`FlexibleSearchResult::rows`]); serialized as an array of
     /// rows, each an array of strings and `null`s.
     #[serde(serialize_with = "serialize_table")]
     rows: Table,
@@ -242,8 +242,8 @@ pub struct FlexSearchResult {
 /// One row, with cells addressable by column name.
 ///
 /// ```
-/// # use hac_client::FlexSearchResult;
-/// fn codes(r: &FlexSearchResult) -> Vec<String> {
+/// # use hac_client::FlexibleSearchResult;
+/// fn codes(r: &FlexibleSearchResult) -> Vec<String> {
 ///     r.rows().filter_map(|row| row.get("code")).map(str::to_owned).collect()
 /// }
 /// # let _ = codes;
@@ -258,7 +258,7 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The cell of the column named `name`, `None` for `NULL` or an unknown column.
     ///
-    /// Names match as in [`FlexSearchResult::column`]: exactly, then ASCII
+    /// Names match as in [`FlexibleSearchResult::column`]: exactly, then ASCII
     /// case-insensitively, then with FlexibleSearch's `p_` prefix, so `code` finds `p_code`.
     pub fn get(&self, name: &str) -> Option<&'a str> {
         let i = column_index(self.headers, name)?;
@@ -337,7 +337,7 @@ pub(crate) fn column_index(headers: &[String], name: &str) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
-impl FlexSearchResult {
+impl FlexibleSearchResult {
     /// True when HAC reported no exception.
     pub fn is_success(&self) -> bool {
         self.exception.is_none()
@@ -347,8 +347,8 @@ impl FlexSearchResult {
     /// flag says whether any name was changed.
     ///
     /// ```
-    /// use hac_client::FlexSearchResult;
-    /// let r = FlexSearchResult::from_rows(vec!["p_code".into(), "p_code".into()], vec![]);
+    /// use hac_client::FlexibleSearchResult;
+    /// let r = FlexibleSearchResult::from_rows(vec!["p_code".into(), "p_code".into()], vec![]);
     /// assert_eq!(r.unique_headers(), (vec!["p_code".to_owned(), "p_code_2".to_owned()], true));
     /// ```
     pub fn unique_headers(&self) -> (Vec<String>, bool) {
@@ -376,8 +376,8 @@ impl FlexSearchResult {
     /// consumes results.
     ///
     /// ```
-    /// use hac_client::FlexSearchResult;
-    /// let r = FlexSearchResult::from_rows(
+    /// use hac_client::FlexibleSearchResult;
+    /// let r = FlexibleSearchResult::from_rows(
     ///     vec!["code".into(), "name".into()],
     ///     vec![vec![Some("A1".into()), None]],
     /// );
@@ -391,7 +391,7 @@ impl FlexSearchResult {
     pub fn from_rows(headers: Vec<String>, rows: Vec<Vec<Option<String>>>) -> Self {
         let mut table = Table::from_rows(rows).expect("under 2 GiB of cell text");
         table.shrink_to_fit();
-        FlexSearchResult {
+        FlexibleSearchResult {
             count: table.len() as u64,
             headers,
             rows: table,
@@ -402,17 +402,17 @@ impl FlexSearchResult {
     /// `/console/flexsearch/execute`), e.g. one recorded earlier or fetched with another
     /// HTTP client: cells unescaped, failures in `exception`, as from
     /// [`HacClient::flexible_search`](crate::HacClient::flexible_search). The limit the
-    /// query was sent with is unknown here, so [`FlexSearchResult::is_truncated`] is false.
+    /// query was sent with is unknown here, so [`FlexibleSearchResult::is_truncated`] is false.
     ///
     /// ```
-    /// use hac_client::FlexSearchResult;
-    /// let r = FlexSearchResult::from_json(
+    /// use hac_client::FlexibleSearchResult;
+    /// let r = FlexibleSearchResult::from_json(
     ///     r#"{"headers":["p_name"],"resultList":[["Caf&eacute;"]],"resultCount":1,"exception":null}"#,
     /// )?;
     /// assert_eq!(r.row(0).unwrap().get("name"), Some("Café"));
     /// # Ok::<(), hac_client::Error>(())
     /// ```
-    pub fn from_json(json: impl Into<String>) -> Result<FlexSearchResult> {
+    pub fn from_json(json: impl Into<String>) -> Result<FlexibleSearchResult> {
         parse(&HttpResponse::ok(json.into()), RowLimit::Unlimited)
     }
     /// Number of rows received (`count` is what HAC says matched, which may be more).
@@ -449,9 +449,9 @@ impl FlexSearchResult {
     /// columns). A query the server reported an error for is [`Error::Query`], never an
     /// empty list. A result cut at HAC's default limit of 200 rows, which the query did not
     /// choose (a plain `&str` query), is [`Error::Truncated`]: say how many rows you want
-    /// with [`FlexibleSearch::max_count`] (a result cut at a limit you chose is what you
+    /// with [`FlexibleSearch::max_rows`] (a result cut at a limit you chose is what you
     /// asked for) or [`FlexibleSearch::unlimited`], or read the rows with
-    /// [`FlexSearchResult::rows`].
+    /// [`FlexibleSearchResult::rows`].
     ///
     /// ```no_run
     /// # fn demo(hac: &hac_client::HacClient) -> hac_client::Result<()> {
@@ -474,12 +474,12 @@ impl FlexSearchResult {
     }
     /// The result when the query worked, else [`Error::Query`] with the server's message
     /// and stack trace.
-    pub fn into_result(self) -> Result<FlexSearchResult> {
+    pub fn into_result(self) -> Result<FlexibleSearchResult> {
         self.error_for_failure_ref()?;
         Ok(self)
     }
-    /// As [`FlexSearchResult::into_result`], keeping the result.
-    pub fn error_for_failure_ref(&self) -> Result<&FlexSearchResult> {
+    /// As [`FlexibleSearchResult::into_result`], keeping the result.
+    pub fn error_for_failure_ref(&self) -> Result<&FlexibleSearchResult> {
         match &self.exception {
             None => Ok(self),
             Some(message) => Err(Error::Query {
@@ -693,7 +693,7 @@ fn exception_message(v: Value) -> Option<String> {
     }
 }
 
-pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexSearchResult> {
+pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexibleSearchResult> {
     let expected = "FlexibleSearch JSON (headers, resultList, resultCount)";
     let wire: Wire = parse_json(expected, resp)?;
     if wire.known_keys == 0 {
@@ -717,7 +717,7 @@ pub(crate) fn parse(resp: &HttpResponse, limit: RowLimit) -> Result<FlexSearchRe
         .map(|n| n.max(0.0) as u64)
         .unwrap_or(rows.len() as u64);
     let ms = number(&wire.execution_time).unwrap_or(0.0).max(0.0);
-    Ok(FlexSearchResult {
+    Ok(FlexibleSearchResult {
         headers: wire.headers,
         rows,
         count,

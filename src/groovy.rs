@@ -170,6 +170,11 @@ pub struct GroovyResult {
 }
 
 impl GroovyResult {
+    /// True when the script ran without an exception (HAC's `success`).
+    pub fn is_success(&self) -> bool {
+        self.success
+    }
+
     /// The result when the script worked, else [`Error::Script`] with HAC's report and what
     /// the script printed.
     pub fn into_result(self) -> Result<GroovyResult> {

@@ -71,7 +71,7 @@ enum Source {
 /// ```
 /// use hac_client::{ImpexImport, ValidationMode};
 /// let import = ImpexImport::new("INSERT_UPDATE Language;isocode[unique=true]\n;de")
-///     .validation(ValidationMode::Relaxed)
+///     .validation_mode(ValidationMode::Relaxed)
 ///     .max_threads(4)
 ///     .enable_code_execution(true);
 /// let big = ImpexImport::from_file("products.impex").distributed_mode(true);
@@ -118,7 +118,7 @@ impl ImpexImport {
         }
     }
     /// Validation mode.
-    pub fn validation(mut self, mode: ValidationMode) -> Self {
+    pub fn validation_mode(mut self, mode: ValidationMode) -> Self {
         self.validation = mode;
         self
     }
@@ -399,7 +399,7 @@ mod tests {
     #[test]
     fn every_option_as_the_browser_sends_it() {
         let call = ImpexImport::new("INSERT Language;isocode\n;de")
-            .validation(ValidationMode::Relaxed)
+            .validation_mode(ValidationMode::Relaxed)
             .legacy_mode(true)
             .distributed_mode(true)
             .direct_persistence(true)

@@ -158,6 +158,11 @@ pub struct ImpexResult {
 }
 
 impl ImpexResult {
+    /// True when the import or validation found no problem (HAC's `success`).
+    pub fn is_success(&self) -> bool {
+        self.success
+    }
+
     /// A result from the marker's level and summary and the text of the result box.
     pub fn new(level: &str, summary: &str, details: &str) -> ImpexResult {
         let level = ImpexLevel::parse(level);

@@ -37,7 +37,7 @@
 //!     hac.execute_groovy(GroovyScript::new("modelService.saveAll()").commit(true))?.into_result()?;
 //!
 //!     let products: Vec<Product> = hac
-//!         .flexible_search(FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_count(100))?
+//!         .flexible_search(FlexibleSearch::new("SELECT {pk}, {code}, {name} FROM {Product}").max_rows(100))?
 //!         .deserialize()?; // Err(Error::Query) if the server reported an exception
 //!
 //!     hac.import_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")?.into_result()?;
@@ -47,6 +47,47 @@
 //!
 //! The full results stay available: `success`, `stacktrace`, `exception`, `lines` and the
 //! rest are public, for code that inspects a failure instead of propagating it.
+//!
+//! # Features and defaults
+//!
+//! No feature is on by default: the blocking client only. `async` adds
+//! `nonblocking::HacClient`. A client built with only a URL and credentials:
+//!
+//! * times out a request after 30 s, an ImpEx import or system update after 30 min
+//!   ([`HacConfigBuilder::timeout`], [`HacConfigBuilder::long_timeout`], and per call);
+//! * reads at most 256 MiB of an answer ([`HacConfigBuilder::max_response_bytes`]);
+//! * verifies TLS with the Mozilla roots ([`HacConfigBuilder::add_root_certificate`] for
+//!   a local HAC's own certificate);
+//! * takes proxies from `HTTPS_PROXY`/`NO_PROXY` as curl does;
+//! * keeps its session in memory only: nothing is written unless asked;
+//! * returns at most 200 rows of a query ([`DEFAULT_MAX_ROWS`], HAC's own default;
+//!   [`FlexibleSearch::max_rows`]).
+//!
+//! # Sessions on disk
+//!
+//! With [`HacConfigBuilder::session_persistence`]`(true)` a session (cookies, CSRF token,
+//! metadata; never the password) is kept between runs in a [`FileStore`] in the user's
+//! cache directory: one owner-only file per server, user and environment, written
+//! atomically and authenticated with a keyed blake3 MAC (the key beside the files), so that
+//! a program run ten times logs in once and a tampered or corrupt file is only a fresh
+//! login. [`HacConfigBuilder::session_store`] takes any [`SessionStore`] ([`MemoryStore`],
+//! or your own); [`SessionManager`] lists and prunes them.
+//!
+//! # Testing with `hac-fake`
+//!
+//! The `hac-fake` crate is a stateful fake HAC on loopback, per SAP Commerce version, that
+//! counts and records requests: test code that uses this crate without a server.
+//!
+//! ```
+//! let fake = hac_fake::FakeHac::start();
+//! let hac = hac_client::HacClient::builder(fake.url())
+//!     .credentials(hac_client::BasicCredentials::new("admin", "nimda"))
+//!     .build()?;
+//! let out = hac.execute_groovy("return 42")?.into_result()?;
+//! assert_eq!(out.result, "42");
+//! assert_eq!(fake.stats().logins, 1);
+//! # Ok::<(), hac_client::Error>(())
+//! ```
 //!
 //! # Versions
 //!
@@ -86,6 +127,8 @@
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+// docs.rs marks what a feature brings (the async client).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answers;
 mod cache_dir;
@@ -133,7 +176,7 @@ pub use config::{
 };
 pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
 pub use error::{Error, Result};
-pub use flexsearch::{DEFAULT_MAX_COUNT, FlexSearchResult, FlexibleSearch, Row, RowLimit};
+pub use flexsearch::{DEFAULT_MAX_ROWS, FlexibleSearch, FlexibleSearchResult, Row, RowLimit};
 pub use groovy::{GroovyResult, GroovyScript, ScriptType};
 pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
 pub use manager::SessionManager;
@@ -171,6 +214,26 @@ pub use update::{
 pub mod blocking {
     pub(crate) use crate::transport::blocking::Transport;
     pub(crate) use maybe_async::must_be_sync as maybe;
+    /// A client method's example as blocking code: `$call` is the call, as it is.
+    macro_rules! call_doc {
+        ($before:literal, $call:literal, $after:literal) => {
+            concat!(
+                "```no_run\n# #![allow(unused)]\n# use hac_client::*;\n",
+                "# use hac_client::blocking::HacClient;\n",
+                "# fn demo(hac: &HacClient) -> hac_client::Result<()> {\n",
+                $before,
+                $call,
+                $after,
+                "\n# Ok(())\n# }\n```"
+            )
+        };
+    }
+    /// An example without a request, for the blocking client.
+    macro_rules! plain_doc {
+        ($body:literal) => {
+            call_doc!("", $body, "")
+        };
+    }
     mod client;
     pub use client::HacClient;
 }
@@ -192,11 +255,39 @@ pub mod blocking {
 /// it (and commit). Each call in flight occupies one thread of the `blocking` crate's pool
 /// until the server answers (see the crate documentation).
 #[cfg(feature = "async")]
+#[cfg_attr(docsrs, doc(cfg(feature = "async")))]
 #[path = "."]
 #[allow(clippy::duplicate_mod)] // the same file, compiled a second time as async code
 pub mod nonblocking {
     pub(crate) use crate::transport::nonblocking::Transport;
     pub(crate) use maybe_async::must_be_async as maybe;
+    /// A client method's example as async code: the call is awaited.
+    macro_rules! call_doc {
+        ($before:literal, $call:literal, $after:literal) => {
+            concat!(
+                "```no_run\n# #![allow(unused)]\n# use hac_client::*;\n",
+                "# use hac_client::nonblocking::HacClient;\n",
+                "# async fn demo(hac: &HacClient) -> hac_client::Result<()> {\n",
+                $before,
+                $call,
+                ".await",
+                $after,
+                "\n# Ok(())\n# }\n```"
+            )
+        };
+    }
+    /// An example without a request, for the async client (nothing to await).
+    macro_rules! plain_doc {
+        ($body:literal) => {
+            concat!(
+                "```no_run\n# #![allow(unused)]\n# use hac_client::*;\n",
+                "# use hac_client::nonblocking::HacClient;\n",
+                "# async fn demo(hac: &HacClient) -> hac_client::Result<()> {\n",
+                $body,
+                "\n# Ok(())\n# }\n```"
+            )
+        };
+    }
     mod client;
     pub use client::HacClient;
 }

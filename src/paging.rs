@@ -15,7 +15,7 @@
 //! page is read are not returned: the pages are not one snapshot.
 
 use crate::error::{Error, Result};
-use crate::flexsearch::{FlexSearchResult, FlexibleSearch, RowLimit};
+use crate::flexsearch::{FlexibleSearch, FlexibleSearchResult, RowLimit};
 
 /// A FlexibleSearch read in pages by PK. Get one from [`PkPager::new`], then let the client
 /// fetch pages (`HacClient::flexible_search_page`, or the blocking client's
@@ -131,12 +131,12 @@ impl PkPager {
             self.template
                 .clone()
                 .with_query(q)
-                .max_count(RowLimit::Rows(self.page_size)),
+                .max_rows(RowLimit::Rows(self.page_size)),
         )
     }
 
     /// Takes note of a page: where the next one starts, and whether it was the last.
-    pub fn record(&mut self, page: &FlexSearchResult) -> Result<()> {
+    pub fn record(&mut self, page: &FlexibleSearchResult) -> Result<()> {
         self.rows += page.len() as u64;
         if page.len() < self.page_size as usize {
             self.done = true;
@@ -192,7 +192,7 @@ pub struct Pages<'a> {
 }
 
 impl Iterator for Pages<'_> {
-    type Item = Result<FlexSearchResult>;
+    type Item = Result<FlexibleSearchResult>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.client
@@ -320,7 +320,7 @@ mod tests {
             p.next_query().unwrap().query(),
             "SELECT {p.code}, {p.pk} AS id FROM {Product AS p} ORDER BY {p.pk} ASC"
         );
-        let page = FlexSearchResult::from_rows(
+        let page = FlexibleSearchResult::from_rows(
             vec!["code".into(), "id".into()],
             vec![
                 vec![Some("a".into()), Some("10".into())],
@@ -336,7 +336,7 @@ mod tests {
         assert!(p.record(&page).is_err());
         // A short page is the last one.
         let mut p = pages("SELECT {pk}, {code} FROM {Product} WHERE {code} = 'x'").unwrap();
-        let short = FlexSearchResult::from_rows(
+        let short = FlexibleSearchResult::from_rows(
             vec!["PK".into(), "code".into()],
             vec![vec![Some("20".into()), Some("x".into())]],
         );
@@ -345,7 +345,7 @@ mod tests {
         assert_eq!(p.rows_read(), 1);
         // A PK column that holds no PK.
         let mut p = pages("SELECT {code}, {pk} FROM {Product}").unwrap();
-        let odd = FlexSearchResult::from_rows(
+        let odd = FlexibleSearchResult::from_rows(
             vec!["code".into(), "PK".into()],
             vec![vec![Some("x".into()), Some("n/a".into())]],
         );

@@ -95,15 +95,15 @@ fn what_is_written_reads_back() {
     assert_eq!(serde_json::to_string(&LogLevel::Warn).unwrap(), r#""WARN""#);
 }
 
-/// `FlexSearchResult` only serializes (a report); reading its own JSON as HAC's answer is an
+/// `FlexibleSearchResult` only serializes (a report); reading its own JSON as HAC's answer is an
 /// error, never an empty result.
 #[test]
 fn a_result_of_ours_is_not_taken_for_an_answer_of_hacs() {
-    let r = crate::FlexSearchResult::from_json(
+    let r = crate::FlexibleSearchResult::from_json(
         r#"{"headers":["a"],"resultList":[["x"]],"resultCount":1,"exception":null}"#,
     )
     .unwrap();
     assert_eq!(r.len(), 1);
     let ours = serde_json::to_string(&r).unwrap();
-    assert!(crate::FlexSearchResult::from_json(ours).is_err());
+    assert!(crate::FlexibleSearchResult::from_json(ours).is_err());
 }

@@ -87,7 +87,7 @@ pub(crate) struct HttpResponse {
 
 impl HttpResponse {
     /// A 200 answer with `body` and nothing else: a body given to a parser directly (tests,
-    /// `FlexSearchResult::from_json`, `ImpexResult::from_html`).
+    /// `FlexibleSearchResult::from_json`, `ImpexResult::from_html`).
     pub(crate) fn ok(body: String) -> HttpResponse {
         HttpResponse {
             path: "(given text)".into(),

@@ -397,6 +397,11 @@ pub struct UpdateOutcome {
 }
 
 impl UpdateOutcome {
+    /// True when the update started as asked (HAC's `success`).
+    pub fn is_success(&self) -> bool {
+        self.success
+    }
+
     /// The outcome when HAC reported success, else [`Error::Update`](crate::Error::Update)
     /// with the log.
     pub fn into_result(self) -> crate::Result<UpdateOutcome> {

@@ -200,12 +200,12 @@ fn fresh_session_rejected_fails_without_second_login() {
 fn validate_reports_without_logging_in() {
     let hac = FakeHac::start();
     let c = common::client(&hac);
-    assert!(!c.validate().unwrap());
+    assert!(!c.check_session().unwrap());
     assert_eq!(hac.stats().requests, 0);
     c.login().unwrap();
-    assert!(c.validate().unwrap());
+    assert!(c.check_session().unwrap());
     hac.expire_sessions();
-    assert!(!c.validate().unwrap());
+    assert!(!c.check_session().unwrap());
     assert_eq!(hac.stats().logins, 1);
 }
 

@@ -871,7 +871,11 @@ fn system_update_and_its_log() {
             (a, started.elapsed())
         })
     };
-    std::thread::sleep(Duration::from_millis(200));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !hac.update_running() {
+        assert!(Instant::now() < deadline, "the update never started");
+        std::thread::yield_now();
+    }
     hac.expire_sessions();
     let running = anonymous.get("/initlog/log").json();
     assert!(!running["log"].as_str().unwrap().contains("Finished"));

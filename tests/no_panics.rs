@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use hac_client::{
-    BasicCredentials, FlexSearchResult, FlexibleSearch, GroovyScript, HacClient, HacConfig,
+    BasicCredentials, FlexibleSearch, FlexibleSearchResult, GroovyScript, HacClient, HacConfig,
     ImpexImport, LogLevel, PkPager, RowLimit, SessionKey, UpdateRequest, ZipLimits,
 };
 use hac_fake::FakeHac;
@@ -110,16 +110,16 @@ proptest! {
     /// Queries, scripts and imports as values: any text, any limit.
     #[test]
     fn request_values(q in text(), n in any::<u32>(), size in any::<u32>(), t in duration()) {
-        let query = FlexibleSearch::new(q.clone()).max_count(n).locale(q.clone()).user(q.clone())
+        let query = FlexibleSearch::new(q.clone()).max_rows(n).locale(q.clone()).user(q.clone())
             .data_source(q.clone()).timeout(t);
         let _ = PkPager::new(query.clone(), size);
-        let _ = PkPager::new(FlexibleSearch::new(q.clone()).max_count(RowLimit::Unlimited), size);
+        let _ = PkPager::new(FlexibleSearch::new(q.clone()).max_rows(RowLimit::Unlimited), size);
         let _ = GroovyScript::new(q.clone()).commit(true).timeout(t);
         let _ = ImpexImport::new(q.clone()).encoding(q.clone()).max_threads(n).timeout(t);
         let _ = UpdateRequest::new().parameter(q.clone(), [q.clone()]).parameter_text(q.clone(), q.clone())
             .patch(q.clone(), q.clone()).project_data(&q).timeout(t).to_json();
         let _ = q.parse::<LogLevel>();
-        let _ = FlexSearchResult::from_json(q.clone());
+        let _ = FlexibleSearchResult::from_json(q.clone());
         let _ = SessionKey::new(q.clone(), q.clone(), q.clone()).with_node(Some(q)).id();
     }
 
@@ -151,7 +151,7 @@ proptest! {
         let _ = c.analyze_pk(&s);
         let _ = c.download(&s);
         let _ = c.export_impex(&s, hac_client::ImpexExportMode::ExportOnly);
-        let _ = c.flexible_search(FlexibleSearch::new(s.clone()).max_count(3));
+        let _ = c.flexible_search(FlexibleSearch::new(s.clone()).max_rows(3));
         let _ = c.validate_impex(s.clone());
         let fresh = common::build(common::config_for(c.base_url()));
         let _ = fresh.import_session(&s);

@@ -158,7 +158,7 @@ fn flexsearch_limits_sql_dml_and_exceptions() {
     let hac = FakeHac::builder().generated_rows(700).start();
     let c = common::client(&hac);
     let r = c
-        .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_count(1))
+        .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Product}").max_rows(1))
         .unwrap();
     assert_eq!(r.len(), 1);
     assert!(r.is_truncated());
@@ -179,7 +179,7 @@ fn flexsearch_limits_sql_dml_and_exceptions() {
     assert!(default.is_truncated());
     let r = c
         .flexible_search(
-            FlexibleSearch::sql("select p_code from products").max_count(RowLimit::Rows(3)),
+            FlexibleSearch::sql("select p_code from products").max_rows(RowLimit::Rows(3)),
         )
         .unwrap();
     assert!(r.is_success());
@@ -232,7 +232,7 @@ fn response_size_limit() {
     let hac = FakeHac::builder().generated_rows(50_000).start();
     let c = common::build(common::config(&hac).max_response_bytes(64 * 1024));
     let e = c
-        .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_count(50_000))
+        .flexible_search(FlexibleSearch::new("SELECT * FROM {Generated}").max_rows(50_000))
         .unwrap_err();
     assert!(
         matches!(e, Error::ResponseTooLarge { limit: 65536, .. }),
@@ -245,7 +245,7 @@ fn impex_import_success_and_every_option() {
     let hac = FakeHac::start();
     let c = common::client(&hac);
     let import = ImpexImport::new("INSERT_UPDATE Language;isocode[unique=true]\n;de")
-        .validation(ValidationMode::Relaxed)
+        .validation_mode(ValidationMode::Relaxed)
         .legacy_mode(true)
         .enable_code_execution(true)
         .distributed_mode(true)
@@ -515,7 +515,15 @@ fn an_update_running_and_an_uninitialized_system() {
     c.login().unwrap();
     std::thread::scope(|s| {
         s.spawn(|| c.execute_update(&UpdateRequest::new()).unwrap());
-        std::thread::sleep(Duration::from_millis(300));
+        // Until the server runs it (polled, not slept).
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !hac.update_running() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the update never started"
+            );
+            std::thread::yield_now();
+        }
         let running = c.update_log().unwrap();
         assert!(!running.finished, "{running:?}");
         assert!(c.update_data().unwrap().is_initializing);

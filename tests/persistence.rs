@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hac_client::{
-    BasicCredentials, FileStore, HacClient, HacConfigBuilder, MemoryStore, Result, SessionKey,
-    SessionManager, SessionStore, StoredSession,
+    BasicCredentials, FileStore, HacClient, HacConfigBuilder, LockAttempt, MemoryStore, Result,
+    SessionKey, SessionManager, SessionStore, StoredSession,
 };
 use hac_fake::{ExpiryAnswer, FakeHac};
 
@@ -554,6 +554,64 @@ fn stale_temp_files_are_removed() {
     assert!(!dead.exists(), "removed on open");
 }
 
+/// A save in progress in another process that is alive is never removed, by any of the
+/// four cleanups (open, list, clear, prune); once it is a minute old it is, as an
+/// interrupted save.
+#[cfg(unix)]
+#[test]
+fn a_live_writers_temp_file_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FileStore::new(dir.path()).unwrap());
+    store.save(&sample("admin", "dev")).unwrap();
+    // Another process, alive for the whole test (killed however the test ends; its output
+    // is not the test's, which the harness would wait on).
+    struct Alive(std::process::Child);
+    impl Drop for Alive {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let other = Alive(
+        std::process::Command::new("sleep")
+            .arg("600")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let live = dir
+        .path()
+        .join(format!(".session_abc.json.{}.3.tmp", other.0.id()));
+    std::fs::write(&live, "being written").unwrap();
+    let manager = SessionManager::new(store.clone());
+    let cleanups: [(&str, &dyn Fn()); 4] = [
+        ("open", &|| drop(FileStore::new(dir.path()).unwrap())),
+        ("list", &|| drop(store.list().unwrap())),
+        ("clear", &|| {
+            store.clear().unwrap();
+        }),
+        ("prune", &|| {
+            manager.prune().unwrap();
+        }),
+    ];
+    for (what, cleanup) in cleanups {
+        cleanup();
+        assert!(live.exists(), "{what} removed a live writer's temp file");
+    }
+    // A minute old: an interrupted save, whoever wrote it.
+    let old = std::time::SystemTime::now() - Duration::from_secs(120);
+    std::fs::File::options()
+        .write(true)
+        .open(&live)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    drop(store.list().unwrap());
+    assert!(!live.exists(), "an old temp file is removed");
+}
+
 #[test]
 fn password_never_on_disk() {
     let password = "Pa55-only-in-memory-9431";
@@ -1034,4 +1092,103 @@ fn failed_relogin_removes_the_stored_session() {
         "{e:?}"
     );
     assert!(!file.exists());
+}
+
+/// A store that delegates to `inner` and counts the login-lock attempts it found busy.
+struct CountingStore {
+    inner: Arc<FileStore>,
+    busy: Arc<AtomicUsize>,
+}
+
+impl SessionStore for CountingStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        self.inner.load(key)
+    }
+    fn save(&self, session: &StoredSession) -> Result<()> {
+        self.inner.save(session)
+    }
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        self.inner.remove(key)
+    }
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        self.inner.list()
+    }
+    fn clear(&self) -> Result<usize> {
+        self.inner.clear()
+    }
+    fn try_lock_login(&self, key: &SessionKey) -> Result<LockAttempt> {
+        let attempt = self.inner.try_lock_login(key)?;
+        if matches!(attempt, LockAttempt::Busy) {
+            self.busy.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(attempt)
+    }
+}
+
+/// The same files without the lock: another process that logs in regardless.
+struct UnlockedStore(Arc<FileStore>);
+
+impl SessionStore for UnlockedStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<StoredSession>> {
+        self.0.load(key)
+    }
+    fn save(&self, session: &StoredSession) -> Result<()> {
+        self.0.save(session)
+    }
+    fn remove(&self, key: &SessionKey) -> Result<bool> {
+        self.0.remove(key)
+    }
+    fn list(&self) -> Result<Vec<StoredSession>> {
+        self.0.list()
+    }
+    fn clear(&self) -> Result<usize> {
+        self.0.clear()
+    }
+}
+
+/// The login lock, deterministically: while the test holds it, a client that needs a
+/// session logs in nowhere and waits; another process's session stored meanwhile is the
+/// one it then uses. One login in all.
+#[test]
+fn a_held_login_lock_makes_a_client_wait_and_take_the_stored_session() {
+    let hac = FakeHac::start();
+    let dir = tempfile::tempdir().unwrap();
+    let files = Arc::new(FileStore::new(dir.path()).unwrap());
+    let key = SessionKey::new(hac.url(), "admin", "local");
+    let LockAttempt::Locked(held) = files.try_lock_login(&key).unwrap() else {
+        panic!("the file store locks");
+    };
+    let busy = Arc::new(AtomicUsize::new(0));
+    let waiting = common::build(common::config(&hac).session_store(CountingStore {
+        inner: files.clone(),
+        busy: busy.clone(),
+    }));
+    let waiter = std::thread::spawn(move || {
+        waiting
+            .execute_groovy("return 2")
+            .and_then(|r| r.into_result())
+            .map(|r| r.result)
+    });
+    // Until the client has found the lock taken (polled, not slept).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while busy.load(Ordering::SeqCst) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the client never tried the lock"
+        );
+        std::thread::yield_now();
+    }
+    assert_eq!(hac.stats().logins, 0, "no login while the lock is held");
+    // Another process logs in and stores its session; then the lock is released.
+    common::build(common::config(&hac).session_store(UnlockedStore(files.clone())))
+        .login()
+        .unwrap();
+    assert_eq!(hac.stats().logins, 1);
+    drop(held);
+    assert_eq!(waiter.join().unwrap().unwrap(), "2");
+    assert_eq!(
+        hac.stats().logins,
+        1,
+        "the waiting client took the stored session"
+    );
 }

@@ -53,6 +53,15 @@ fn timeout_and_per_call_override() {
     // Short calls use the short timeout.
     let e = c.execute_groovy("Thread.sleep(4000)").unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
+    // Sent once and never again: a call that timed out may have run (the fake logs a
+    // request when it arrives, and a retry would have been sent before the error).
+    let sent = hac
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/console/scripting/execute"))
+        .count();
+    assert_eq!(sent, 1, "a timed-out call is not retried");
+    assert!(e.may_have_run() && !e.is_retryable());
     match &e {
         Error::Timeout { after, path, .. } => {
             assert_eq!(*after, Duration::from_millis(1000));

@@ -757,6 +757,36 @@ async fn server_failures_are_tool_errors_and_calls_are_bounded() {
     s.client.cancel().await.unwrap();
 }
 
+/// The per-call bound (three request timeouts) holds when every request is in time but
+/// there are many: on a slow server, a dead session's call, re-login and retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_call_bound_is_reached_by_many_requests_each_in_time() {
+    let fake = fake();
+    let s = start(&fake, "timeout = \"1s\"").await;
+    let r = call(&s, "type_info", json!({"type": "User"})).await;
+    assert!(!is_error(&r), "{}", text(&r));
+    // Each request now takes 0.8 s of the 1 s timeout; the call, the login (page, form,
+    // redirect) and the retry take 4 s in all: past the 3 s bound.
+    fake.set_delay(std::time::Duration::from_millis(800));
+    fake.expire_sessions();
+    let started = std::time::Instant::now();
+    let r = call(&s, "type_info", json!({"type": "User"})).await;
+    let took = started.elapsed();
+    assert!(is_error(&r), "{}", text(&r));
+    assert!(
+        text(&r).contains("no answer within 3s (the per-call limit)"),
+        "{}",
+        text(&r)
+    );
+    // Not before the bound (no single request timed out), and not much after it.
+    assert!(took >= std::time::Duration::from_secs(3), "{took:?}");
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    let last = audit_lines(&s.audit).pop().unwrap();
+    assert_eq!(last["outcome"], "error", "{last}");
+    fake.set_delay(std::time::Duration::ZERO);
+    s.client.cancel().await.unwrap();
+}
+
 /// Lines that are not MCP, written straight to the server's stdin as a broken host might.
 /// Well-formed JSON of the wrong shape gets a JSON-RPC "Invalid Request" error; a line that
 /// is not JSON at all gets no answer (the MCP SDKs ignore unparsable input: there is no id

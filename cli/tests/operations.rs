@@ -637,6 +637,21 @@ fn one_command_on_many_nodes() {
     // Commands that run once refuse --nodes.
     let o = run(h().args(["--nodes", ".n1,.n3", "update", "run"]), "");
     assert_exit(&o, 2);
+
+    // In parallel, not one after the other: scripts of 0.7 s each on the two nodes that
+    // are up are answered at the same time (the fake counts the requests it is answering
+    // at once).
+    fake.reset_stats();
+    let o = run(
+        h().args(["--nodes", ".n1,.n3", "groovy", "-"]),
+        "Thread.sleep(700)\nreturn 1",
+    );
+    assert_exit(&o, 0);
+    assert!(
+        fake.stats().max_in_flight >= 2,
+        "{:?}",
+        fake.stats().max_in_flight
+    );
 }
 
 #[test]

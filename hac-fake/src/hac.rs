@@ -136,6 +136,11 @@ pub struct Stats {
     pub commits: usize,
     /// Requests the gateway refused for missing or wrong Basic credentials.
     pub gateway_refusals: usize,
+    /// The most requests being answered at the same time (1 for a client that sends one
+    /// after the other; more for one that works in parallel).
+    pub max_in_flight: usize,
+    /// Requests being answered now (what `max_in_flight` is the peak of).
+    pub(crate) in_flight: usize,
 }
 
 pub(crate) struct Session {

@@ -2,8 +2,9 @@
 //! talk to HAC without an SAP Commerce server.
 //!
 //! It speaks real HTTP (and HTTPS with throwaway certificates) on loopback and behaves as
-//! HAC does according to its own source (see `shared/hac-protocol.md`), per version
-//! [`Profile`] (1811, 2211.1, 2211.38):
+//! HAC does, as read from the platform's own HAC extension (its Spring configuration, JSPs,
+//! JavaScript and controllers) for each version [`Profile`] (1811, 2211.1, 2211.38). What
+//! it reproduces:
 //!
 //! * login: the login page with its `redirect_detection` marker and three CSRF metas, form
 //!   login with session fixation, the saved-request redirect, `login_error` on a bad
@@ -497,6 +498,16 @@ impl FakeHac {
         self.shared.lock().restart();
     }
 
+    /// Whether a system update or initialization is running now: a test waits for this
+    /// (polling) instead of sleeping and hoping its request has arrived.
+    pub fn update_running(&self) -> bool {
+        self.shared
+            .lock()
+            .update
+            .running_until
+            .is_some_and(|t| std::time::Instant::now() < t)
+    }
+
     /// Number of live sessions (logged in or not).
     pub fn session_count(&self) -> usize {
         self.shared.lock().session_count()
@@ -636,7 +647,16 @@ fn serve_stream<S: std::io::Read + Write>(stream: S, shared: &Shared, secure: bo
 }
 
 fn respond(shared: &Shared, req: &Request, secure: bool) -> Response {
+    {
+        let mut st = shared.lock();
+        st.stats.in_flight += 1;
+        st.stats.max_in_flight = st.stats.max_in_flight.max(st.stats.in_flight);
+    }
     let resp = respond_inner(shared, req, secure);
+    {
+        let mut st = shared.lock();
+        st.stats.in_flight = st.stats.in_flight.saturating_sub(1);
+    }
     // Tomcat dates every answer; a skewed clock is a setting (for `hac doctor`).
     let skew = shared.lock().settings.clock_skew;
     let now = std::time::SystemTime::now();

@@ -70,6 +70,11 @@ pub struct ImpexExport {
 }
 
 impl ImpexExport {
+    /// True when the export worked (HAC's `success`).
+    pub fn is_success(&self) -> bool {
+        self.success
+    }
+
     /// The export when HAC reported success, else [`Error::Export`] with HAC's summary.
     pub fn into_result(self) -> Result<ImpexExport> {
         self.error_for_failure_ref()?;
@@ -253,7 +258,7 @@ fn safe_component(name: &std::ffi::OsStr) -> std::ffi::OsString {
 
 /// Unpacks a zip into `dir` (created if missing) within the default [`ZipLimits`]; returns
 /// the files written. Entries that would land outside `dir` (`../`, absolute paths) are
-/// refused, and names are made safe (see [`unpack_zip_within`]).
+/// refused, and names are made safe (see [`unpack_zip_within`](crate::unpack_zip_within)).
 pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
     unpack_within(zip, dir, &ZipLimits::default())
 }

@@ -88,7 +88,7 @@ pub async fn every_operation() {
         assert_eq!(products[3].code, "0004");
         assert_eq!(products[3].name.as_deref(), Some("Café Müller & Co"));
         let limited = c
-            .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_count(5))
+            .flexible_search(FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_rows(5))
             .await
             .unwrap();
         assert_eq!(limited.len(), 5);
@@ -107,7 +107,7 @@ pub async fn every_operation() {
         }
         let query = String::from("SELECT {pk} FROM {Generated}");
         let two_hundred = c
-            .flexible_search(FlexibleSearch::new(&query).max_count(200))
+            .flexible_search(FlexibleSearch::new(&query).max_rows(200))
             .await
             .unwrap();
         assert_eq!(two_hundred.deserialize::<(u64,)>().unwrap().len(), 200);
@@ -117,7 +117,7 @@ pub async fn every_operation() {
         let all = c
             .flexible_search(
                 FlexibleSearch::new("SELECT {pk} FROM {Generated} WHERE {pk} > 8796093054977")
-                    .max_count(RowLimit::Unlimited)
+                    .max_rows(RowLimit::Unlimited)
                     .timeout(Duration::from_secs(120)),
             )
             .await
@@ -514,7 +514,7 @@ pub async fn failures_are_errors_on_the_question_mark_path() {
 pub async fn truncation_is_visible() {
     let hac = FakeHac::builder().generated_rows(300).start();
     let c = client(&hac);
-    let q = |limit: RowLimit| FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_count(limit);
+    let q = |limit: RowLimit| FlexibleSearch::new("SELECT {pk} FROM {Generated}").max_rows(limit);
     let exactly = c.flexible_search(q(RowLimit::Rows(300))).await.unwrap();
     assert_eq!(exactly.len(), 300);
     assert!(
@@ -531,7 +531,7 @@ pub async fn truncation_is_visible() {
         .flexible_search("SELECT {pk} FROM {Generated}")
         .await
         .unwrap();
-    assert_eq!(short.len(), hac_client::DEFAULT_MAX_COUNT as usize);
+    assert_eq!(short.len(), hac_client::DEFAULT_MAX_ROWS as usize);
     assert!(short.is_truncated());
 }
 

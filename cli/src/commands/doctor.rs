@@ -422,7 +422,7 @@ fn diagnose(settings: &Settings, global: &Global, r: &mut Report) -> Exit {
             h.script_types().map(|_| ())
         }),
         ("flexsearch", "HAC_CONSOLE_FLEXSEARCH", |h| {
-            h.flexible_search(FlexibleSearch::new("SELECT {pk} FROM {User}").max_count(1u32))
+            h.flexible_search(FlexibleSearch::new("SELECT {pk} FROM {User}").max_rows(1u32))
                 .map(|_| ())
         }),
         ("impex", "HAC_CONSOLE_IMPEXIMPORT", |h| {

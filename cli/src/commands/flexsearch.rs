@@ -13,8 +13,8 @@ use crate::output::format::TableFormat;
 use crate::output::{self, Out};
 use crate::safety::{Intent, Operation};
 
-/// `--max` when not given: HAC's own default (`DEFAULT_MAX_COUNT`).
-pub const DEFAULT_MAX: MaxRows = MaxRows::Rows(hac_client::DEFAULT_MAX_COUNT);
+/// `--max` when not given: HAC's own default (`DEFAULT_MAX_ROWS`).
+pub const DEFAULT_MAX: MaxRows = MaxRows::Rows(hac_client::DEFAULT_MAX_ROWS);
 
 /// `--max`: a number of rows or `all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct FlexsearchArgs {
     pub sql: bool,
     /// Maximum number of rows, or "all" for no limit [default: 200, HAC's own; a result cut
     /// there is warned about on stderr]
-    #[arg(long, visible_alias = "limit", value_name = "N|all", value_parser = parse_max)]
+    #[arg(long, visible_aliases = ["limit", "max-rows"], value_name = "N|all", value_parser = parse_max)]
     pub max: Option<MaxRows>,
     /// Every row, however many, fetched in pages ordered by PK and written as they arrive
     /// (flat memory): for FlexibleSearch queries that select {pk}, without ORDER BY,
@@ -152,7 +152,7 @@ fn run(hac: &HacClient, out: &mut Out, args: &FlexsearchArgs, query: &str) -> Re
         } else {
             FlexibleSearch::new(query)
         }
-        .max_count(limit)
+        .max_rows(limit)
         .commit(args.commit),
         args,
     );

@@ -288,7 +288,7 @@ fn run_files(
 
 fn options(import: ImpexImport, args: &ImpexArgs) -> ImpexImport {
     let mut import = import
-        .validation(match args.validation {
+        .validation_mode(match args.validation {
             Validation::Strict => ValidationMode::Strict,
             Validation::Relaxed => ValidationMode::Relaxed,
         })

@@ -105,7 +105,7 @@ impl HacMcp {
                 return Answer::Error("the script is empty".into());
             }
             let mut import = ImpexImport::new(args.script.clone())
-                .validation(match args.validation.unwrap_or(Validation::Strict) {
+                .validation_mode(match args.validation.unwrap_or(Validation::Strict) {
                     Validation::Strict => ValidationMode::Strict,
                     Validation::Relaxed => ValidationMode::Relaxed,
                 })

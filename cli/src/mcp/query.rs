@@ -78,7 +78,7 @@ impl HacMcp {
             } else {
                 FlexibleSearch::new(args.query.clone())
             }
-            .max_count(RowLimit::Rows(rows))
+            .max_rows(RowLimit::Rows(rows))
             .commit(commit);
             if let Some(l) = &args.locale {
                 q = q.locale(l.clone());

@@ -4,20 +4,20 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use hac_client::{FlexSearchResult, Row};
+use hac_client::{FlexibleSearchResult, Row};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
 /// Aligned columns; NULL is shown as `null` (`NULL` by default), control characters as
 /// escapes so that one row stays one line. Widths are computed over the result's own cells
 /// in a first pass, then rows are written one by one: nothing is copied per cell.
-pub fn write_table(w: &mut impl Write, r: &FlexSearchResult, null: &str) -> io::Result<()> {
+pub fn write_table(w: &mut impl Write, r: &FlexibleSearchResult, null: &str) -> io::Result<()> {
     write_table_rows(w, r, &table_widths(r, null), null, true)
 }
 
 /// The column widths of a table, from one page (with `--all`, later pages keep them; a
 /// wider cell pushes its line out rather than the page being held back).
-pub fn table_widths(r: &FlexSearchResult, null: &str) -> Vec<usize> {
+pub fn table_widths(r: &FlexibleSearchResult, null: &str) -> Vec<usize> {
     let mut widths: Vec<usize> = r.headers.iter().map(|h| shown_width(h)).collect();
     for row in r.rows() {
         for (i, cell) in row.cells().enumerate() {
@@ -33,7 +33,7 @@ pub fn table_widths(r: &FlexSearchResult, null: &str) -> Vec<usize> {
 /// One page of a table: the header and rule first when `header`.
 pub fn write_table_rows(
     w: &mut impl Write,
-    r: &FlexSearchResult,
+    r: &FlexibleSearchResult,
     widths: &[usize],
     null: &str,
     header: bool,
@@ -52,7 +52,7 @@ pub fn write_table_rows(
 /// One page of CSV: the header row first when `header`.
 pub fn write_csv_rows(
     w: &mut impl Write,
-    r: &FlexSearchResult,
+    r: &FlexibleSearchResult,
     csv: &Csv,
     header: bool,
 ) -> io::Result<()> {
@@ -66,7 +66,11 @@ pub fn write_csv_rows(
 }
 
 /// One page of a JSON array of row objects: the caller writes `[` and `]`.
-pub fn write_json_row_items(w: &mut impl Write, r: &FlexSearchResult, first: bool) -> Result<()> {
+pub fn write_json_row_items(
+    w: &mut impl Write,
+    r: &FlexibleSearchResult,
+    first: bool,
+) -> Result<()> {
     let (keys, _) = r.unique_headers();
     for (i, row) in r.rows().enumerate() {
         w.write_all(if first && i == 0 { b"\n" } else { b",\n" })?;
@@ -139,7 +143,7 @@ pub struct Csv {
 
 /// CSV with a header row. Fields with a comma, quote, line break or surrounding space are
 /// quoted, quotes doubled; NULL is an empty field unless `csv.null` says otherwise.
-pub fn write_csv(w: &mut impl Write, r: &FlexSearchResult, csv: &Csv) -> io::Result<()> {
+pub fn write_csv(w: &mut impl Write, r: &FlexibleSearchResult, csv: &Csv) -> io::Result<()> {
     write_csv_rows(w, r, csv, true)
 }
 
@@ -177,7 +181,7 @@ pub fn write_csv_field(w: &mut impl Write, cell: &str) -> io::Result<()> {
 
 /// One JSON object per row, keys in column order; NULL is `null`. Column names that
 /// repeat (a join) get `_2`, `_3`, ... so that no value is lost; returns whether any did.
-pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
+pub fn write_jsonl(w: &mut impl Write, r: &FlexibleSearchResult) -> Result<bool> {
     let (keys, renamed) = r.unique_headers();
     for row in r.rows() {
         serde_json::to_writer(&mut *w, &RowObject { keys: &keys, row })?;
@@ -187,7 +191,7 @@ pub fn write_jsonl(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
 }
 
 /// A JSON array of row objects (as `write_jsonl`'s objects), written row by row.
-pub fn write_json_rows(w: &mut impl Write, r: &FlexSearchResult) -> Result<bool> {
+pub fn write_json_rows(w: &mut impl Write, r: &FlexibleSearchResult) -> Result<bool> {
     let (keys, renamed) = r.unique_headers();
     w.write_all(b"[")?;
     for (i, row) in r.rows().enumerate() {
@@ -217,8 +221,8 @@ impl Serialize for RowObject<'_> {
 mod tests {
     use super::*;
 
-    fn result() -> FlexSearchResult {
-        FlexSearchResult::from_rows(
+    fn result() -> FlexibleSearchResult {
+        FlexibleSearchResult::from_rows(
             vec!["PK".into(), "name".into()],
             vec![
                 vec![Some("1".into()), Some("a, \"b\"".into())],
@@ -265,7 +269,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&t).unwrap();
         assert_eq!(v[1]["PK"], "22");
         assert!(v[1]["name"].is_null());
-        let empty = FlexSearchResult::from_rows(vec!["PK".into()], vec![]);
+        let empty = FlexibleSearchResult::from_rows(vec!["PK".into()], vec![]);
         let t = text(|w| {
             write_json_rows(w, &empty).unwrap();
         });
@@ -274,7 +278,7 @@ mod tests {
 
     #[test]
     fn jsonl_keeps_columns_with_the_same_name() {
-        let r = FlexSearchResult::from_rows(
+        let r = FlexibleSearchResult::from_rows(
             vec!["p_code".into(), "p_code".into(), "p_code_2".into()],
             vec![vec![Some("a".into()), Some("b".into()), Some("c".into())]],
         );
