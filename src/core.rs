@@ -1,6 +1,7 @@
 //! The client's state and every decision that needs no I/O: URLs, headers, cookies, CSRF,
 //! what a response says about the session, and when to persist. Both the blocking and the
-//! async client drive this same core.
+//! async client drive this same core. (Long, and one file on purpose: the session state
+//! sits behind one lock, and every decision that reads or changes it is here, beside it.)
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -9,15 +10,15 @@ use std::time::{Duration, SystemTime};
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::call::{Body, Call};
 use crate::config::HacConfig;
-use crate::cookies::{CookieJar, JSESSIONID};
 use crate::error::{Error, Result};
-use crate::html;
-use crate::multipart;
-use crate::redirects::{Hop, next_hop};
-use crate::session::{SESSION_FORMAT_VERSION, SessionKey, StoredSession, now_ms};
-use crate::transport::{HttpRequest, HttpResponse, Method, RequestBody};
+use crate::http::call::{Body, Call};
+use crate::http::cookies::{CookieJar, JSESSIONID};
+use crate::http::multipart;
+use crate::http::redirects::{Hop, next_hop};
+use crate::http::transport::{HttpRequest, HttpResponse, Method, RequestBody};
+use crate::page::html;
+use crate::session::stored::{SESSION_FORMAT_VERSION, SessionKey, StoredSession, now_ms};
 
 /// Spring Security's default CSRF header.
 pub(crate) const DEFAULT_CSRF_HEADER: &str = "X-CSRF-TOKEN";
@@ -177,7 +178,7 @@ impl Core {
     /// Where a redirect from `current` to `location` leads, moving to HTTPS when the
     /// server sends a plain-HTTP request there; an error for another origin.
     pub fn follow(&self, current: &Url, location: &str) -> Result<Url> {
-        let path = crate::transport::safe_path(current);
+        let path = crate::http::transport::safe_path(current);
         match next_hop(current, location) {
             Err(e) => Err(Error::invalid(
                 &path,
@@ -259,7 +260,7 @@ impl Core {
         match action.and_then(|a| page.join(a).ok()) {
             Some(url) if url.origin() == page.origin() => Ok(url),
             Some(url) => Err(Error::ForeignRedirect {
-                path: crate::transport::safe_path(page),
+                path: crate::http::transport::safe_path(page),
                 target: url.origin().ascii_serialization(),
             }),
             None => self.url(ctx, "/j_spring_security_check", None),
@@ -279,7 +280,7 @@ impl Core {
 
     /// Logs a warning when HAC's XSS filter would change `text` as a form parameter.
     pub fn warn_if_filtered(&self, what: &str, text: &str) {
-        if let Some(m) = crate::xss::first_match(text) {
+        if let Some(m) = crate::page::xss_filter::first_match(text) {
             log::warn!(
                 "line {} of the {what} matches HAC's XSS filter rule \"{}\": HAC removes such text from request parameters before running it, so what runs differs from what was sent",
                 m.line,
@@ -290,7 +291,7 @@ impl Core {
 
     /// Logs a warning (without the password) when HAC's XSS filter would change it.
     pub fn warn_if_filtered_password(&self, password: &str) {
-        if let Some(m) = crate::xss::first_match(password) {
+        if let Some(m) = crate::page::xss_filter::first_match(password) {
             log::warn!(
                 "the password contains text that HAC's XSS filter rule \"{}\" removes from request parameters: HAC will not see it as typed",
                 m.rule
@@ -335,7 +336,7 @@ impl Core {
             return Ok(());
         };
         for raw in &resp.set_cookies {
-            if let Some((name, value)) = crate::cookies::set_cookie_pair(raw)
+            if let Some((name, value)) = crate::http::cookies::set_cookie_pair(raw)
                 && name == route.cookie
                 && value != route.value
             {
@@ -658,13 +659,13 @@ impl Core {
     }
 
     /// One attempt at the store's cross-process login lock for this client's key.
-    pub fn try_lock_login(&self) -> crate::store::LockAttempt {
+    pub fn try_lock_login(&self) -> crate::session::store::LockAttempt {
         match (&self.config.store, self.key()) {
             (Some(store), Ok(key)) => store.try_lock_login(&key).unwrap_or_else(|e| {
                 log::warn!("cannot lock the session store, logging in without: {e}");
-                crate::store::LockAttempt::NotSupported
+                crate::session::store::LockAttempt::NotSupported
             }),
-            _ => crate::store::LockAttempt::NotSupported,
+            _ => crate::session::store::LockAttempt::NotSupported,
         }
     }
 

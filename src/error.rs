@@ -1,4 +1,6 @@
-//! The one error type of the library.
+//! The one error type of the library. (Long because each variant's documentation, message
+//! and classification live together, so that a new variant is documented, worded and
+//! classified in one place.)
 
 use std::fmt;
 use std::path::PathBuf;

@@ -130,72 +130,55 @@
 // docs.rs marks what a feature brings (the async client).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod answers;
-mod cache_dir;
-mod call;
+// The layers, top down (ARCHITECTURE.md has the map): `client.rs` (compiled twice, blocking
+// and async) orchestrates; `core.rs` decides without I/O; `console/` and `ops/` describe
+// each operation and read its answer with `page/`; `http/` makes one exchange; `tls/`,
+// `session/` and `config/` sit below; `error.rs` and `json_out.rs` are leaves.
+mod blocking_pages;
 mod config;
-mod cookies;
+mod console;
 mod core;
-mod credentials;
-mod echo;
 mod error;
-mod flexsearch;
-mod groovy;
-mod html;
-mod impex;
-mod impex_result;
+mod http;
 mod json_out;
-mod manager;
-mod multipart;
 mod ops;
-mod page_info;
-mod paging;
-mod proxy;
-mod redact;
-mod redirects;
-mod resolver;
-#[cfg(test)]
-mod robustness;
-mod row_de;
-#[cfg(test)]
-mod serde_symmetry;
+mod page;
 mod session;
-mod store;
-mod table;
-mod tls_connector;
-mod tls_material;
-mod transport;
-mod trust;
-mod unescape;
-mod update;
-mod xss;
+#[cfg(test)]
+mod tests;
+mod tls;
 
+pub use blocking_pages::Pages;
 pub use config::{
     BuildTarget, DEFAULT_LONG_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SESSION_IDLE,
     DEFAULT_SESSION_MAX_AGE, DEFAULT_TIMEOUT, HacConfig, HacConfigBuilder,
 };
-pub use credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
+pub use console::flexsearch::{
+    DEFAULT_MAX_ROWS, FlexibleSearch, FlexibleSearchResult, Row, RowLimit,
+};
+pub use console::groovy::{GroovyResult, GroovyScript, ScriptType};
+pub use console::impex::{
+    ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode,
+};
+pub use console::pk_paging::PkPager;
+pub use console::update::{
+    InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
+    UpdateParameter, UpdateRequest,
+};
 pub use error::{Error, Result};
-pub use flexsearch::{DEFAULT_MAX_ROWS, FlexibleSearch, FlexibleSearchResult, Row, RowLimit};
-pub use groovy::{GroovyResult, GroovyScript, ScriptType};
-pub use impex::{ImpexImport, ImpexLevel, ImpexLine, ImpexResult, ImpexUpload, ValidationMode};
-pub use manager::SessionManager;
 pub use ops::export::{ZipLimits, unpack as unpack_zip, unpack_within as unpack_zip_within};
 pub use ops::{
     About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigAction,
     ConfigChange, ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck,
     HealthStatus, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
 };
-pub use paging::{Pages, PkPager};
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].
 pub use rustls;
-pub use session::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
-pub use store::{FileStore, LockAttempt, LoginLock, MemoryStore, SessionStore};
-pub use tls_material::public_key_pin;
-pub use update::{
-    InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
-    UpdateParameter, UpdateRequest,
-};
+pub use session::credentials::{BasicCredentials, Credentials, EnvCredentials, Password};
+pub use session::manager::SessionManager;
+pub use session::store::{FileStore, LockAttempt, LoginLock, MemoryStore, SessionStore};
+pub use session::stored::{SESSION_FORMAT_VERSION, SessionInfo, SessionKey, StoredSession};
+pub use tls::material::public_key_pin;
 
 /// The blocking client.
 ///
@@ -212,7 +195,7 @@ pub use update::{
 /// ```
 #[path = "."]
 pub mod blocking {
-    pub(crate) use crate::transport::blocking::Transport;
+    pub(crate) use crate::http::transport::blocking::Transport;
     pub(crate) use maybe_async::must_be_sync as maybe;
     /// A client method's example as blocking code: `$call` is the call, as it is.
     macro_rules! call_doc {
@@ -259,7 +242,7 @@ pub mod blocking {
 #[path = "."]
 #[allow(clippy::duplicate_mod)] // the same file, compiled a second time as async code
 pub mod nonblocking {
-    pub(crate) use crate::transport::nonblocking::Transport;
+    pub(crate) use crate::http::transport::nonblocking::Transport;
     pub(crate) use maybe_async::must_be_async as maybe;
     /// A client method's example as async code: the call is awaited.
     macro_rules! call_doc {

@@ -340,12 +340,12 @@ pub fn without_write_suggestions(e: clap::Error) -> clap::Error {
 }
 
 /// The command line as `hac` parses it and prints its help: empty variables count as unset
-/// ([`crate::env::ignore_empty`]), and each command's help shows its own options only, with
+/// ([`crate::config::env::ignore_empty`]), and each command's help shows its own options only, with
 /// a pointer to the options every command takes (listed once, by `hac --help` and
 /// `hac help options`: repeated in each command they hid its own). Hidden options still
 /// parse, and clap still suggests them for a typo.
 pub fn command() -> clap::Command {
-    let cmd = crate::env::ignore_empty(<Cli as clap::CommandFactory>::command());
+    let cmd = crate::config::env::ignore_empty(<Cli as clap::CommandFactory>::command());
     // Each command gets its own hidden copy of each global option before clap builds the
     // tree: clap then sees them present and does not copy the visible ones in. (Changing
     // an option after the build would leave clap's index of the options stale.)

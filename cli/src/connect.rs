@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use hac_client::{Credentials, FileStore, HacClient, HacConfig, Password, SessionManager};
 
+use crate::config::settings::{PasswordSource, Settings};
 use crate::failure::usage;
 use crate::global::Global;
 use crate::secrets;
-use crate::settings::{PasswordSource, Settings};
 
 /// The password from the source the settings resolved (see [`PasswordSource`]): exactly
 /// one source, fetched only when a login needs it.
@@ -42,12 +42,12 @@ impl Credentials for CliCredentials {
             PasswordSource::Stdin => self.from_stdin.clone().ok_or_else(|| {
                 hac_client::Error::credentials("--password-stdin: the password was not read")
             })?,
-            PasswordSource::Environment => crate::env::var("HAC_PASSWORD")
+            PasswordSource::Environment => crate::config::env::var("HAC_PASSWORD")
                 .map(Password::new)
                 .ok_or_else(|| hac_client::Error::credentials("HAC_PASSWORD is empty"))?,
             PasswordSource::Command { command, from } => {
                 let what = match from {
-                    crate::settings::Source::Env(name) => name.to_string(),
+                    crate::config::settings::Source::Env(name) => name.to_string(),
                     _ => match &self.profile {
                         Some(p) => format!("the password_command of profile {p}"),
                         None => "password_command".to_owned(),
@@ -269,14 +269,14 @@ fn read_cert(path: &Path) -> Result<Vec<u8>> {
 /// password command.
 fn gateway_password(settings: &Settings) -> Result<Password> {
     if settings.single_target
-        && let Some(p) = crate::env::var("HAC_GATEWAY_PASSWORD")
+        && let Some(p) = crate::config::env::var("HAC_GATEWAY_PASSWORD")
     {
         return Ok(Password::new(p));
     }
     match &settings.gateway_password_command {
         Some(c) => {
             let what = match (c.source, settings.profile_name()) {
-                (crate::settings::Source::Env(name), _) => name.to_owned(),
+                (crate::config::settings::Source::Env(name), _) => name.to_owned(),
                 (_, Some(p)) => format!("the gateway_password_command of profile {p}"),
                 (_, None) => "gateway_password_command".to_owned(),
             };

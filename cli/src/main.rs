@@ -8,9 +8,9 @@
 
 mod cli;
 mod commands;
+mod config;
 mod connect;
 mod diagnostics;
-mod env;
 mod failure;
 mod fanout;
 mod global;
@@ -18,11 +18,9 @@ mod input;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod output;
-mod profile_file;
 mod run;
 mod safety;
 mod secrets;
-mod settings;
 
 use std::process::ExitCode;
 

@@ -9,14 +9,15 @@ use clap::ArgMatches;
 use crate::cli::{Cli, Command};
 use crate::commands::profiles::ProfilesCommand;
 use crate::commands::{doctor, profile_edit, profiles, sessions};
+use crate::config::env;
+use crate::config::file::ConfigFile;
+use crate::config::settings::{self, Settings, Targets};
 use crate::connect::{self, Overrides};
 use crate::failure::{self, Exit};
 use crate::fanout;
+use crate::input;
 use crate::output::Out;
-use crate::profile_file::ConfigFile;
 use crate::safety::{self, Intent, Scope, guard};
-use crate::settings::{self, Settings, Targets};
-use crate::{env, input};
 
 /// Runs the command line.
 pub fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 
 use crate::db::{Outcome, Query};
 use crate::escape::escape_html;
-use crate::hac::{Ctx, State, accepts_json};
+use crate::http::accepts_json;
 use crate::http::{Request, Response};
 use crate::pages::{self, ImpexOutcome};
+use crate::state::{Ctx, State};
 
 fn not_acceptable() -> Response {
     Response::new(

@@ -433,3 +433,14 @@ fn reason(status: u16) -> &'static str {
         _ => "Unknown",
     }
 }
+
+/// JSON handlers are mapped with `headers="Accept=application/json"`: an `Accept` header
+/// that excludes JSON gets 406.
+pub(crate) fn accepts_json(req: &Request) -> bool {
+    req.header("accept").is_none_or(|a| {
+        a.split(',').any(|m| {
+            let m = m.split(';').next().unwrap_or("").trim();
+            m == "application/json" || m == "*/*" || m == "application/*"
+        })
+    })
+}

@@ -63,14 +63,16 @@
 //! assert_eq!(hac.stats().logins, 0);
 //! ```
 
+// (Long because the crate documentation, the builder's settings and the server's public
+// handle are the fake's whole public face; the behaviour is in the modules.)
 #![deny(missing_docs)]
 
 mod console;
 mod db;
 mod escape;
-mod hac;
 mod http;
 mod ops;
+mod ops_state;
 /// HAC's pages and fixtures as the fake serves them (feature `unstable-internals`: for
 /// hac-client's own parser tests, with no semver promise).
 #[cfg(feature = "unstable-internals")]
@@ -81,6 +83,8 @@ pub mod pages;
 mod pages;
 mod platform;
 mod profile;
+mod router;
+mod state;
 mod tls;
 mod tokens;
 mod xss;
@@ -93,12 +97,12 @@ use std::time::Duration;
 
 #[cfg(feature = "unstable-internals")]
 pub use escape::escape_html;
-use hac::Settings;
-pub use hac::{ExpiryAnswer, Stats};
 pub use http::{Part, Request, Response};
-pub use ops::HealthMode;
+pub use ops_state::HealthMode;
 pub use pages::LoginPageVariant;
 pub use profile::Profile;
+use state::Settings;
+pub use state::{ExpiryAnswer, Stats};
 pub use tls::{ServerCerts, TlsMode};
 /// HAC's XSS filter rules as the fake applies them (feature `unstable-internals`).
 #[cfg(feature = "unstable-internals")]
@@ -119,7 +123,7 @@ pub struct Builder {
     generated_rows: u64,
     health: HealthMode,
     ready_after: Option<Duration>,
-    cron_jobs: Vec<ops::RunningJob>,
+    cron_jobs: Vec<ops_state::RunningJob>,
     port: u16,
     bind: std::net::IpAddr,
 }
@@ -288,7 +292,7 @@ impl Builder {
     }
     /// A cron job reported as running; `abortable` is what an abort request answers.
     pub fn running_cron_job(mut self, code: &str, job: &str, abortable: bool) -> Self {
-        self.cron_jobs.push(ops::RunningJob {
+        self.cron_jobs.push(ops_state::RunningJob {
             code: code.into(),
             job: job.into(),
             abortable,
@@ -324,14 +328,14 @@ impl Builder {
 }
 
 struct Shared {
-    state: Mutex<hac::State>,
+    state: Mutex<state::State>,
     stop: AtomicBool,
     certs: Option<ServerCerts>,
     keep_alive: Duration,
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, hac::State> {
+    fn lock(&self) -> MutexGuard<'_, state::State> {
         // A panicking test thread must not wedge the server for the others.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -382,7 +386,7 @@ impl FakeHac {
         let listener = TcpListener::bind((b.bind, b.port))?;
         let addr = listener.local_addr()?;
         let certs = (b.tls != TlsMode::Off).then(|| tls::make(b.tls, &b.cert));
-        let mut state = hac::State::new(b.settings);
+        let mut state = state::State::new(b.settings);
         state.db.generated_rows = b.generated_rows;
         state.ops.health = b.health;
         state.ops.cron_jobs = b.cron_jobs;
@@ -725,8 +729,8 @@ fn respond_inner(shared: &Shared, req: &Request, secure: bool) -> Response {
         // The media web module, beside HAC rather than under its context path.
         return ops::media(&st, &req.path);
     }
-    let resp = hac::handle(&mut st, req, secure, host);
-    let resp = hac::add_route(&st, req, secure, resp);
+    let resp = router::handle(&mut st, req, secure, host);
+    let resp = router::add_route(&st, req, secure, resp);
     let hold = st.hold_answer.take();
     drop(st);
     if let Some(d) = hold {

@@ -5,106 +5,16 @@
 //! excludes it) where HAC has a JSON handler; state that HAC keeps per node (log levels,
 //! configuration) is kept per node.
 
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use serde_json::{Value, json};
 
 use crate::escape::escape_html;
-use crate::hac::{Ctx, State, accepts_json};
 use crate::http::Response;
+use crate::http::accepts_json;
+use crate::ops_state::HealthMode;
 use crate::pages;
-
-/// What `/monitoring/healthcheck` answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum HealthMode {
-    /// 200, every check healthy.
-    #[default]
-    Healthy,
-    /// 500, the database check failing.
-    Unhealthy,
-    /// 501 with an empty body: no checks registered.
-    NoChecks,
-}
-
-/// A cron job the fake reports as running.
-#[derive(Debug, Clone)]
-pub(crate) struct RunningJob {
-    pub code: String,
-    pub job: String,
-    pub abortable: bool,
-}
-
-/// What HAC keeps per cluster node.
-#[derive(Debug, Clone)]
-pub(crate) struct NodeState {
-    /// `(name, parent, level)`, in configuration order.
-    pub loggers: Vec<(String, Option<String>, String)>,
-    pub config: BTreeMap<String, String>,
-}
-
-impl NodeState {
-    fn new() -> Self {
-        let loggers = [
-            ("root", None, "INFO"),
-            ("de.hybris", Some("root"), "INFO"),
-            ("de.hybris.platform.jalo", Some("de.hybris"), "WARN"),
-            ("org.springframework", Some("root"), "WARN"),
-        ];
-        let config = [
-            ("build.version", "2211.38"),
-            ("db.url", "jdbc:hsqldb:file:/opt/hybris/data/hsqldb/mydb"),
-            ("db.username", "sa"),
-            ("db.password", "*****"),
-            ("mail.smtp.password", "*****"),
-            ("hac.webroot", "/hac"),
-            ("cronjob.timertask.loadonstartup", "true"),
-            (
-                "website.electronics.http",
-                "http://localhost:9001/<store>&co",
-            ),
-        ];
-        NodeState {
-            loggers: loggers
-                .iter()
-                .map(|(n, p, l)| (n.to_string(), p.map(str::to_owned), l.to_string()))
-                .collect(),
-            config: config
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
-    }
-}
-
-/// The operations' state of one fake.
-pub(crate) struct OpsState {
-    pub health: HealthMode,
-    pub nodes: HashMap<String, NodeState>,
-    pub cron_jobs: Vec<RunningJob>,
-    /// Exported zips by media path (`/medias/...`).
-    pub medias: HashMap<String, Vec<u8>>,
-    pub cache_hits: u64,
-}
-
-impl OpsState {
-    pub fn new() -> Self {
-        OpsState {
-            health: HealthMode::Healthy,
-            nodes: HashMap::new(),
-            cron_jobs: Vec::new(),
-            medias: HashMap::new(),
-            cache_hits: 1234,
-        }
-    }
-
-    fn node(&mut self, name: &str) -> &mut NodeState {
-        self.nodes
-            .entry(name.to_owned())
-            .or_insert_with(NodeState::new)
-    }
-}
+use crate::state::{Ctx, State};
 
 fn not_acceptable() -> Response {
     Response::new(

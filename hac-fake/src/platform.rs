@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::hac::{Ctx, State, accepts_json};
 use crate::http::Response;
+use crate::http::accepts_json;
 use crate::pages;
+use crate::state::{Ctx, State};
 
 fn not_acceptable() -> Response {
     Response::new(

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::parse_json;
 use crate::error::Result;
-use crate::transport::HttpResponse;
+use crate::http::call::parse_json;
+use crate::http::transport::HttpResponse;
 
 /// The region caches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::transport::HttpResponse;
+use crate::http::transport::HttpResponse;
 
 /// A property as HAC shows it. Values of blacklisted keys read `*****`; many other secrets
 /// are shown as they are.
@@ -26,8 +26,8 @@ impl ConfigProperty {
 
 /// Reads the `input.configValue` fields of `/platform/config`, sorted by key.
 pub(crate) fn parse_page(resp: &HttpResponse) -> Result<Vec<ConfigProperty>> {
-    crate::call::expect_ok(resp)?;
-    let inputs = crate::html::elements(&resp.body, |name, attr| {
+    crate::http::call::expect_ok(resp)?;
+    let inputs = crate::page::html::elements(&resp.body, |name, attr| {
         name == "input"
             && attr("class").is_some_and(|c| c.split_whitespace().any(|c| c == "configValue"))
     });
@@ -87,5 +87,5 @@ impl std::fmt::Display for ConfigAction {
 }
 
 pub(crate) fn parse_change(resp: &HttpResponse) -> Result<ConfigChange> {
-    crate::call::parse_json("configstore JSON (action)", resp)
+    crate::http::call::parse_json("configstore JSON (action)", resp)
 }

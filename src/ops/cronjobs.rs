@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::parse_json;
 use crate::error::Result;
-use crate::transport::HttpResponse;
+use crate::http::call::parse_json;
+use crate::http::transport::HttpResponse;
 
 /// A running (or restarted) cron job, as this node sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,9 +6,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::call::{Call, Text, expect_ok};
 use crate::error::{Error, Result};
-use crate::transport::HttpResponse;
+use crate::http::call::{Call, Text, expect_ok};
+use crate::http::transport::HttpResponse;
 
 pub(crate) const PATH: &str = "/console/impex/export";
 
@@ -96,13 +96,14 @@ impl ImpexExport {
 /// Reads the export page: the marker, then the links of `#downloadExportResultData`.
 pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExport> {
     expect_ok(resp)?;
-    let page = crate::html::impex_page(&resp.body, "impexResult");
-    let (level, summary) = crate::impex::result_marker(resp, &page, "impexResult")?;
-    let links: Vec<(String, String)> = crate::html::elements(&resp.body, |name, _| name == "a")
-        .into_iter()
-        .filter_map(|a| Some((a.attr("href")?.to_owned(), a.text)))
-        .filter(|(href, _)| !href.is_empty() && href.contains("/medias"))
-        .collect();
+    let page = crate::page::html::impex_page(&resp.body, "impexResult");
+    let (level, summary) = crate::console::impex::result_marker(resp, &page, "impexResult")?;
+    let links: Vec<(String, String)> =
+        crate::page::html::elements(&resp.body, |name, _| name == "a")
+            .into_iter()
+            .filter_map(|a| Some((a.attr("href")?.to_owned(), a.text)))
+            .filter(|(href, _)| !href.is_empty() && href.contains("/medias"))
+            .collect();
     Ok(ImpexExport {
         success: level.trim().eq_ignore_ascii_case("notice"),
         summary: summary.trim().to_owned(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::transport::HttpResponse;
+use crate::http::transport::HttpResponse;
 
 /// The overall verdict, from the HTTP status HAC answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,7 +74,7 @@ pub(crate) fn parse(resp: &HttpResponse) -> Option<Result<Health>> {
         200 => HealthStatus::Healthy,
         500 => HealthStatus::Unhealthy,
         // A balancer in front of a server that is not up yet: say so, not "no HAC".
-        503 => return crate::call::expect_ok(resp).err().map(Err),
+        503 => return crate::http::call::expect_ok(resp).err().map(Err),
         501 => {
             return Some(Ok(Health {
                 status: HealthStatus::NoChecks,

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::transport::HttpResponse;
+use crate::http::transport::HttpResponse;
 
 /// A log4j 2 level. Checked before sending: HAC quietly turns an unknown name into "inherit
 /// the parent's level".
@@ -99,8 +99,8 @@ pub struct Logger {
 /// Reads `table#loggers` of `/platform/log4j`: name, parent, and the selected level (or the
 /// level text for users who may only look).
 pub(crate) fn parse_page(resp: &HttpResponse) -> Result<Vec<Logger>> {
-    crate::call::expect_ok(resp)?;
-    let rows = crate::html::table_rows(&resp.body, "loggers");
+    crate::http::call::expect_ok(resp)?;
+    let rows = crate::page::html::table_rows(&resp.body, "loggers");
     if rows.is_empty() && !resp.body.contains("id=\"loggers\"") {
         return Err(Error::invalid(
             &resp.path,
@@ -150,7 +150,8 @@ struct WireLevel {
 
 /// Reads the answer of `changeLevel`: every configured logger after the change.
 pub(crate) fn parse_change(resp: &HttpResponse, logger: &str) -> Result<Vec<Logger>> {
-    let wire: ChangeWire = crate::call::parse_json("changeLevel JSON (loggers, levels)", resp)?;
+    let wire: ChangeWire =
+        crate::http::call::parse_json("changeLevel JSON (loggers, levels)", resp)?;
     if wire.validation_error {
         return Err(Error::InvalidArgument {
             message: format!(

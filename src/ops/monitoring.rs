@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::parse_json;
 use crate::error::Result;
-use crate::transport::HttpResponse;
+use crate::http::call::parse_json;
+use crate::http::transport::HttpResponse;
 
 /// The cluster as the node that answered sees it (`/monitoring/cluster/data`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::parse_json;
 use crate::error::Result;
-use crate::transport::HttpResponse;
+use crate::http::call::parse_json;
+use crate::http::transport::HttpResponse;
 
 /// What `/platform/about` says about the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,8 +46,8 @@ pub struct Extension {
 
 /// Reads `table#extensions` of `/platform/extensions`.
 pub(crate) fn parse_extensions(resp: &HttpResponse) -> Result<Vec<Extension>> {
-    crate::call::expect_ok(resp)?;
-    let rows = crate::html::table_rows(&resp.body, "extensions");
+    crate::http::call::expect_ok(resp)?;
+    let rows = crate::page::html::table_rows(&resp.body, "extensions");
     Ok(rows
         .iter()
         .filter_map(|cells| {

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::parse_json;
 use crate::error::{Error, Result};
-use crate::transport::HttpResponse;
+use crate::http::call::parse_json;
+use crate::http::transport::HttpResponse;
 
 #[derive(Deserialize)]
 struct TypesWire {

@@ -10,9 +10,9 @@ use anyhow::Result;
 use clap::Args;
 use clap_complete::engine::CompletionCandidate;
 
+use crate::config::file::ConfigFile;
 use crate::failure::Exit;
 use crate::output::Out;
-use crate::profile_file::ConfigFile;
 
 /// The variable the shell sets when it asks for completions.
 pub const VARIABLE: &str = "COMPLETE";
@@ -65,7 +65,8 @@ pub fn answer_the_shell() -> Option<std::process::ExitCode> {
     std::env::var_os(VARIABLE).filter(|v| !v.is_empty() && v != "0")?;
     let dir = std::env::current_dir().ok();
     // The unhidden command: completions offer the global options after a command too.
-    let factory = || crate::env::ignore_empty(<crate::cli::Cli as clap::CommandFactory>::command());
+    let factory =
+        || crate::config::env::ignore_empty(<crate::cli::Cli as clap::CommandFactory>::command());
     match clap_complete::CompleteEnv::with_factory(factory)
         .var(VARIABLE)
         .try_complete(std::env::args_os(), dir.as_deref())
@@ -138,7 +139,7 @@ pub fn node_names(current: &OsStr) -> Vec<CompletionCandidate> {
             }
         }
     }
-    let dir = crate::env::var_os("HAC_CACHE_DIR")
+    let dir = crate::config::env::var_os("HAC_CACHE_DIR")
         .map(std::path::PathBuf::from)
         .or_else(|| hac_client::FileStore::default_dir().ok());
     if let Some(dir) = dir {

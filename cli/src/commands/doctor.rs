@@ -13,13 +13,13 @@ use hac_client::{Error, FlexibleSearch, HacClient, HealthStatus, ImpexImport};
 use serde::Serialize;
 
 use super::profiles::hide_password;
+use crate::config::settings::Settings;
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, classify};
 use crate::global::Global;
 use crate::output::Out;
 use crate::output::format::TextFormat;
 use crate::safety::{Intent, Operation};
-use crate::settings::Settings;
 
 /// `hac doctor`.
 #[derive(Debug, Args)]

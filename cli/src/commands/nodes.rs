@@ -15,12 +15,12 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use super::TextOutput;
+use crate::config::settings::Settings;
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, usage};
 use crate::global::Global;
 use crate::output::Out;
 use crate::safety::{Intent, Operation};
-use crate::settings::Settings;
 
 /// `hac nodes`.
 #[derive(Debug, Args)]

@@ -12,9 +12,9 @@ use anyhow::Result;
 use clap::Args;
 use toml_edit::{Array, DocumentMut, Item, Table, Value, value};
 
+use crate::config::file::{self, ConfigFile};
 use crate::failure::{Exit, usage};
 use crate::output::Out;
-use crate::profile_file::{self, ConfigFile};
 
 /// What a key holds, for turning `KEY=VALUE` text into TOML.
 #[derive(Clone, Copy)]
@@ -90,12 +90,11 @@ pub struct NameArgs {
 
 /// The file to edit: `HAC_CONFIG` or the platform's place.
 fn location() -> Result<std::path::PathBuf> {
-    profile_file::location()
-        .ok_or_else(|| usage("no place for a configuration file: set HAC_CONFIG"))
+    file::location().ok_or_else(|| usage("no place for a configuration file: set HAC_CONFIG"))
 }
 
 fn load(path: &Path) -> Result<DocumentMut> {
-    let text = profile_file::read_for_edit(path)?;
+    let text = file::read_for_edit(path)?;
     text.parse::<DocumentMut>()
         .map_err(|e| usage(format!("{}: {e}", path.display())))
 }

@@ -7,11 +7,11 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::TextOutput;
+use crate::config::file::ConfigFile;
+use crate::config::settings::{Setting, Settings};
 use crate::failure::Exit;
 use crate::output::Out;
 use crate::output::format::TextFormat;
-use crate::profile_file::ConfigFile;
-use crate::settings::{Setting, Settings};
 
 /// `hac profiles ...`.
 #[derive(Debug, Subcommand)]

@@ -169,7 +169,7 @@ fn short(d: std::time::Duration) -> String {
 /// `hac login --save-password`: the password (from --password-stdin, HAC_PASSWORD or a
 /// prompt) goes into the system keyring for this server and user, then logs in.
 pub fn save_password(
-    settings: &crate::settings::Settings,
+    settings: &crate::config::settings::Settings,
     from_stdin: Option<hac_client::Password>,
 ) -> Result<hac_client::Password> {
     let url = crate::connect::server_url(settings)?;

@@ -29,10 +29,10 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, ServerHandler, ServiceExt, tool_handler};
 use serde_json::Value;
 
+use crate::config::settings::Settings;
 use crate::connect::{self, Overrides};
 use crate::failure::{Exit, usage};
 use crate::global::Global;
-use crate::settings::Settings;
 
 pub use policy::Policy;
 

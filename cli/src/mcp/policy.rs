@@ -8,8 +8,8 @@
 
 use serde_json::Value;
 
+use crate::config::settings::Settings;
 use crate::safety::{Class, Intent};
-use crate::settings::Settings;
 
 /// Rows a query returns when the agent does not ask for a number: enough to see what the
 /// data looks like, small enough for an agent's context.

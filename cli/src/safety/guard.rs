@@ -6,7 +6,7 @@
 //!   profile's name typed back; without a terminal and without `--yes` they are refused.
 //! * `update run --drop-tables` needs `--yes` on every profile.
 //!
-//! The marks follow the server (see [`crate::settings`]): a profile's mark holds however the
+//! The marks follow the server (see [`crate::config::settings`]): a profile's mark holds however the
 //! server is addressed. A refusal is exit code 5, and says why.
 //!
 //! The guard stops mistakes, not people: a local user or agent with a shell and the same
@@ -17,8 +17,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::Result;
 
 use super::operations::{Class, Operation};
+use crate::config::settings::Settings;
 use crate::failure::refused;
-use crate::settings::Settings;
 
 /// What a command is about to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

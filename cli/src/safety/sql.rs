@@ -1,5 +1,7 @@
 //! Whether a SQL or FlexibleSearch text is a read: the one decision that lets
-//! `flexsearch` (and the MCP `flexible_search` tool) run on a guarded profile.
+//! `flexsearch` (and the MCP `flexible_search` tool) run on a guarded profile. (Long, and
+//! kept in one file on purpose: the lexical pass, the parse in every dialect and the word
+//! checks are one decision, reviewed together; about half of it is its tests.)
 //!
 //! HAC rolls back DML when commit is off, but DDL and `TRUNCATE` commit implicitly on
 //! MySQL, Oracle, SAP HANA and HSQLDB, and a `SELECT` can still write (`INTO`), lock
