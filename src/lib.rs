@@ -172,6 +172,7 @@ pub use ops::{
     ConfigChange, ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck,
     HealthStatus, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
 };
+pub use page::xss_filter::xss_filtered;
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].
 pub use rustls;
 pub use session::credentials::{BasicCredentials, Credentials, EnvCredentials, Password};

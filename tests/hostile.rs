@@ -281,4 +281,39 @@ fn zip_limits_and_safe_names() {
     let named = zip_of(&[("x\u{1b}[2J\u{202e}y:z.csv", b"1")]);
     let written = hac_client::unpack_zip(&named, dir.path()).unwrap();
     assert_eq!(written, [dir.path().join("x_[2J_y_z.csv")]);
+
+    // A server that plants configuration: hidden names refused before anything is written.
+    let fresh = tempfile::tempdir().unwrap();
+    let planted = zip_of(&[
+        ("data.csv", b"1"),
+        (".git/config", b"[core]\n\tfsmonitor = touch /tmp/pwned\n"),
+    ]);
+    let e = hac_client::unpack_zip(&planted, fresh.path()).unwrap_err();
+    assert!(matches!(e, Error::InvalidResponse { .. }), "{e:?}");
+    assert!(e.to_string().contains("hidden"), "{e}");
+    assert_eq!(
+        std::fs::read_dir(fresh.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+    // An existing file is never replaced.
+    std::fs::write(fresh.path().join("data.csv"), "mine").unwrap();
+    let e = hac_client::unpack_zip(&zip_of(&[("data.csv", b"theirs")]), fresh.path()).unwrap_err();
+    assert!(
+        matches!(e, Error::File { .. }) && e.to_string().contains("exists already"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fresh.path().join("data.csv")).unwrap(),
+        "mine"
+    );
+    // Nor is a symbolic link on the way followed.
+    #[cfg(unix)]
+    {
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), fresh.path().join("sub")).unwrap();
+        let e = hac_client::unpack_zip(&zip_of(&[("sub/x.csv", b"1")]), fresh.path()).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
 }

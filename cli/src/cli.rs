@@ -223,6 +223,7 @@ impl Command {
             Command::Completions(_) | Command::Man(_) | Command::Help(_) => StdoutKind::Raw,
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => StdoutKind::Raw,
+            _ if self.ci_targets().github => StdoutKind::Github,
             _ => match self.fan_out_shape() {
                 Some(Shape::Json | Shape::Jsonl) => StdoutKind::Json,
                 Some(Shape::Csv) => StdoutKind::Csv,

@@ -392,6 +392,40 @@ fn github_annotations_cannot_be_switched_off_by_the_server() {
     assert!(!stderr(&o).contains("##[error]"), "{}", stderr(&o));
 }
 
+/// Text formats on stdout carry no workflow command of the server's either, on any CI
+/// runner: GitHub's `::command::` (after any Unicode spaces) and `##[command]`, Azure
+/// Pipelines' `##vso[command]` (anywhere in a line), on stdout and stderr.
+#[test]
+fn text_output_carries_no_workflow_command_of_the_server() {
+    let fake = fake();
+    let cache = TempDir::new().unwrap();
+    let evil = "ok\n::add-mask::secret\n  ::error file=x::forged\n\u{a0}::warning::w\nx ##vso[task.setvariable variable=X]1\n##[error]old";
+    fake.push_override(
+        "/console/scripting/execute",
+        groovy_answer(evil, "done", ""),
+    );
+    let o = run(
+        with_password(hac(&fake.url(), cache.path())).args(["groovy", "-"]),
+        "return 1",
+    );
+    assert_exit(&o, 0);
+    let log = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(runner_commands(&log).is_empty(), "{log}");
+    assert!(!log.to_ascii_lowercase().contains("##vso["), "{log}");
+    assert!(!log.contains("##[error]"), "{log}");
+    assert!(stdout(&o).contains(": :add-mask::secret"), "{}", stdout(&o));
+    // The data formats keep the data (a program reads them, not a runner).
+    fake.push_override(
+        "/console/scripting/execute",
+        groovy_answer(evil, "done", ""),
+    );
+    let o = run(
+        with_password(hac(&fake.url(), cache.path())).args(["groovy", "-", "-o", "json"]),
+        "return 1",
+    );
+    assert_eq!(json(&o)["output"], evil);
+}
+
 /// `--csv-safe` keeps spreadsheets from running cells; plain CSV keeps the data.
 #[test]
 fn csv_formulas_are_neutralized_on_request() {

@@ -107,6 +107,52 @@ fn guarded_ops() -> Vec<Op> {
             EXPORT_WITH_CODE,
             "line 2",
         ),
+        // An adversarial pass's findings: text HAC's XSS filter rewrites on the way in
+        // (into a TRUNCATE, a second statement, BeanShell), SQL Server's bracketed names
+        // hiding a batch, a Unicode space after `--`, quoted function names, FlexibleSearch
+        // that is no SELECT.
+        op(
+            &[
+                "flexsearch",
+                "--sql",
+                "/*<script*/ SELECT '>*/ TRUNCATE TABLE products --' AS a",
+            ],
+            "",
+            "XSS filter",
+        ),
+        op(
+            &[
+                "flexsearch",
+                "--sql",
+                "SELECT 'eval(' AS a, upper('x') AS b, '; DROP TABLE products; SELECT 1 --' AS c",
+            ],
+            "",
+            "XSS filter",
+        ),
+        op(
+            &["flexsearch", "--sql", "-"],
+            "SELECT 1 [x-- ]; DELETE FROM products; COMMIT; SELECT 1 [y\n]",
+            "bracketed",
+        ),
+        op(
+            &["flexsearch", "--sql", "-"],
+            "SELECT 1 --\u{a0} INTO OUTFILE '/tmp/x'\nFROM (SELECT 1 AS \"\u{a0}\") t",
+            "ASCII space",
+        ),
+        op(
+            &[
+                "flexsearch",
+                "SELECT {pk} FROM {Product} WHERE \"setval\"('seq',1) > 0",
+            ],
+            "",
+            "setval",
+        ),
+        op(&["flexsearch", "TRUNCATE TABLE products"], "", "SELECT"),
+        op(
+            &["impex", "export", "-", "-o", "unused-export-dir"],
+            "INSERT_UPDATE Product;code[unique=true]\n#eval()% new java.io.File(\"/tmp/pwned\").createNewFile();\n",
+            "line 2",
+        ),
         op(&["update", "run"], "", "write"),
         op(&["log-level", "de.hybris", "DEBUG"], "", "write"),
         op(&["config", "set", "my.flag", "true"], "", "write"),
@@ -267,6 +313,12 @@ fn the_guard_follows_the_server() {
         format!("{url}/"),
         format!("{url}/hac"),
         url.replace("127.0.0.1", "127.0.0.1."),
+        // This machine, however it is named (a port-forward to production is on it).
+        url.replace("127.0.0.1", "0"),
+        url.replace("127.0.0.1", "0.0.0.0"),
+        url.replace("127.0.0.1", "localhost"),
+        url.replace("127.0.0.1", "[::ffff:127.0.0.1]"),
+        url.replace("127.0.0.1", "127.1"),
     ] {
         refused(
             with_password(setup.hac()).args(["--url", &variant, "groovy", "--commit"]),

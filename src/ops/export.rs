@@ -257,6 +257,27 @@ fn safe_component(name: &std::ffi::OsStr) -> std::ffi::OsString {
     safe.into()
 }
 
+/// Refuses a symbolic link at any directory of `name` below `dir` that exists already: the
+/// entry would be written wherever the link points.
+fn refuse_links_on_the_way(dir: &Path, name: &Path) -> Result<()> {
+    let mut at = dir.to_path_buf();
+    let parts: Vec<_> = name.components().collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        at.push(part.as_os_str());
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::File {
+                    path: at,
+                    message: "is a symbolic link: an export is never written through one".into(),
+                    source: None,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Unpacks a zip into `dir` (created if missing) within the default [`ZipLimits`]; returns
 /// the files written. Entries that would land outside `dir` (`../`, absolute paths) are
 /// refused, and names are made safe (see [`unpack_zip_within`](crate::unpack_zip_within)).
@@ -265,10 +286,14 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Unpacks a zip into `dir` (created if missing) within `limits`, streaming each file to
-/// disk; returns the files written. Entries that would land outside `dir` are refused; a
-/// character of a name that is a control character, a bidirectional-text control or
-/// reserved on Windows becomes `_`. At a limit, unpacking stops with
-/// [`Error::ArchiveTooLarge`] naming it, and the file being written is removed.
+/// disk; returns the files written. The names are checked before anything is written:
+/// entries that would land outside `dir`, or in a hidden file or directory (`.git/config`,
+/// `.ssh/...`: a server could plant configuration that runs commands), are refused with
+/// [`Error::InvalidResponse`]; a file that exists already, or a symbolic link on the way
+/// to one, is never replaced or followed ([`Error::File`]). A character of a name that is a
+/// control character, a bidirectional-text control or reserved on Windows becomes `_`. At a
+/// limit, unpacking stops with [`Error::ArchiveTooLarge`] naming it, and the file being
+/// written is removed.
 pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<PathBuf>> {
     let file_error = |e: std::io::Error| Error::File {
         path: dir.to_owned(),
@@ -290,11 +315,10 @@ pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<P
             ),
         });
     }
-    std::fs::create_dir_all(dir).map_err(file_error)?;
-    let mut written = Vec::new();
-    let mut total: u64 = 0;
+    // Every name first: nothing is written from a zip with one bad entry.
+    let mut names = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| Error::InvalidResponse {
+        let entry = archive.by_index(i).map_err(|e| Error::InvalidResponse {
             path: "(export zip)".into(),
             expected: "a readable zip entry".into(),
             detail: e.to_string(),
@@ -311,7 +335,32 @@ pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<P
             .components()
             .map(|c| safe_component(c.as_os_str()))
             .collect();
+        if name
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            return Err(Error::InvalidResponse {
+                path: "(export zip)".into(),
+                expected: "entries without hidden names".into(),
+                detail: format!(
+                    "entry {i} ({}) is or is inside a hidden file or directory",
+                    name.display()
+                ),
+            });
+        }
+        names.push(name);
+    }
+    std::fs::create_dir_all(dir).map_err(file_error)?;
+    let mut written = Vec::new();
+    let mut total: u64 = 0;
+    for (i, name) in names.into_iter().enumerate() {
+        let mut entry = archive.by_index(i).map_err(|e| Error::InvalidResponse {
+            path: "(export zip)".into(),
+            expected: "a readable zip entry".into(),
+            detail: e.to_string(),
+        })?;
         let target = dir.join(&name);
+        refuse_links_on_the_way(dir, &name)?;
         if entry.is_dir() {
             std::fs::create_dir_all(&target).map_err(file_error)?;
             continue;
@@ -319,7 +368,20 @@ pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<P
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(file_error)?;
         }
-        let mut out = std::fs::File::create(&target).map_err(file_error)?;
+        // Never over an existing file (`create_new` also refuses a link in its place).
+        let mut out = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(|e| Error::File {
+                path: target.clone(),
+                message: if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    "exists already: an export never replaces a file (unpack into a new or empty directory)".into()
+                } else {
+                    e.to_string()
+                },
+                source: Some(Box::new(e)),
+            })?;
         let compressed = entry.compressed_size();
         let shown = name.display().to_string();
         match copy_bounded(

@@ -103,6 +103,31 @@ pub(crate) fn first_match(text: &str) -> Option<XssMatch> {
     Some(XssMatch { rule, line })
 }
 
+/// `text` as HAC's default XSS filter leaves a request parameter: every match of each
+/// rule removed, rule after rule, as the filter's `STRIP` action does (borrowed when
+/// nothing matches). What a form field holds when HAC reads it, so that a tool can judge
+/// what will run rather than what was typed: a removal can unbalance a quote or a comment
+/// and leave other text than it took away.
+///
+/// ```
+/// use hac_client::xss_filtered;
+/// assert_eq!(xss_filtered("SELECT 1"), "SELECT 1");
+/// assert_eq!(xss_filtered("SELECT '<script>' AS a"), "SELECT '' AS a");
+/// assert_eq!(xss_filtered("#eval()% code"), "#% code");
+/// ```
+pub fn xss_filtered(text: &str) -> std::borrow::Cow<'_, str> {
+    if !may_match(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for (_, re) in rules() {
+        if re.is_match(&out) {
+            out = std::borrow::Cow::Owned(re.replace_all(&out, "").into_owned());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,8 +29,11 @@ pub fn stderr_line(line: impl std::fmt::Display) {
 /// What a command writes to stdout, for [`Out::protect`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StdoutKind {
-    /// For reading: text, tables, GitHub annotations.
+    /// For reading: text and tables.
     Text,
+    /// GitHub annotations (`-o github`): our own workflow commands reach the runner, and
+    /// server text is fenced off with `::stop-commands::` by the writers themselves.
+    Github,
     /// JSON or JSON lines.
     Json,
     /// CSV.
@@ -128,8 +131,11 @@ impl Out {
             return;
         }
         let terminal = io::stdout().is_terminal();
+        // Text for reading never carries a workflow command of the server's.
+        self.stdout
+            .set_neutralize_commands(kind == StdoutKind::Text);
         self.stdout.set_style(match kind {
-            StdoutKind::Text => Escape::Text,
+            StdoutKind::Text | StdoutKind::Github => Escape::Text,
             StdoutKind::Json if terminal => Escape::Json,
             StdoutKind::Csv if terminal => Escape::Text,
             StdoutKind::Json | StdoutKind::Csv | StdoutKind::Raw => Escape::None,

@@ -78,30 +78,54 @@ pub fn escape(text: &str, style: Escape) -> Cow<'_, str> {
 }
 
 /// Text for stderr: made safe, and no line can be read by a CI runner as a workflow
-/// command: a line that starts with `::` after its leading spaces gets `: :` (GitHub's
-/// runner trims the line, then looks for `::`), and `##[` anywhere (the runner's older
-/// syntax) becomes `# #[`. Server text can then neither annotate nor switch off `hac`'s
-/// own annotations with `::stop-commands::`.
+/// command (see [`neutralize_line`]). Server text can then neither annotate, mask, set
+/// variables nor switch off `hac`'s own annotations with `::stop-commands::`.
 pub fn neutralize_commands(text: &str) -> Cow<'_, str> {
     let safe = escape(text, Escape::Text);
-    let is_command = |line: &str| line.trim_start().starts_with("::");
-    if !safe.contains("##[") && !safe.lines().any(is_command) {
+    if !safe
+        .split('\n')
+        .any(|l| matches!(neutralize_line(l, true), Cow::Owned(_)))
+    {
         return safe;
     }
-    let mut out = String::with_capacity(safe.len() + 8);
-    for (i, line) in safe.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+    let lines: Vec<Cow<'_, str>> = safe.split('\n').map(|l| neutralize_line(l, true)).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// One line (without its `\n`) that no CI runner reads as a workflow command: GitHub's
+/// `::command::` at the start of a line after any spaces (the runner trims Unicode spaces
+/// too) gets `: :`, and anywhere in the line GitHub's older `##[command]` and Azure
+/// Pipelines' `##vso[command]` (any case) lose their `##` pairing (`# #[`, `# #vso[`).
+/// `at_start`: the line's start is in this piece (not a line continued from earlier).
+pub fn neutralize_line(line: &str, at_start: bool) -> Cow<'_, str> {
+    let lower_has = |needle: &str| line.to_ascii_lowercase().contains(needle);
+    let command_start = at_start && line.trim_start().starts_with("::");
+    if !command_start && !line.contains("##[") && !lower_has("##vso[") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut rest = line;
+    if command_start {
+        let indent = line.len() - line.trim_start().len();
+        out.push_str(&line[..indent]);
+        out.push_str(": :");
+        rest = &line[indent + 2..];
+    }
+    let mut i = 0;
+    while i < rest.len() {
+        let tail = &rest[i..];
+        if tail.starts_with("##[")
+            || tail
+                .get(..6)
+                .is_some_and(|t| t.eq_ignore_ascii_case("##vso["))
+        {
+            out.push_str("# #");
+            i += 2;
+            continue;
         }
-        let line = line.replace("##[", "# #[");
-        if is_command(&line) {
-            let indent = line.len() - line.trim_start().len();
-            out.push_str(&line[..indent]);
-            out.push_str(": :");
-            out.push_str(&line[indent + 2..]);
-        } else {
-            out.push_str(&line);
-        }
+        let c = tail.chars().next().unwrap_or_default();
+        out.push(c);
+        i += c.len_utf8().max(1);
     }
     Cow::Owned(out)
 }
@@ -113,7 +137,18 @@ pub struct SafeWriter<W: Write> {
     style: Escape,
     /// Bytes of an incomplete character, or a `\r` waiting to see what follows.
     pending: Vec<u8>,
+    /// Lines are also kept from reading as CI workflow commands (text formats; not `-o
+    /// github`, whose own annotations must reach the runner and which fences server text).
+    commands: bool,
+    /// The current line's escaped text not written yet (held until its end, or a bound).
+    line: String,
+    /// The current line began in text already written.
+    continued: bool,
 }
+
+/// How much of one line is held back to be checked whole: the part a command can hide in
+/// is its start and a few bytes at any point, so a longer line is written in pieces.
+const LINE_HOLD: usize = 64 * 1024;
 
 impl<W: Write> SafeWriter<W> {
     pub fn new(inner: W, style: Escape) -> SafeWriter<W> {
@@ -121,6 +156,9 @@ impl<W: Write> SafeWriter<W> {
             inner,
             style,
             pending: Vec::new(),
+            commands: false,
+            line: String::new(),
+            continued: false,
         }
     }
 
@@ -128,11 +166,59 @@ impl<W: Write> SafeWriter<W> {
         self.style = style;
     }
 
+    /// Whether lines are also kept from reading as CI workflow commands.
+    pub fn set_neutralize_commands(&mut self, on: bool) {
+        self.commands = on;
+    }
+
+    /// Escaped text on its way out: through the line check when it is on.
+    fn emit(&mut self, text: &str) -> io::Result<()> {
+        if !self.commands {
+            return self.inner.write_all(text.as_bytes());
+        }
+        self.line.push_str(text);
+        while let Some(end) = self.line.find('\n') {
+            let rest = self.line.split_off(end + 1);
+            let whole = std::mem::replace(&mut self.line, rest);
+            let safe = neutralize_line(&whole[..end], !self.continued).into_owned();
+            self.continued = false;
+            self.inner.write_all(safe.as_bytes())?;
+            self.inner.write_all(b"\n")?;
+        }
+        if self.line.len() > LINE_HOLD {
+            // Written but for its last bytes, which may start a `##vso[` with what follows.
+            let mut cut = self.line.len() - 8;
+            while !self.line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let tail = self.line.split_off(cut);
+            let head = std::mem::replace(&mut self.line, tail);
+            let safe = neutralize_line(&head, !self.continued).into_owned();
+            self.continued = true;
+            self.inner.write_all(safe.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The held part of a line, written as it stands (at a flush or the end).
+    fn emit_held(&mut self) -> io::Result<()> {
+        if self.line.is_empty() {
+            return Ok(());
+        }
+        let held = std::mem::take(&mut self.line);
+        let safe = neutralize_line(&held, !self.continued).into_owned();
+        self.continued = true;
+        self.inner.write_all(safe.as_bytes())
+    }
+
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.inner
     }
 
-    pub fn into_inner(self) -> W {
+    /// The writer, after what is held back is written (as a flush would).
+    pub fn into_inner(mut self) -> W {
+        let _ = self.drain();
+        let _ = self.emit_held();
         self.inner
     }
 
@@ -151,7 +237,7 @@ impl<W: Write> SafeWriter<W> {
         } else {
             text
         };
-        self.inner.write_all(text.as_bytes())
+        self.emit(&text)
     }
 
     fn filter(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -194,7 +280,7 @@ impl<W: Write> SafeWriter<W> {
                 }
             }
         }
-        self.inner.write_all(out.as_bytes())
+        self.emit(&out)
     }
 }
 
@@ -202,6 +288,7 @@ impl<W: Write> Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.style == Escape::None {
             self.drain()?;
+            self.emit_held()?;
             return self.inner.write(buf);
         }
         self.filter(buf)?;
@@ -210,6 +297,7 @@ impl<W: Write> Write for SafeWriter<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.drain()?;
+        self.emit_held()?;
         self.inner.flush()
     }
 }
@@ -270,6 +358,49 @@ mod tests {
         assert_eq!(
             t,
             "hac: failed\n: :stop-commands::tok\n  : :error::x\nsee # #[error]y"
+        );
+        // Azure Pipelines' commands anywhere in a line, any case; Unicode spaces before `::`.
+        assert_eq!(
+            neutralize_commands("x ##vso[task.setvariable variable=a]1\n##VSO[x]"),
+            "x # #vso[task.setvariable variable=a]1\n# #VSO[x]"
+        );
+        assert_eq!(
+            neutralize_commands("\u{a0}::add-mask::s"),
+            "\u{a0}: :add-mask::s"
+        );
+    }
+
+    /// On stdout, in text formats, however the text is split between writes.
+    #[test]
+    fn the_writer_neutralizes_commands_across_writes() {
+        let server = "output\n::add-mask::secret\n  ::error file=x::forged\n\u{a0}::warning::w\nsee ##vso[task.complete result=Failed]\n##[error]old\nend";
+        let expected = "output\n: :add-mask::secret\n  : :error file=x::forged\n\u{a0}: :warning::w\nsee # #vso[task.complete result=Failed]\n# #[error]old\nend";
+        for split in 1..server.len() {
+            if !server.is_char_boundary(split) {
+                continue;
+            }
+            let mut w = SafeWriter::new(Vec::new(), Escape::Text);
+            w.set_neutralize_commands(true);
+            w.write_all(&server.as_bytes()[..split]).unwrap();
+            w.write_all(&server.as_bytes()[split..]).unwrap();
+            w.flush().unwrap();
+            assert_eq!(
+                String::from_utf8(w.get_mut().clone()).unwrap(),
+                expected,
+                "split at {split}"
+            );
+        }
+        // A line longer than what is held: its start was judged, the rest is passed on.
+        let long = format!("::x::{}\n", "a".repeat(LINE_HOLD * 2));
+        let mut w = SafeWriter::new(Vec::new(), Escape::Text);
+        w.set_neutralize_commands(true);
+        w.write_all(long.as_bytes()).unwrap();
+        w.flush().unwrap();
+        let got = String::from_utf8(w.get_mut().clone()).unwrap();
+        assert!(
+            got.starts_with(": :x::") && got.len() == long.len() + 1,
+            "{}",
+            &got[..20]
         );
     }
 }

@@ -5,12 +5,15 @@
 
 /// Where the first code marker is: `Some(line number)` (1-based), or `None` for a script
 /// without one. Any `#%` counts, wherever it is: a marker in an unusual place is still
-/// code, and a false alarm only costs a confirmation.
+/// code, and a false alarm only costs a confirmation. The script is looked at as typed and
+/// as HAC's XSS filter leaves it (`#eval()%` becomes `#%` on the way in).
 pub fn first_code_marker(script: &str) -> Option<usize> {
-    script
-        .lines()
-        .position(|line| line.contains("#%"))
-        .map(|i| i + 1)
+    let marker = |text: &str| {
+        text.lines()
+            .position(|line| line.contains("#%"))
+            .map(|i| i + 1)
+    };
+    marker(script).or_else(|| marker(&hac_client::xss_filtered(script)))
 }
 
 #[cfg(test)]
@@ -35,5 +38,14 @@ mod tests {
         );
         assert_eq!(first_code_marker("  #%groovy% println 1\n"), Some(1));
         assert_eq!(first_code_marker("INSERT Product;code\n;a#%b\n"), Some(2));
+        // Made by HAC's XSS filter on the way in.
+        assert_eq!(
+            first_code_marker("INSERT Product;code\n#eval()% new java.io.File(\"/tmp/x\")\n"),
+            Some(2)
+        );
+        assert_eq!(
+            first_code_marker("\"#<script>% impex.exportItems()\"\n"),
+            Some(1)
+        );
     }
 }

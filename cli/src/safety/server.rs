@@ -7,7 +7,11 @@
 //! client from its HTTP port to its HTTPS port, whatever the ports are, and the client
 //! follows (so a port of its own would be a way around the guard); one host serves one
 //! HAC. Names are not resolved: an IP address and a host name are two servers to the
-//! guard (resolving would send a query, and one address often serves many sites).
+//! guard (resolving would send a query, and one address often serves many sites), with one
+//! exception: every way to name this machine (`localhost`, any loopback address, the
+//! unspecified addresses `0.0.0.0`/`::` that connect here too, and their IPv4-mapped IPv6
+//! forms) is one server, so that a port-forward to production on 127.0.0.1 stays guarded
+//! however it is written. IPv6 forms of an IPv4 address are that address.
 
 /// A server as the guard compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +27,18 @@ impl ServerId {
         if !matches!(parsed.scheme(), "http" | "https") {
             return None;
         }
-        let host = parsed
-            .host_str()?
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+        let host = match parsed.host()? {
+            url::Host::Domain(name) => {
+                let name = name.trim_end_matches('.').to_ascii_lowercase();
+                if name == "localhost" || name.ends_with(".localhost") {
+                    THIS_MACHINE.to_owned()
+                } else {
+                    name
+                }
+            }
+            url::Host::Ipv4(ip) => canonical_ip(std::net::IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => canonical_ip(std::net::IpAddr::V6(ip)),
+        };
         if host.is_empty() {
             return None;
         }
@@ -48,6 +60,25 @@ impl ServerId {
     pub fn same_endpoint(&self, other: &ServerId) -> bool {
         let (low, high) = (self.port.min(other.port), self.port.max(other.port));
         self.host == other.host && (low == high || matches!((low, high), (80, 443) | (9001, 9002)))
+    }
+}
+
+/// The one name of every address of this machine.
+const THIS_MACHINE: &str = "localhost";
+
+/// An address as the guard compares it: IPv4-mapped IPv6 as IPv4, and every loopback or
+/// unspecified address as this machine.
+fn canonical_ip(ip: std::net::IpAddr) -> String {
+    let ip = match ip {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+        v4 => v4,
+    };
+    if ip.is_loopback() || ip.is_unspecified() {
+        THIS_MACHINE.to_owned()
+    } else {
+        ip.to_string()
     }
 }
 
@@ -74,6 +105,25 @@ mod tests {
             assert!(prod.same_server(&id(same)), "{same}");
         }
         assert!(id("https://localhost:9002").same_server(&id("http://localhost:9001/hac")));
+        // This machine, however it is written.
+        let here = id("http://127.0.0.1:9001");
+        for same in [
+            "http://localhost:1",
+            "http://LOCALHOST.:2",
+            "http://0:35490",
+            "http://0.0.0.0:9001",
+            "http://127.1:9001",
+            "http://127.0.0.2:9001",
+            "http://2130706433:9001",
+            "http://[::1]:9001",
+            "http://[::]:9001",
+            "http://[::ffff:127.0.0.1]:9001",
+            "http://[0:0:0:0:0:0:0:1]:9001",
+            "http://hac.localhost:9001",
+        ] {
+            assert!(here.same_server(&id(same)), "{same}");
+        }
+        assert!(id("http://10.0.0.5").same_server(&id("http://[::ffff:10.0.0.5]:9002")));
         for other in [
             "https://staging.example.com",
             "https://10.0.0.5",

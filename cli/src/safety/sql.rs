@@ -102,13 +102,38 @@ pub fn lexical(sql: &str) -> Result<String, NotARead> {
                 out.push('"');
             }
             '#' => return no("it has `#`, a comment on MySQL and an operator elsewhere"),
+            '[' => {
+                // SQL Server's quoted name, an array subscript elsewhere: harmless only when
+                // it hides nothing that either reading would take differently.
+                let Some(len) = rest.find(']') else {
+                    return no("it has a `[` that is never closed");
+                };
+                let inside = &rest[1..len];
+                if inside.contains(['\'', '"', '`', ';', '#', '\\', '\n', '\r', '['])
+                    || inside.contains("--")
+                    || inside.contains("/*")
+                    || inside.contains("*/")
+                {
+                    return no(
+                        "it has a bracketed name with a comment, quote or `;` in it, which SQL Server reads as a name and other databases do not",
+                    );
+                }
+                out.push_str(&rest[..=len]);
+                for _ in 0..rest[1..=len].chars().count() {
+                    chars.next();
+                }
+            }
             '$' if dollar_quote(rest) => {
                 return no("it has dollar-quoted text, which only PostgreSQL reads as a string");
             }
             '-' if rest.starts_with("--") => {
-                if !rest[2..].starts_with(|n: char| n.is_whitespace()) && rest.len() > 2 {
+                // MySQL starts a comment only at `--` and an ASCII space or control
+                // character; a Unicode space there is a comment elsewhere and not on MySQL.
+                if !rest[2..].starts_with(|n: char| n.is_ascii_whitespace() || n.is_ascii_control())
+                    && rest.len() > 2
+                {
                     return no(
-                        "it has `--` without a space after it, a comment on some databases and not on MySQL",
+                        "it has `--` without an ASCII space after it, a comment on some databases and not on MySQL",
                     );
                 }
                 let line = rest.split('\n').next().unwrap_or(rest);
@@ -143,10 +168,33 @@ pub fn lexical(sql: &str) -> Result<String, NotARead> {
                 }
                 out.push(' ');
             }
+            c if !c.is_ascii() && (c.is_whitespace() || invisible(c)) => {
+                return no(format!(
+                    "it has the invisible or non-ASCII space character U+{:04X} outside quotes, which databases read differently",
+                    u32::from(c)
+                ));
+            }
             c => out.push(c),
         }
     }
     Ok(out)
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, bidirectional controls,
+/// the soft hyphen and the byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Refuses text that HAC's XSS filter would change before the database sees it: a removal
+/// can unbalance a quote or a comment and leave a statement that was never checked.
+fn unfiltered(text: &str) -> Result<(), NotARead> {
+    if hac_client::xss_filtered(text) != text {
+        return no(
+            "HAC's XSS filter would remove part of it before the database sees it (script tags, eval(...), src='...', onload...=), so what runs is not what was checked",
+        );
+    }
+    Ok(())
 }
 
 /// Whether `rest` (starting at a `$`) opens PostgreSQL's dollar quoting: `$$` or `$tag$`
@@ -166,6 +214,7 @@ fn dollar_quote(rest: &str) -> bool {
 
 /// `Ok(())` when `sql` is one side-effect-free query; otherwise why it is a write.
 pub fn classify(sql: &str) -> Result<(), NotARead> {
+    unfiltered(sql)?;
     let text = lexical(sql)?;
     words(&text)?;
     let dialects: [(&str, &dyn Dialect); 6] = [
@@ -201,6 +250,7 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
 /// differently ([`lexical`]), words no read has, any `;`, and every call of a function
 /// not known to only compute.
 pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
+    unfiltered(query)?;
     let text: String = query
         .chars()
         .map(|c| if c == '{' || c == '}' { ' ' } else { c })
@@ -214,13 +264,17 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
         .iter()
         .filter(|t| !matches!(t, Token::Whitespace(_)))
         .collect();
+    // FlexibleSearch is a SELECT: anything else goes to the database as it is.
+    match meaningful.first() {
+        Some(Token::Word(w))
+            if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("select") => {}
+        _ => return no("it does not start with SELECT, and only a query is a read"),
+    }
     for (i, t) in meaningful.iter().enumerate() {
         match t {
             Token::SemiColon => return no("it has `;`: a second statement, or a trick"),
-            Token::Word(w)
-                if w.quote_style.is_none()
-                    && matches!(meaningful.get(i + 1), Some(Token::LParen)) =>
-            {
+            // A quoted name called like a function is that function (`"setval"(...)`).
+            Token::Word(w) if matches!(meaningful.get(i + 1), Some(Token::LParen)) => {
                 let name = w.value.to_ascii_lowercase();
                 let qualified = i > 0 && matches!(meaningful[i - 1], Token::Period);
                 if qualified
@@ -306,6 +360,14 @@ fn words(sql: &str) -> Result<(), NotARead> {
         .map_err(|_| {
             NotARead("it does not parse as SQL, and what cannot be classified is a write".into())
         })?;
+    // A quoted name is a name (`"into"` is a column), except the sequence's pseudo-column:
+    // `"S"."NEXTVAL"` still advances it on Oracle.
+    if tokens.iter().any(|t| {
+        matches!(t, Token::Word(w) if w.quote_style.is_some()
+            && matches!(w.value.to_ascii_lowercase().as_str(), "nextval" | "currval"))
+    }) {
+        return no("NEXTVAL advances a sequence");
+    }
     let plain: Vec<String> = tokens
         .iter()
         .filter_map(|t| match t {
@@ -709,6 +771,23 @@ mod tests {
                 "SELECT {pk} FROM {Product} WHERE my_schema.fn({code}) = 1",
                 "fn",
             ),
+            // Quoted function names are the functions; only a SELECT is a query.
+            (
+                "SELECT {pk} FROM {Product} WHERE \"setval\"('seq',1) > 0",
+                "setval",
+            ),
+            ("SELECT {pk} FROM {Product} WHERE `sleep`(10) > 0", "sleep"),
+            (
+                "SELECT {pk} FROM {Product} WHERE \"myschema\".\"cleanup\"() > 0",
+                "cleanup",
+            ),
+            ("DROP TABLE products", "SELECT"),
+            ("TRUNCATE TABLE products", "SELECT"),
+            // What HAC's XSS filter would change is not what was checked.
+            (
+                "SELECT {pk} FROM {Product} WHERE {code} = '<script>'",
+                "XSS filter",
+            ),
         ] {
             let e = classify_flexible_search(q).expect_err(q);
             assert!(e.0.contains(why), "{q}: {e}");
@@ -717,6 +796,33 @@ mod tests {
 
     /// Writes, of every kind the guard must see; each with a word its reason names.
     const WRITES: &[(&str, &str)] = &[
+        // What HAC's XSS filter leaves is not what was typed: never a read.
+        (
+            "/*<script*/ SELECT '>*/ TRUNCATE TABLE products --' AS a",
+            "XSS filter",
+        ),
+        (
+            "SELECT 'eval(' AS a, upper('x') AS b, '; DROP TABLE products; SELECT 1 --' AS c",
+            "XSS filter",
+        ),
+        // SQL Server's bracketed names hiding a batch from the other dialects.
+        (
+            "SELECT 1 [x-- ]; DELETE FROM products; COMMIT; SELECT 1 [y\n]",
+            "bracketed",
+        ),
+        (
+            "SELECT p_code [x/* ], p_code FROM products; DROP TABLE products; SELECT 1 [y */] FROM products",
+            "bracketed",
+        ),
+        ("SELECT 1 [never closed", "never closed"),
+        // Spaces that only some databases take for spaces.
+        (
+            "SELECT 1 --\u{a0} INTO OUTFILE '/tmp/x'\nFROM (SELECT 1 AS \"\u{a0}\") t",
+            "ASCII space",
+        ),
+        ("SELECT\u{a0}1", "U+00A0"),
+        ("SELECT 1\u{200b}", "U+200B"),
+        ("SELECT \"S\".\"NEXTVAL\" FROM dual", "NEXTVAL"),
         // DDL and DML of the usual dialects
         ("DROP TABLE products", "DROP TABLE"),
         ("drop table products", "DROP TABLE"),
