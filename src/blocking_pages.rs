@@ -37,6 +37,11 @@ impl crate::blocking::HacClient {
     /// println!("{rows} products");
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when the query cannot be
+    /// paged; each page then has the errors of [`HacClient::flexible_search_page`](crate::HacClient::flexible_search_page).
     pub fn flexible_search_pages(
         &self,
         query: impl Into<FlexibleSearch>,

@@ -30,7 +30,7 @@ use crate::http::redirects::is_channel_upgrade;
 use crate::http::transport::safe_path;
 use crate::ops::{
     self, About, CacheStats, ClusterInfo, ConfigChange, ConfigProperty, CronJob, DataSourceInfo,
-    Extension, Health, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
+    Extension, Health, ImpexExportResult, LogLevel, Logger, MemoryInfo, PkInfo,
 };
 use crate::page::dead_session::{Liveness, classify};
 use crate::page::html::PageInfo;
@@ -79,15 +79,7 @@ impl HacClient {
     /// Starts configuring a client for the server at `base_url`; `build()` returns the
     /// client. The same settings as [`HacConfig::builder`], in one step.
     ///
-    /// ```no_run
-    /// # fn demo() -> hac_client::Result<()> {
-    /// use hac_client::{BasicCredentials, HacClient};
-    /// let hac = HacClient::builder("https://localhost:9002")
-    ///     .credentials(BasicCredentials::new("admin", "nimda"))
-    ///     .add_root_certificate(std::fs::read("hac-cert.pem").unwrap_or_default())
-    ///     .build()?;
-    /// # Ok(()) }
-    /// ```
+    #[doc = plain_doc!("let hac = HacClient::builder(\"https://localhost:9002\")\n    .credentials(BasicCredentials::new(\"admin\", \"nimda\"))\n    .add_root_certificate(std::fs::read(\"hac-cert.pem\").unwrap_or_default())\n    .build()?;")]
     pub fn builder(base_url: impl Into<String>) -> HacConfigBuilder<HacClient> {
         HacConfigBuilder::new(base_url)
     }
@@ -117,7 +109,8 @@ impl HacClient {
     #[must_use = "with_timeout returns a new handle; the client itself is unchanged"]
     pub fn with_timeout(&self, timeout: Duration) -> HacClient {
         HacClient {
-            timeout: Some(timeout),
+            // Capped here: it replaces the configured timeouts, which are capped already.
+            timeout: Some(timeout.min(crate::config::MAX_TIMEOUT)),
             ..self.clone()
         }
     }
@@ -721,7 +714,7 @@ impl HacClient {
 
     /// Runs an ImpEx export; the result links the data zip ([`HacClient::download`]).
     ///
-    #[doc = call_doc!("let script = std::fs::read_to_string(\"export.impex\").unwrap_or_default();\nlet export = ", "hac.export_impex(&script, ImpexExportMode::ExportOnly)", "?.into_result()?;\nprintln!(\"{:?}\", export.data_url);")]
+    #[doc = call_doc!("let script = std::fs::read_to_string(\"export.impex\").unwrap_or_default();\nlet export = ", "hac.export_impex(ImpexExport::new(script).mode(ImpexExportMode::ReimportStrict))", "?.into_result()?;\nprintln!(\"{:?}\", export.data_url);")]
     ///
     /// # Errors
     ///
@@ -729,9 +722,12 @@ impl HacClient {
     /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
     /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
     /// [`Error::InvalidResponse`] when the answer is not HAC's. A failed export is not an error
-    /// here ([`ImpexExport::into_result`] makes it one).
-    pub async fn export_impex(&self, script: &str, mode: ImpexExportMode) -> Result<ImpexExport> {
-        let resp = self.call(&ops::export::call(script, mode)).await?;
+    /// here ([`ImpexExportResult::into_result`] makes it one).
+    pub async fn export_impex(
+        &self,
+        export: impl Into<ops::ImpexExport>,
+    ) -> Result<ImpexExportResult> {
+        let resp = self.call(&export.into().call()).await?;
         ops::export::parse(&resp)
     }
 
@@ -745,8 +741,8 @@ impl HacClient {
     /// Transport errors ([`Error::Connect`], [`Error::Tls`], [`Error::Timeout`],
     /// [`Error::AnswerLost`]); when a login is needed, its errors ([`Error::BadCredentials`],
     /// [`Error::LoginFailed`]); [`Error::Forbidden`] when the user lacks the console's role;
-    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::InvalidArgument`] for
-    /// a link to another server; [`Error::ResponseTooLarge`] over the response limit.
+    /// [`Error::InvalidResponse`] when the answer is not HAC's. [`Error::InvalidArgument`] for a
+    /// link that is no URL, [`Error::ForeignRedirect`] for a link to another server; [`Error::ResponseTooLarge`] over the response limit.
     pub async fn download(&self, href: &str) -> Result<Vec<u8>> {
         let base = Url::parse(&self.core.base()).map_err(|e| Error::config(e.to_string()))?;
         let url = base.join(href).map_err(|e| Error::InvalidArgument {

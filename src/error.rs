@@ -273,7 +273,7 @@ pub enum Error {
         log: String,
     },
     /// An ImpEx export reported problems. From
-    /// [`ImpexExport::into_result`](crate::ImpexExport::into_result).
+    /// [`ImpexExportResult::into_result`](crate::ImpexExportResult::into_result).
     #[non_exhaustive]
     Export {
         /// HAC's summary.
@@ -387,14 +387,10 @@ impl Error {
     }
 
     /// Whether trying again later may work and is safe for any operation: the server was
-    /// not reached (connect, proxy), or a balancer answered 502/503 (no server took the
-    /// request). Never true for what may have run.
+    /// not reached (connect, proxy). Never true for what may have run ([`Error::may_have_run`]):
+    /// a balancer's 502 or 503 can follow a request it passed on, so it is not retryable here.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Connect { .. } | Error::Proxy { .. } => true,
-            Error::HttpStatus { status, .. } => matches!(status, 502 | 503),
-            _ => false,
-        }
+        matches!(self, Error::Connect { .. } | Error::Proxy { .. })
     }
 
     /// True for failures of login or session: bad credentials, login failure, CSRF,

@@ -162,15 +162,16 @@ pub use console::impex::{
 };
 pub use console::pk_paging::PkPager;
 pub use console::update::{
-    InitMethod, Patch, PendingPatches, ProjectData, UpdateData, UpdateLog, UpdateOutcome,
-    UpdateParameter, UpdateRequest,
+    InitMethod, Patch, PatchProcess, PendingPatches, ProjectData, UpdateData, UpdateLog,
+    UpdateOutcome, UpdateParameter, UpdateRequest,
 };
 pub use error::{Error, Result};
 pub use ops::export::{ZipLimits, unpack as unpack_zip, unpack_within as unpack_zip_within};
 pub use ops::{
     About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigAction,
     ConfigChange, ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck,
-    HealthStatus, ImpexExport, ImpexExportMode, LogLevel, Logger, MemoryInfo, PkInfo,
+    HealthStatus, ImpexExport, ImpexExportMode, ImpexExportResult, LogLevel, Logger, MemoryInfo,
+    PkInfo,
 };
 pub use page::xss_filter::xss_filtered;
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].

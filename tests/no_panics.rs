@@ -107,6 +107,19 @@ proptest! {
         }
     }
 
+    /// Per-call timeouts of any length on a client that builds (the case above rarely
+    /// builds with its random timeouts): capped, never an overflow.
+    #[test]
+    fn per_call_timeouts_of_any_length(call in duration(), interval in duration()) {
+        let c = nowhere(HacClient::builder("http://127.0.0.1:1").timeout(Duration::from_secs(1)))
+            .unwrap();
+        let _ = c.with_timeout(call).update_data();
+        let _ = c.with_timeout(call).execute_groovy("return 1");
+        let _ = c.execute_groovy(GroovyScript::new("return 1").timeout(call));
+        let _ = c.flexible_search(FlexibleSearch::new("SELECT 1").timeout(call));
+        let _ = c.wait_for_update(interval, call);
+    }
+
     /// Queries, scripts and imports as values: any text, any limit.
     #[test]
     fn request_values(q in text(), n in any::<u32>(), size in any::<u32>(), t in duration()) {
@@ -150,7 +163,7 @@ proptest! {
         let _ = c.type_attributes(&s);
         let _ = c.analyze_pk(&s);
         let _ = c.download(&s);
-        let _ = c.export_impex(&s, hac_client::ImpexExportMode::ExportOnly);
+        let _ = c.export_impex(&s);
         let _ = c.flexible_search(FlexibleSearch::new(s.clone()).max_rows(3));
         let _ = c.validate_impex(s.clone());
         let fresh = common::build(common::config_for(c.base_url()));

@@ -462,7 +462,13 @@ fn update_data_patches_execute_and_log() {
 
     let patches = c.pending_patches().unwrap();
     assert_eq!(patches.len(), 3);
-    assert_eq!(patches.0["core"][0].process.as_deref(), Some("UPDATE"));
+    assert_eq!(
+        patches.get("core").unwrap()[0]
+            .process
+            .as_ref()
+            .map(hac_client::PatchProcess::as_str),
+        Some("UPDATE")
+    );
     assert_eq!(patches.required()["electronicsstore"], ["a1b2c3d4"]);
 
     let request = UpdateRequest::from_current(&data, &patches)

@@ -256,7 +256,13 @@ pub fn config_with(
     } else if let Some(dir) = &global.cache_dir {
         b = b.session_store(FileStore::new(dir).context("--cache-dir")?);
     } else {
-        b = b.session_persistence(true);
+        // The user's cache directory; one that cannot be used costs the cache, not the run.
+        match FileStore::default_location() {
+            Ok(store) => b = b.session_store(store),
+            Err(e) => crate::output::stderr_line(format_args!(
+                "hac: warning: session persistence disabled: {e}"
+            )),
+        }
     }
     Ok(b.build()?)
 }

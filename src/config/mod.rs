@@ -188,6 +188,7 @@ impl BuildTarget for HacConfig {
 ///     .build()?;
 /// # Ok::<(), hac_client::Error>(())
 /// ```
+#[must_use = "a builder does nothing until it is used"]
 pub struct HacConfigBuilder<T = HacConfig> {
     base_url: String,
     context_path: Option<String>,
@@ -410,8 +411,9 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
 
     /// Keeps sessions between runs in a [`FileStore`] in the user's cache directory (on),
     /// or only in memory (off, the default: the client writes nothing unless asked). With
-    /// it on, a program run ten times logs in once; the directory and its key file are
-    /// created at the first save. [`HacConfigBuilder::session_store`] picks another store.
+    /// it on, a program run ten times logs in once; `build()` creates the owner-only
+    /// directory and its key file, and fails if it cannot. [`HacConfigBuilder::session_store`]
+    /// picks another store.
     pub fn session_persistence(mut self, on: bool) -> Self {
         self.persistence = if on {
             Persistence::Default
@@ -470,6 +472,14 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
     }
 
     /// Validates the settings and builds the configuration (or the client).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a URL that is no http(s) URL with a host, missing credentials,
+    /// a timeout of zero or over 30 days, a header or user agent that is no header value,
+    /// certificates, keys or pins that do not read, a bad proxy or node; and
+    /// [`Error::Persistence`] when session persistence is on and its directory cannot be
+    /// made private.
     pub fn build(self) -> Result<T> {
         T::from_config(self.into_config()?)
     }
@@ -595,13 +605,10 @@ impl<T: BuildTarget> HacConfigBuilder<T> {
         let store = match self.persistence {
             Persistence::Off => None,
             Persistence::Custom(s) => Some(s),
-            Persistence::Default => match FileStore::default_location() {
-                Ok(s) => Some(Arc::new(s) as Arc<dyn SessionStore>),
-                Err(e) => {
-                    log::warn!("session persistence disabled: {e}");
-                    None
-                }
-            },
+            // Asked for: a directory that cannot be used is an error, not a silent "off".
+            Persistence::Default => {
+                Some(Arc::new(FileStore::default_location()?) as Arc<dyn SessionStore>)
+            }
         };
         Ok(HacConfig {
             base_url,

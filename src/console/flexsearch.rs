@@ -70,6 +70,7 @@ impl RowLimit {
 /// # let _ = (q, everything, dml);
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is used"]
 pub struct FlexibleSearch {
     query: String,
     raw_sql: bool,
@@ -332,8 +333,9 @@ impl FlexibleSearchResult {
     ///
     /// ```
     /// use hac_client::FlexibleSearchResult;
-    /// let r = FlexibleSearchResult::from_rows(vec!["p_code".into(), "p_code".into()], vec![]);
+    /// let r = FlexibleSearchResult::from_rows(vec!["p_code".into(), "p_code".into()], vec![])?;
     /// assert_eq!(r.unique_headers(), (vec!["p_code".to_owned(), "p_code_2".to_owned()], true));
+    /// # Ok::<(), hac_client::Error>(())
     /// ```
     pub fn unique_headers(&self) -> (Vec<String>, bool) {
         let mut out: Vec<String> = Vec::with_capacity(self.headers.len());
@@ -364,23 +366,30 @@ impl FlexibleSearchResult {
     /// let r = FlexibleSearchResult::from_rows(
     ///     vec!["code".into(), "name".into()],
     ///     vec![vec![Some("A1".into()), None]],
-    /// );
+    /// )?;
     /// assert_eq!(r.len(), 1);
     /// assert_eq!(r.row(0).unwrap().get("code"), Some("A1"));
+    /// # Ok::<(), hac_client::Error>(())
     /// ```
     ///
-    /// # Panics
+    /// # Errors
     ///
-    /// When the cells hold more than 2 GiB of text.
-    pub fn from_rows(headers: Vec<String>, rows: Vec<Vec<Option<String>>>) -> Self {
-        let mut table = Table::from_rows(rows).expect("under 2 GiB of cell text");
+    /// [`Error::InvalidArgument`] when the cells hold more than 2 GiB of text (the
+    /// compact table's limit).
+    pub fn from_rows(
+        headers: Vec<String>,
+        rows: Vec<Vec<Option<String>>>,
+    ) -> Result<FlexibleSearchResult> {
+        let mut table = Table::from_rows(rows).map_err(|_| Error::InvalidArgument {
+            message: "the cells hold more than 2 GiB of text".into(),
+        })?;
         table.shrink_to_fit();
-        FlexibleSearchResult {
+        Ok(FlexibleSearchResult {
             count: table.len() as u64,
             headers,
             rows: table,
             ..Default::default()
-        }
+        })
     }
     /// Reads a FlexibleSearch answer as HAC sends it (the JSON of
     /// `/console/flexsearch/execute`), e.g. one recorded earlier or fetched with another

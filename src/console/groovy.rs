@@ -53,6 +53,7 @@ impl ScriptType {
 /// # let _ = (script, bsh, quick);
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is used"]
 pub struct GroovyScript {
     script: Arc<String>,
     commit: bool,

@@ -78,6 +78,7 @@ enum Source {
 /// # let _ = (import, big);
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is used"]
 pub struct ImpexImport {
     source: Source,
     validation: ValidationMode,

@@ -53,6 +53,11 @@ pub struct PkPager {
 impl PkPager {
     /// Checks that `query` can be paged by PK and prepares its pages of `page_size` rows
     /// (its own row limit is ignored).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming why the query cannot be paged (SQL, no `{pk}` in the
+    /// select list, `ORDER BY`, `GROUP BY`, `HAVING`, `UNION`, a page size of 0).
     pub fn new(query: FlexibleSearch, page_size: u32) -> Result<PkPager> {
         let refuse = |why: &str| Error::InvalidArgument {
             message: format!("this query cannot be read in pages by PK: {why}"),
@@ -283,7 +288,8 @@ mod tests {
                 vec![Some("a".into()), Some("10".into())],
                 vec![Some("b".into()), Some("12".into())],
             ],
-        );
+        )
+        .unwrap();
         p.record(&page).unwrap();
         assert_eq!(
             p.next_query().unwrap().query(),
@@ -296,7 +302,8 @@ mod tests {
         let short = FlexibleSearchResult::from_rows(
             vec!["PK".into(), "code".into()],
             vec![vec![Some("20".into()), Some("x".into())]],
-        );
+        )
+        .unwrap();
         p.record(&short).unwrap();
         assert!(p.next_query().is_none());
         assert_eq!(p.rows_read(), 1);
@@ -305,7 +312,8 @@ mod tests {
         let odd = FlexibleSearchResult::from_rows(
             vec!["code".into(), "PK".into()],
             vec![vec![Some("x".into()), Some("n/a".into())]],
-        );
+        )
+        .unwrap();
         assert!(p.record(&odd).is_err());
     }
 

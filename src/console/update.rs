@@ -108,7 +108,7 @@ impl UpdateParameter {
 /// Pending patches by extension.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(transparent)]
-pub struct PendingPatches(pub BTreeMap<String, Vec<Patch>>);
+pub struct PendingPatches(BTreeMap<String, Vec<Patch>>);
 
 /// One patch.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -123,27 +123,101 @@ pub struct Patch {
     /// Description, if any.
     #[serde(default)]
     pub description: Option<String>,
-    /// When it runs: `ALL`, `INIT` or `UPDATE`.
+    /// When it runs.
     #[serde(default)]
-    pub process: Option<String>,
+    pub process: Option<PatchProcess>,
     /// Must be applied (HAC's page ticks it and does not let you untick it).
     #[serde(default)]
     pub required: bool,
-    /// Every other field as sent.
+    /// Every other field as sent (kept so that a patch reads back as it came; not part of
+    /// the API: HAC may add or drop fields).
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    pub(crate) extra: BTreeMap<String, Value>,
 }
 
 impl Patch {
     /// Whether the patch applies to an update (`process` is `ALL` or `UPDATE`, or absent).
     pub fn applies_to_update(&self) -> bool {
-        self.process
-            .as_deref()
-            .is_none_or(|p| p.eq_ignore_ascii_case("ALL") || p.eq_ignore_ascii_case("UPDATE"))
+        matches!(
+            self.process,
+            None | Some(PatchProcess::All | PatchProcess::Update)
+        )
+    }
+}
+
+/// When a patch runs, as HAC names it (`ALL`, `INIT`, `UPDATE`); another name is kept as
+/// it came.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PatchProcess {
+    /// `ALL`: initialization and update.
+    All,
+    /// `INIT`: initialization only.
+    Init,
+    /// `UPDATE`: update only.
+    Update,
+    /// A name this crate does not know.
+    Other(String),
+}
+
+impl PatchProcess {
+    /// HAC's name: `ALL`, `INIT`, `UPDATE`, or the other name as it came.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PatchProcess::All => "ALL",
+            PatchProcess::Init => "INIT",
+            PatchProcess::Update => "UPDATE",
+            PatchProcess::Other(s) => s,
+        }
+    }
+}
+
+impl From<&str> for PatchProcess {
+    fn from(name: &str) -> Self {
+        match name.to_ascii_uppercase().as_str() {
+            "ALL" => PatchProcess::All,
+            "INIT" => PatchProcess::Init,
+            "UPDATE" => PatchProcess::Update,
+            _ => PatchProcess::Other(name.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for PatchProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for PatchProcess {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PatchProcess {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(PatchProcess::from(name.as_str()))
     }
 }
 
 impl PendingPatches {
+    /// The patches of each extension, by extension name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Patch])> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// The patches of one extension.
+    pub fn get(&self, extension: &str) -> Option<&[Patch]> {
+        self.0.get(extension).map(Vec::as_slice)
+    }
+
+    /// The patches by extension, as a map.
+    pub fn into_inner(self) -> BTreeMap<String, Vec<Patch>> {
+        self.0
+    }
+
     /// Every patch marked required, by extension.
     pub fn required(&self) -> BTreeMap<String, Vec<String>> {
         self.select(|p| p.required)
@@ -206,6 +280,7 @@ pub enum InitMethod {
 /// # let _ = req;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "a builder does nothing until it is used"]
 pub struct UpdateRequest {
     drop_tables: bool,
     clear_hmc: bool,
@@ -438,6 +513,7 @@ impl UpdateOutcome {
 /// # let _ = verdict;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[must_use = "the update may have ended with errors: check it with into_result()"]
 #[non_exhaustive]
 pub struct UpdateLog {
     /// The log as HTML.
@@ -451,6 +527,23 @@ pub struct UpdateLog {
 }
 
 impl UpdateLog {
+    /// True when the log says the update finished without errors.
+    pub fn is_success(&self) -> bool {
+        self.finished && !self.has_errors
+    }
+
+    /// The log when it says the update finished without errors, else [`Error::Update`]
+    /// with the log's text (a log of a run still going is not a success yet).
+    ///
+    /// [`Error::Update`]: crate::Error::Update
+    pub fn into_result(self) -> crate::Result<UpdateLog> {
+        if self.is_success() {
+            Ok(self)
+        } else {
+            Err(crate::Error::Update { log: self.text })
+        }
+    }
+
     pub(crate) fn from_html(html_log: String) -> Self {
         let text = html::to_text(&html_log);
         let lower = text.to_lowercase();
@@ -624,7 +717,10 @@ mod tests {
             parse_patches(&HttpResponse::ok(hac_fake::pages::PENDING_PATCHES.into())).unwrap();
         assert_eq!(patches.len(), 3);
         assert_eq!(
-            patches.0["electronicsstore"][0].process.as_deref(),
+            patches.0["electronicsstore"][0]
+                .process
+                .as_ref()
+                .map(PatchProcess::as_str),
             Some("ALL")
         );
         assert_eq!(

@@ -326,17 +326,39 @@ fn origin(url: &url::Url) -> String {
 }
 
 fn tls_reason(e: &io::Error) -> Option<String> {
+    // Only failures marked during the handshake are TLS failures (nothing was sent yet): a
+    // TLS error later, on a connection that carried the request, is an answer lost.
     let inner = e.get_ref()?;
-    if let Some(r) = inner.downcast_ref::<rustls::Error>() {
-        return Some(crate::tls::trust::explain(r));
+    if let Some(r) = inner.downcast_ref::<crate::tls::connector::HandshakeRefused>() {
+        return Some(crate::tls::trust::explain(&r.0));
     }
     if let Some(h) = inner.downcast_ref::<crate::tls::connector::HandshakeFailed>() {
         return Some(h.to_string());
     }
-    // Some paths wrap the rustls error once more.
-    let text = inner.to_string();
-    (text.contains("certificate") || text.contains("handshake") || text.contains("tls"))
-        .then_some(text)
+    // With TLS 1.3 the server judges the client's certificate after the client's side of the
+    // handshake is done: its refusal (an alert about certificates or the handshake) arrives
+    // with the first read, and the server ran nothing of the request.
+    if let Some(r @ rustls::Error::AlertReceived(alert)) = inner.downcast_ref::<rustls::Error>() {
+        use rustls::AlertDescription as A;
+        if matches!(
+            alert,
+            A::HandshakeFailure
+                | A::NoCertificate
+                | A::BadCertificate
+                | A::UnsupportedCertificate
+                | A::CertificateRevoked
+                | A::CertificateExpired
+                | A::CertificateUnknown
+                | A::UnknownCA
+                | A::AccessDenied
+                | A::ProtocolVersion
+                | A::InsufficientSecurity
+                | A::CertificateRequired
+        ) {
+            return Some(crate::tls::trust::explain(r));
+        }
+    }
+    None
 }
 
 /// Maps ureq's error to ours: connect, TLS (with the rustls reason), timeout, the rest.

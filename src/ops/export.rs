@@ -35,28 +35,93 @@ impl ImpexExportMode {
     }
 }
 
-/// The form HAC's export page posts.
-pub(crate) fn call(script: &str, mode: ImpexExportMode) -> Call {
-    let mut call = Call::post_form(
-        PATH,
-        vec![
-            ("scriptContent", Text::from(script)),
-            ("encoding", "UTF-8".into()),
-            ("validationEnum", mode.code().into()),
-        ],
-        false,
-    );
-    call.long = true;
-    call.drop_textareas = true;
-    call
+/// An ImpEx export to run: the export script and its options.
+///
+/// ```
+/// use hac_client::{ImpexExport, ImpexExportMode};
+/// let export = ImpexExport::new("INSERT_UPDATE Language;isocode[unique=true]")
+///     .mode(ImpexExportMode::ReimportStrict)
+///     .timeout(std::time::Duration::from_secs(600));
+/// # let _ = export;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is used"]
+pub struct ImpexExport {
+    script: String,
+    mode: ImpexExportMode,
+    timeout: Option<std::time::Duration>,
+}
+
+impl ImpexExport {
+    /// An export of `script` (ImpEx headers and `#%` BeanShell that selects the items), with
+    /// HAC's defaults.
+    pub fn new(script: impl Into<String>) -> Self {
+        ImpexExport {
+            script: script.into(),
+            mode: ImpexExportMode::default(),
+            timeout: None,
+        }
+    }
+
+    /// How the export is validated ([`ImpexExportMode::ExportOnly`] by default).
+    pub fn mode(mut self, mode: ImpexExportMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Timeout of this export, instead of the client's long timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The script.
+    pub fn script(&self) -> &str {
+        &self.script
+    }
+
+    /// The form HAC's export page posts.
+    pub(crate) fn call(&self) -> Call {
+        let mut call = Call::post_form(
+            PATH,
+            vec![
+                ("scriptContent", Text::from(self.script.as_str())),
+                ("encoding", "UTF-8".into()),
+                ("validationEnum", self.mode.code().into()),
+            ],
+            false,
+        );
+        call.long = true;
+        call.drop_textareas = true;
+        call.timeout = self.timeout;
+        call
+    }
+}
+
+impl From<&str> for ImpexExport {
+    fn from(script: &str) -> Self {
+        ImpexExport::new(script)
+    }
+}
+
+impl From<String> for ImpexExport {
+    fn from(script: String) -> Self {
+        ImpexExport::new(script)
+    }
+}
+
+impl From<&String> for ImpexExport {
+    fn from(script: &String) -> Self {
+        ImpexExport::new(script.as_str())
+    }
 }
 
 /// What an export produced. HAC answers a failed export with 200 and an error marker:
-/// [`ImpexExport::into_result`] makes that an error.
+/// [`ImpexExportResult::into_result`] makes that an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[must_use = "the export may have failed: check it with into_result()"]
 #[non_exhaustive]
-pub struct ImpexExport {
+pub struct ImpexExportResult {
     /// The marker's level was `notice`.
     pub success: bool,
     /// HAC's summary (`Export finished successfully`, ...).
@@ -69,20 +134,20 @@ pub struct ImpexExport {
     pub media_url: Option<String>,
 }
 
-impl ImpexExport {
+impl ImpexExportResult {
     /// True when the export worked (HAC's `success`).
     pub fn is_success(&self) -> bool {
         self.success
     }
 
     /// The export when HAC reported success, else [`Error::Export`] with HAC's summary.
-    pub fn into_result(self) -> Result<ImpexExport> {
+    pub fn into_result(self) -> Result<ImpexExportResult> {
         self.error_for_failure_ref()?;
         Ok(self)
     }
 
-    /// As [`ImpexExport::into_result`], keeping the export.
-    pub fn error_for_failure_ref(&self) -> Result<&ImpexExport> {
+    /// As [`ImpexExportResult::into_result`], keeping the export.
+    pub fn error_for_failure_ref(&self) -> Result<&ImpexExportResult> {
         if self.success {
             Ok(self)
         } else {
@@ -94,7 +159,7 @@ impl ImpexExport {
 }
 
 /// Reads the export page: the marker, then the links of `#downloadExportResultData`.
-pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExport> {
+pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExportResult> {
     expect_ok(resp)?;
     let page = crate::page::html::impex_page(&resp.body, "impexResult");
     let (level, summary) = crate::console::impex::result_marker(resp, &page, "impexResult")?;
@@ -104,7 +169,7 @@ pub(crate) fn parse(resp: &HttpResponse) -> Result<ImpexExport> {
             .filter_map(|a| Some((a.attr("href")?.to_owned(), a.text)))
             .filter(|(href, _)| !href.is_empty() && href.contains("/medias"))
             .collect();
-    Ok(ImpexExport {
+    Ok(ImpexExportResult {
         success: level.trim().eq_ignore_ascii_case("notice"),
         summary: summary.trim().to_owned(),
         data_url: links.first().map(|(h, _)| h.clone()),
@@ -281,6 +346,10 @@ fn refuse_links_on_the_way(dir: &Path, name: &Path) -> Result<()> {
 /// Unpacks a zip into `dir` (created if missing) within the default [`ZipLimits`]; returns
 /// the files written. Entries that would land outside `dir` (`../`, absolute paths) are
 /// refused, and names are made safe (see [`unpack_zip_within`](crate::unpack_zip_within)).
+///
+/// # Errors
+///
+/// Those of [`unpack_zip_within`](crate::unpack_zip_within).
 pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
     unpack_within(zip, dir, &ZipLimits::default())
 }
@@ -294,6 +363,12 @@ pub fn unpack(zip: &[u8], dir: &Path) -> Result<Vec<PathBuf>> {
 /// control character, a bidirectional-text control or reserved on Windows becomes `_`. At a
 /// limit, unpacking stops with [`Error::ArchiveTooLarge`] naming it, and the file being
 /// written is removed.
+///
+/// # Errors
+///
+/// [`Error::InvalidResponse`] for data that is no zip or a name refused as above,
+/// [`Error::File`] for a file that exists or cannot be written, [`Error::ArchiveTooLarge`]
+/// at a limit.
 pub fn unpack_within(zip: &[u8], dir: &Path, limits: &ZipLimits) -> Result<Vec<PathBuf>> {
     let file_error = |e: std::io::Error| Error::File {
         path: dir.to_owned(),

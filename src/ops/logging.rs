@@ -70,7 +70,7 @@ impl fmt::Display for LogLevel {
 impl FromStr for LogLevel {
     type Err = Error;
 
-    /// Case-insensitive; anything else is [`Error::Config`] naming the levels.
+    /// Case-insensitive; anything else is [`Error::InvalidArgument`] naming the levels.
     fn from_str(s: &str) -> Result<LogLevel> {
         LogLevel::ALL
             .into_iter()

@@ -17,7 +17,7 @@ pub(crate) mod types;
 pub use cache::{CacheCounters, CacheRegion, CacheStats};
 pub use config::{ConfigAction, ConfigChange, ConfigProperty};
 pub use cronjobs::CronJob;
-pub use export::{ImpexExport, ImpexExportMode};
+pub use export::{ImpexExport, ImpexExportMode, ImpexExportResult};
 pub use health::{Health, HealthCheck, HealthStatus};
 pub use logging::{LogLevel, Logger};
 pub use monitoring::{ClusterInfo, ClusterNode, DataSourceInfo, MemoryInfo};

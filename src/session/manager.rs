@@ -51,12 +51,14 @@ impl SessionManager {
     }
 
     /// Sets the idle limit used by [`SessionManager::prune`].
+    #[must_use]
     pub fn idle_limit(mut self, limit: Duration) -> Self {
         self.idle_limit = limit;
         self
     }
 
     /// Sets the maximum age used by [`SessionManager::prune`].
+    #[must_use]
     pub fn max_age(mut self, limit: Duration) -> Self {
         self.max_age = limit;
         self

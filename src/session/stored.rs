@@ -48,6 +48,7 @@ impl SessionKey {
     /// let a = any.clone().with_node(Some(".node-a".into()));
     /// assert_ne!(any.id(), a.id());
     /// ```
+    #[must_use]
     pub fn with_node(mut self, node: Option<String>) -> Self {
         self.node = node;
         self
@@ -256,7 +257,11 @@ pub(crate) fn to_ms(t: SystemTime) -> u64 {
 }
 
 fn from_ms(ms: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(ms)
+    // Checked: a store of someone else's may hold any number, and some platforms' clocks
+    // end sooner than u64 milliseconds do.
+    UNIX_EPOCH
+        .checked_add(Duration::from_millis(ms))
+        .unwrap_or(UNIX_EPOCH)
 }
 
 fn since(ms: u64, now: SystemTime) -> Duration {

@@ -90,10 +90,29 @@ impl fmt::Display for HandshakeFailed {
 
 impl std::error::Error for HandshakeFailed {}
 
+/// The TLS library refused the handshake (a certificate not trusted, expired, for another
+/// name...). Marked here, where the handshake runs, because a TLS error can also end a
+/// connection after the request was sent: only this one is known to come before.
+#[derive(Debug)]
+pub(crate) struct HandshakeRefused(pub rustls::Error);
+
+impl fmt::Display for HandshakeRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TLS handshake refused: {}", self.0)
+    }
+}
+
+impl std::error::Error for HandshakeRefused {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 fn handshake_error(e: std::io::Error) -> ureq::Error {
-    let is_tls = e
+    let refused = e
         .get_ref()
-        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .cloned();
     // The transport adapter reports its timeout as a ureq error inside the io error.
     let timeout = e
         .get_ref()
@@ -101,8 +120,8 @@ fn handshake_error(e: std::io::Error) -> ureq::Error {
             Some(ureq::Error::Timeout(t)) => Some(*t),
             _ => None,
         });
-    if is_tls {
-        ureq::Error::Io(e)
+    if let Some(r) = refused {
+        ureq::Error::Io(std::io::Error::other(HandshakeRefused(r)))
     } else if timeout.is_some() || e.kind() == std::io::ErrorKind::TimedOut {
         // Whichever timeout ran out, nothing was sent yet: a failure to connect.
         ureq::Error::Timeout(ureq::Timeout::Connect)

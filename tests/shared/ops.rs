@@ -3,8 +3,8 @@
 
 use super::{Client, maybe};
 use hac_client::{
-    BasicCredentials, Error, FlexibleSearch, HacConfig, HealthStatus, ImpexExportMode, LogLevel,
-    MemoryStore, PkPager,
+    BasicCredentials, Error, FlexibleSearch, HacConfig, HealthStatus, LogLevel, MemoryStore,
+    PkPager,
 };
 use hac_fake::{FakeHac, HealthMode, Profile};
 use std::sync::Arc;
@@ -261,7 +261,7 @@ pub async fn export_downloads_and_unpacks() {
     let hac = FakeHac::builder().context_path("/hac").start();
     let c = client(&hac);
     let export = c
-        .export_impex("INSERT_UPDATE Product;code[unique=true];name\n\"#% impex.exportItems(\"\"Product\"\", false);\"", ImpexExportMode::ExportOnly)
+        .export_impex("INSERT_UPDATE Product;code[unique=true];name\n\"#% impex.exportItems(\"\"Product\"\", false);\"")
         .await
         .unwrap();
     assert!(export.success, "{export:?}");
@@ -284,16 +284,10 @@ pub async fn export_downloads_and_unpacks() {
     let csv = std::fs::read_to_string(dir.path().join("Product.csv")).unwrap();
     assert!(csv.contains("Café Müller & Co"), "{csv}");
 
-    let failed = c
-        .export_impex("INSERT_UPDATE Nonsense;code", ImpexExportMode::ExportOnly)
-        .await
-        .unwrap();
+    let failed = c.export_impex("INSERT_UPDATE Nonsense;code").await.unwrap();
     assert!(!failed.success);
     assert_eq!(failed.data_url, None);
-    let err = c
-        .export_impex("   ", ImpexExportMode::ExportOnly)
-        .await
-        .unwrap_err();
+    let err = c.export_impex("   ").await.unwrap_err();
     assert!(matches!(err, Error::FormRejected { .. }), "{err:?}");
     // Links to another origin are never fetched with the session.
     let err = c

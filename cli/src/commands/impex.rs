@@ -170,7 +170,7 @@ impl ImpexCommand {
                             "its script has BeanShell/Groovy on line {line}, which the export runs"
                         ),
                     ),
-                    None => Intent::new(Operation::ImpexExport),
+                    None => Intent::new(Operation::ImpexExportResult),
                 }
             }
         }
@@ -429,7 +429,7 @@ fn export(hac: &HacClient, out: &mut Out, args: &ExportArgs, script: &str) -> Re
         V::ReimportStrict => M::ReimportStrict,
     };
     let export = hac
-        .export_impex(script, mode)
+        .export_impex(hac_client::ImpexExport::new(script).mode(mode))
         .context("running the export")?;
     if !export.success {
         out.problem(format_args!("hac: {}", export.summary));

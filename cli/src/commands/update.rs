@@ -179,11 +179,11 @@ fn run(hac: &HacClient, out: &mut Out, command: &UpdateCommand) -> Result<Exit> 
                 return Ok(Exit::Success);
             }
             let w = out.stdout();
-            for (category, list) in &patches.0 {
+            for (category, list) in patches.iter() {
                 for p in list {
                     let name = p.name.as_deref().unwrap_or("");
                     let required = if p.required { "required" } else { "optional" };
-                    let process = p.process.as_deref().unwrap_or("");
+                    let process = p.process.as_ref().map_or("", |p| p.as_str());
                     writeln!(w, "{category}\t{}\t{required}\t{process}\t{name}", p.hash)?;
                 }
             }

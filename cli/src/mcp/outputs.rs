@@ -216,7 +216,6 @@ impl From<&hac_client::PendingPatches> for PendingPatchesOutput {
     fn from(p: &hac_client::PendingPatches) -> PendingPatchesOutput {
         PendingPatchesOutput {
             patches: p
-                .0
                 .iter()
                 .map(|(category, patches)| {
                     let list = patches
@@ -228,7 +227,7 @@ impl From<&hac_client::PendingPatches> for PendingPatchesOutput {
                             required: x.required,
                         })
                         .collect();
-                    (category.clone(), list)
+                    (category.to_owned(), list)
                 })
                 .collect(),
             cut: Cut::default(),

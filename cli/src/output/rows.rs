@@ -230,6 +230,7 @@ mod tests {
                 vec![Some("3".into()), Some("two\nlines".into())],
             ],
         )
+        .unwrap()
     }
 
     fn text(f: impl Fn(&mut Vec<u8>)) -> String {
@@ -269,7 +270,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&t).unwrap();
         assert_eq!(v[1]["PK"], "22");
         assert!(v[1]["name"].is_null());
-        let empty = FlexibleSearchResult::from_rows(vec!["PK".into()], vec![]);
+        let empty = FlexibleSearchResult::from_rows(vec!["PK".into()], vec![]).unwrap();
         let t = text(|w| {
             write_json_rows(w, &empty).unwrap();
         });
@@ -281,7 +282,8 @@ mod tests {
         let r = FlexibleSearchResult::from_rows(
             vec!["p_code".into(), "p_code".into(), "p_code_2".into()],
             vec![vec![Some("a".into()), Some("b".into()), Some("c".into())]],
-        );
+        )
+        .unwrap();
         let mut v = Vec::new();
         assert!(write_jsonl(&mut v, &r).unwrap());
         assert_eq!(

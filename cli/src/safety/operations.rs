@@ -68,7 +68,7 @@ pub enum Operation {
     ImpexValidateWithCode,
     ImpexImport,
     ImpexImportWithCode,
-    ImpexExport,
+    ImpexExportResult,
     ImpexExportWithCode,
     UpdateData,
     UpdatePending,
@@ -146,7 +146,7 @@ table! {
         "without --code-execution";
     ImpexImportWithCode, "impex import --code-execution", CodeExecution, Once,
         "BeanShell/Groovy in the script is run";
-    ImpexExport, "impex export", Read, Once,
+    ImpexExportResult, "impex export", Read, Once,
         "a script without BeanShell or Groovy (no #% lines, no \"#%...\" cells)";
     ImpexExportWithCode, "impex export", CodeExecution, Once,
         "a script with BeanShell or Groovy markers, which the export runs";
@@ -251,7 +251,7 @@ mod tests {
             O::ImpexValidateWithCode,
             O::ImpexImport,
             O::ImpexImportWithCode,
-            O::ImpexExport,
+            O::ImpexExportResult,
             O::ImpexExportWithCode,
             O::UpdateData,
             O::UpdatePending,
