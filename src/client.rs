@@ -785,6 +785,39 @@ impl HacClient {
         ops::types::parse_types(&resp)
     }
 
+    /// The type system: every composed type whose code starts with `prefix`
+    /// (case-insensitive; empty for all), with its supertype and the attributes it
+    /// declares (qualifier, attribute type, optional, unique). Read with FlexibleSearch on
+    /// `Type`, `ComposedType` and `AttributeDescriptor` in pages by PK: no code runs, so a
+    /// read-only user reads it.
+    ///
+    #[doc = call_doc!("for t in ", "hac.type_system(\"Product\")", "? {\n    println!(\"{} ({} attributes)\", t.code, t.attributes.len());\n}")]
+    ///
+    /// # Errors
+    ///
+    /// Those of [`HacClient::flexible_search_page`]: transport and login errors,
+    /// [`Error::Query`] when the server rejects a query.
+    pub async fn type_system(&self, prefix: &str) -> Result<Vec<ops::ComposedTypeInfo>> {
+        use crate::ops::type_system::{ATTRIBUTES, COMPOSED, TYPES, assemble};
+        let types = self.all_rows(TYPES).await?;
+        let composed = self.all_rows(COMPOSED).await?;
+        let attributes = self.all_rows(ATTRIBUTES).await?;
+        Ok(assemble(prefix, &types, &composed, &attributes))
+    }
+
+    /// Every row of a FlexibleSearch query that selects `{pk}`, read in pages by PK.
+    async fn all_rows(&self, query: &str) -> Result<Vec<Vec<Option<String>>>> {
+        let mut pager = crate::PkPager::new(FlexibleSearch::new(query), 10_000)?;
+        let mut rows = Vec::new();
+        while let Some(page) = self.flexible_search_page(&mut pager).await? {
+            rows.extend(
+                page.rows()
+                    .map(|r| r.cells().map(|c| c.map(str::to_owned)).collect()),
+            );
+        }
+        Ok(rows)
+    }
+
     /// A type's attribute qualifiers, sorted; `None` when there is no such type.
     ///
     #[doc = call_doc!("if let Some(attributes) = ", "hac.type_attributes(\"Product\")", "? {\n    println!(\"{}\", attributes.join(\", \"));\n}")]

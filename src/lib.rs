@@ -168,10 +168,10 @@ pub use console::update::{
 pub use error::{Error, Result};
 pub use ops::export::{ZipLimits, unpack as unpack_zip, unpack_within as unpack_zip_within};
 pub use ops::{
-    About, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode, ConfigAction,
-    ConfigChange, ConfigProperty, CronJob, DataSourceInfo, Extension, Health, HealthCheck,
-    HealthStatus, ImpexExport, ImpexExportMode, ImpexExportResult, LogLevel, Logger, MemoryInfo,
-    PkInfo,
+    About, AttributeInfo, CacheCounters, CacheRegion, CacheStats, ClusterInfo, ClusterNode,
+    ComposedTypeInfo, ConfigAction, ConfigChange, ConfigProperty, CronJob, DataSourceInfo,
+    Extension, Health, HealthCheck, HealthStatus, ImpexExport, ImpexExportMode, ImpexExportResult,
+    LogLevel, Logger, MemoryInfo, PkInfo,
 };
 pub use page::xss_filter::xss_filtered;
 /// The rustls this crate is built with, for [`HacConfigBuilder::tls_config`].

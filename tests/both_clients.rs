@@ -69,6 +69,7 @@ both!(
     ops::a_pinned_node_that_is_down_fails_typed,
     ops::export_downloads_and_unpacks,
     ops::pages_through_a_result_by_pk,
+    ops::reads_the_type_system,
 );
 
 #[test]

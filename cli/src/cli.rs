@@ -105,6 +105,10 @@ pub enum Command {
     /// The cluster's nodes behind the load balancer, with the ROUTE value that --node
     /// pins each to (found by sampling the balancer)
     Nodes(nodes::NodesArgs),
+    /// What differs between two environments (hac diff A B WHAT), or between the nodes of
+    /// one (--nodes): configuration, type system, extensions, patches, query rows; reads
+    /// only (exit 0 equal, 7 different)
+    Diff(crate::commands::diff::DiffArgs),
     /// The cluster as the answering node sees it
     Cluster(monitoring::ClusterArgs),
     /// Data sources and table sizes
@@ -168,6 +172,7 @@ impl Command {
             Command::Wait(_) => health::WaitArgs::intent(),
             Command::Doctor(_) => doctor::DoctorArgs::intent(),
             Command::Nodes(_) => nodes::NodesArgs::intent(),
+            Command::Diff(_) => Intent::new(crate::safety::Operation::Diff),
             Command::About(_) => platform::AboutArgs::intent(),
             Command::Extensions(_) => platform::ExtensionsArgs::intent(),
             Command::LogLevel(a) => a.intent(),
@@ -224,6 +229,11 @@ impl Command {
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => StdoutKind::Raw,
             _ if self.ci_targets().github => StdoutKind::Github,
+            Command::Diff(a) => match a.format {
+                crate::commands::diff::DiffFormat::Github => StdoutKind::Github,
+                crate::commands::diff::DiffFormat::Json => StdoutKind::Json,
+                crate::commands::diff::DiffFormat::Text => StdoutKind::Text,
+            },
             _ => match self.fan_out_shape() {
                 Some(Shape::Json | Shape::Jsonl) => StdoutKind::Json,
                 Some(Shape::Csv) => StdoutKind::Csv,
@@ -287,6 +297,7 @@ impl Command {
             Command::Threaddump(a) => a.run(hac, out),
             Command::Doctor(_)
             | Command::Nodes(_)
+            | Command::Diff(_)
             | Command::Login(_)
             | Command::Logout
             | Command::Sessions(_)

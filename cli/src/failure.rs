@@ -24,6 +24,8 @@ pub enum Exit {
     /// Gave up waiting while the server still works: `--wait-timeout` expired and the
     /// update is still running.
     StillRunning = 6,
+    /// `hac diff`: the targets differ (not a failure: equal is 0, as diff(1) has it).
+    Different = 7,
 }
 
 impl Exit {
@@ -37,6 +39,7 @@ impl Exit {
             Exit::Connection => "connection, TLS or timeout",
             Exit::Refused => "refused by the profile",
             Exit::StillRunning => "still running",
+            Exit::Different => "different",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::commands::completions;
 
 /// Options every command accepts. Shown once, under their own heading in `hac --help` and
 /// by `hac help options` (each command's help points there: [`crate::cli::command`]).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Profile from the configuration file [default: its default_profile]

@@ -84,6 +84,10 @@ pub fn run(cli: &Cli, matches: &ArgMatches, out: &mut Out) -> Result<Exit> {
             )));
         }
     }
+    // Two targets, or the nodes of one: the command resolves and guards each itself.
+    if let Command::Diff(args) = &cli.command {
+        return crate::commands::diff::run(g, matches, &file, out, args);
+    }
     // Several profiles: each resolved and guarded before anything is sent.
     if let Some(names) = &g.profiles {
         return run_on_profiles(cli, matches, &file, names, out);

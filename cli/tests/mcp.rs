@@ -26,12 +26,17 @@ struct Session {
 
 /// Starts `hac mcp` for `profile` (a TOML table body added to `[profiles.agent]`).
 async fn start(fake: &FakeHac, profile: &str) -> Session {
+    start_with(fake, profile, "").await
+}
+
+/// As [`start`], with more of the configuration file (other profiles).
+async fn start_with(fake: &FakeHac, profile: &str, more: &str) -> Session {
     let dir = TempDir::new().unwrap();
     let config = dir.path().join("config.toml");
     write_config(
         &config,
         format!(
-            "[profiles.agent]\nurl = \"{}\"\nuser = \"{USER}\"\n{profile}\n",
+            "[profiles.agent]\nurl = \"{}\"\nuser = \"{USER}\"\n{profile}\n\n{more}",
             fake.url()
         ),
     )
@@ -114,7 +119,8 @@ async fn tool_names(s: &Session) -> Vec<String> {
     names
 }
 
-const READ_TOOLS: [&str; 6] = [
+const READ_TOOLS: [&str; 7] = [
+    "diff",
     "flexible_search",
     "pending_patches",
     "type_info",
@@ -139,6 +145,7 @@ async fn tools_have_schemas_an_agent_can_act_on() {
     assert_eq!(
         tool_names(&s).await,
         [
+            "diff",
             "execute_groovy",
             "flexible_search",
             "pending_patches",
@@ -844,7 +851,7 @@ fn broken_json_rpc_lines_do_not_stop_the_server() {
     send(r#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#);
     let list = answer();
     assert_eq!(list["id"], 3, "{list}");
-    assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 7);
+    assert_eq!(list["result"]["tools"].as_array().unwrap().len(), 8);
     drop(stdin);
     assert!(
         child.wait().unwrap().success(),
@@ -1052,4 +1059,55 @@ async fn a_page_s_own_token_never_reaches_the_agent_or_the_audit_log() {
         assert!(!text(&r).contains(secret), "{}", text(&r));
         assert!(!audit.contains(secret), "{audit}");
     }
+}
+
+/// `diff`: this server against another profile's, read-only on both, secrets hidden.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_compares_this_server_with_another_profile() {
+    let fake = fake();
+    let other = FakeHac::builder()
+        .context_path("/hac")
+        .user(USER, PASSWORD)
+        .config_property("my.flag", "on")
+        .config_property("payment.secret", "other-side-secret")
+        .extension("myextension", "1.0")
+        .start();
+    let s = start_with(
+        &fake,
+        "read_only = true",
+        &format!(
+            "[profiles.staging]\nurl = \"{}\"\nuser = \"{USER}\"\npassword_command = \"echo {PASSWORD}\"\nprotected = true\n",
+            other.url()
+        ),
+    )
+    .await;
+    assert!(tool_names(&s).await.contains(&"diff".to_owned()));
+    let r = call(&s, "diff", json!({"other": "staging", "what": "config"})).await;
+    assert!(!is_error(&r), "{}", text(&r));
+    let v = structured(&r);
+    assert_eq!(v["equal"], false);
+    let only: Vec<&str> = v["only_other"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(only, ["my.flag", "payment.secret"]);
+    assert!(!text(&r).contains("other-side-secret"), "{}", text(&r));
+    let r = call(
+        &s,
+        "diff",
+        json!({"other": "staging", "what": "extensions"}),
+    )
+    .await;
+    assert_eq!(structured(&r)["only_other"][0]["key"], "myextension");
+    let r = call(&s, "diff", json!({"other": "nowhere", "what": "config"})).await;
+    assert!(
+        is_error(&r) && text(&r).contains("not a profile"),
+        "{}",
+        text(&r)
+    );
+    let r = call(&s, "diff", json!({"other": "staging", "what": "colours"})).await;
+    assert!(is_error(&r), "{}", text(&r));
+    s.client.cancel().await.unwrap();
 }

@@ -95,10 +95,100 @@ pub(crate) fn generated_row(i: u64) -> Vec<Option<String>> {
     vec![Some(pk(i)), Some(format!("code-{i:07}")), name]
 }
 
+/// A composed type of the fake's type system.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeDef {
+    pub code: String,
+    pub super_type: Option<String>,
+    /// `(qualifier, attribute type code, optional, unique)`.
+    pub attributes: Vec<(String, String, bool, bool)>,
+}
+
+/// The type system every fake starts with: a few composed types of the platform, enough for
+/// a type-system read and its comparison.
+pub(crate) fn default_types() -> Vec<TypeDef> {
+    let t = |code: &str, sup: Option<&str>, attrs: &[(&str, &str, bool, bool)]| TypeDef {
+        code: code.into(),
+        super_type: sup.map(str::to_owned),
+        attributes: attrs
+            .iter()
+            .map(|(q, ty, o, u)| ((*q).into(), (*ty).into(), *o, *u))
+            .collect(),
+    };
+    vec![
+        t(
+            "Item",
+            None,
+            &[
+                ("pk", "de.hybris.platform.core.PK", false, true),
+                ("creationtime", "java.util.Date", true, false),
+            ],
+        ),
+        t(
+            "Catalog",
+            Some("Item"),
+            &[
+                ("id", "java.lang.String", false, true),
+                ("name", "localized:java.lang.String", true, false),
+            ],
+        ),
+        t(
+            "CatalogVersion",
+            Some("Item"),
+            &[
+                ("catalog", "Catalog", false, true),
+                ("version", "java.lang.String", false, true),
+            ],
+        ),
+        t(
+            "Language",
+            Some("Item"),
+            &[
+                ("isocode", "java.lang.String", false, true),
+                ("active", "java.lang.Boolean", false, false),
+            ],
+        ),
+        t(
+            "Product",
+            Some("Item"),
+            &[
+                ("catalogVersion", "CatalogVersion", false, true),
+                ("code", "java.lang.String", false, true),
+                ("name", "localized:java.lang.String", true, false),
+                ("description", "localized:java.lang.String", true, false),
+            ],
+        ),
+        t(
+            "User",
+            Some("Item"),
+            &[
+                ("name", "java.lang.String", true, false),
+                ("uid", "java.lang.String", false, true),
+            ],
+        ),
+    ]
+}
+
+/// The atomic types the default attributes use.
+const ATOMIC_TYPES: [&str; 6] = [
+    "de.hybris.platform.core.PK",
+    "java.lang.Boolean",
+    "java.lang.Integer",
+    "java.lang.String",
+    "java.util.Date",
+    "localized:java.lang.String",
+];
+
+/// The PKs the type system's items get: composed types, atomic types, attributes apart.
+const TYPE_PK: u64 = 8_796_093_022_290;
+const ATOMIC_PK: u64 = 8_796_093_088_000;
+const ATTRIBUTE_PK: u64 = 8_796_093_153_000;
+
 /// The database of one fake.
 pub(crate) struct Db {
     pub products: Table,
     pub generated_rows: u64,
+    pub types: Vec<TypeDef>,
 }
 
 impl Db {
@@ -106,6 +196,109 @@ impl Db {
         Db {
             products: products(),
             generated_rows: 1_000_000,
+            types: default_types(),
+        }
+    }
+
+    /// The PK of type `code` (composed or atomic), if there is one.
+    fn type_pk(&self, code: &str) -> Option<String> {
+        if let Some(i) = self.types.iter().position(|t| t.code == code) {
+            return Some((TYPE_PK + i as u64).to_string());
+        }
+        let mut atomic: Vec<&str> = ATOMIC_TYPES.to_vec();
+        for t in &self.types {
+            for (_, ty, _, _) in &t.attributes {
+                if !atomic.contains(&ty.as_str()) && !self.types.iter().any(|c| &c.code == ty) {
+                    atomic.push(ty);
+                }
+            }
+        }
+        atomic
+            .iter()
+            .position(|a| *a == code)
+            .map(|i| (ATOMIC_PK + i as u64).to_string())
+    }
+
+    /// `ComposedType` (pk, code, superType), `Type` (pk, code: composed and atomic) and
+    /// `AttributeDescriptor` (pk, qualifier, enclosingType, attributeType, optional,
+    /// unique), made from the type definitions when a query asks, in PK order.
+    fn type_table(&self, which: &str) -> Table {
+        let bool_text = |b: bool| Some(if b { "true" } else { "false" }.to_owned());
+        match which {
+            "composedtype" => Table {
+                type_code: "ComposedType",
+                name: "composedtypes",
+                columns: vec![
+                    ("pk", "PK"),
+                    ("code", "InternalCode"),
+                    ("superType", "SuperTypePK"),
+                ],
+                rows: self
+                    .types
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            self.type_pk(&t.code),
+                            Some(t.code.clone()),
+                            t.super_type.as_deref().and_then(|s| self.type_pk(s)),
+                        ]
+                    })
+                    .collect(),
+            },
+            "type" => {
+                let mut rows: Vec<Vec<Option<String>>> = self
+                    .types
+                    .iter()
+                    .map(|t| vec![self.type_pk(&t.code), Some(t.code.clone())])
+                    .collect();
+                let mut atomic: Vec<String> = ATOMIC_TYPES.iter().map(|s| s.to_string()).collect();
+                for t in &self.types {
+                    for (_, ty, _, _) in &t.attributes {
+                        if !atomic.contains(ty) && !self.types.iter().any(|c| &c.code == ty) {
+                            atomic.push(ty.clone());
+                        }
+                    }
+                }
+                rows.extend(
+                    atomic
+                        .iter()
+                        .map(|a| vec![self.type_pk(a), Some(a.clone())]),
+                );
+                Table {
+                    type_code: "Type",
+                    name: "types",
+                    columns: vec![("pk", "PK"), ("code", "InternalCode")],
+                    rows,
+                }
+            }
+            _ => {
+                let mut rows = Vec::new();
+                for t in &self.types {
+                    for (qualifier, ty, optional, unique) in &t.attributes {
+                        rows.push(vec![
+                            Some((ATTRIBUTE_PK + rows.len() as u64).to_string()),
+                            Some(qualifier.clone()),
+                            self.type_pk(&t.code),
+                            self.type_pk(ty),
+                            bool_text(*optional),
+                            bool_text(*unique),
+                        ]);
+                    }
+                }
+                Table {
+                    type_code: "AttributeDescriptor",
+                    name: "attributedescriptors",
+                    columns: vec![
+                        ("pk", "PK"),
+                        ("qualifier", "QualifierInternal"),
+                        ("enclosingType", "EnclosingTypePK"),
+                        ("attributeType", "AttributeTypePK"),
+                        ("optional", "optional"),
+                        ("unique", "uniqueAttr"),
+                    ],
+                    rows,
+                }
+            }
         }
     }
 }
@@ -153,6 +346,8 @@ fn split_kw<'s>(s: &'s str, kw: &str) -> (&'s str, Option<&'s str>) {
 enum Source<'t> {
     Table(&'t Table),
     Users(Table),
+    /// A table made for this query (the type system's).
+    Made(Table),
     Generated,
 }
 
@@ -160,14 +355,14 @@ impl Source<'_> {
     fn columns(&self) -> Vec<(&'static str, &'static str)> {
         match self {
             Source::Table(t) => t.columns.clone(),
-            Source::Users(t) => t.columns.clone(),
+            Source::Users(t) | Source::Made(t) => t.columns.clone(),
             Source::Generated => vec![("pk", "PK"), ("code", "p_code"), ("name", "p_name")],
         }
     }
     fn table_name(&self) -> &'static str {
         match self {
             Source::Table(t) => t.name,
-            Source::Users(t) => t.name,
+            Source::Users(t) | Source::Made(t) => t.name,
             Source::Generated => "generated",
         }
     }
@@ -259,6 +454,9 @@ impl Db {
             "user" | "employee" if !q.sql => Source::Users(users(q.known_users)),
             "users" if q.sql => Source::Users(users(q.known_users)),
             "generated" => Source::Generated,
+            "composedtype" | "type" | "attributedescriptor" if !q.sql => {
+                Source::Made(self.type_table(&name.to_ascii_lowercase()))
+            }
             _ if q.sql => {
                 return Err(QueryError(format!(
                     "user lacks privilege or object not found: {}",
@@ -396,7 +594,7 @@ impl Db {
         let columns = source.columns();
         let type_code = match &source {
             Source::Table(t) => t.type_code,
-            Source::Users(t) => t.type_code,
+            Source::Users(t) | Source::Made(t) => t.type_code,
             Source::Generated => "Generated",
         };
         let mut picked: Vec<usize> = Vec::new();
@@ -423,23 +621,43 @@ impl Db {
             None => Vec::new(),
         };
         let descending = order.is_some_and(|o| o.to_ascii_lowercase().ends_with(" desc"));
+        // ORDER BY an attribute other than the PK: its text, as a binary collation orders.
+        let order_column = match order {
+            Some(o) => {
+                let expr = o
+                    .trim()
+                    .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                    .trim();
+                let expr = if expr.is_empty() { o.trim() } else { expr };
+                Some(Self::column(q, &columns, type_code, expr)?).filter(|&i| i != 0)
+            }
+            None => None,
+        };
         let limit = q.max_count.unwrap_or(usize::MAX);
         let project = |row: &[Option<String>]| picked.iter().map(|&i| row[i].clone()).collect();
+        let sorted = |t: &Table| -> Vec<Vec<Option<String>>> {
+            let mut rows = t.rows.clone();
+            if let Some(c) = order_column {
+                rows.sort_by(|a, b| a[c].cmp(&b[c]));
+            }
+            rows
+        };
         let rows: Vec<Vec<Option<String>>> = match &source {
-            Source::Table(t) => select_rows(
-                t.rows.iter().map(|r| r.as_slice()),
-                &conditions,
-                descending,
-                limit,
-                project,
-            ),
-            Source::Users(t) => select_rows(
-                t.rows.iter().map(|r| r.as_slice()),
-                &conditions,
-                descending,
-                limit,
-                project,
-            ),
+            Source::Table(_) | Source::Users(_) | Source::Made(_) => {
+                let t: &Table = match &source {
+                    Source::Table(t) => t,
+                    Source::Users(t) | Source::Made(t) => t,
+                    Source::Generated => unreachable!("matched above"),
+                };
+                let rows = sorted(t);
+                select_rows(
+                    rows.iter().map(|r| r.as_slice()),
+                    &conditions,
+                    descending,
+                    limit,
+                    project,
+                )
+            }
             Source::Generated => {
                 let mut out = Vec::new();
                 // Rows are in PK order: a `{pk} > n` condition starts the scan at n, so that

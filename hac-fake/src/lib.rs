@@ -126,6 +126,9 @@ pub struct Builder {
     cron_jobs: Vec<ops_state::RunningJob>,
     port: u16,
     bind: std::net::IpAddr,
+    config: Vec<(String, String)>,
+    extensions: Vec<(String, String, bool, String)>,
+    types: Vec<db::TypeDef>,
 }
 
 impl Builder {
@@ -290,6 +293,43 @@ impl Builder {
         self.settings.clock_skew = seconds;
         self
     }
+    /// A configuration property every node starts with (added, or replacing a default's
+    /// value): two fakes that differ for `hac diff`.
+    pub fn config_property(mut self, key: &str, value: &str) -> Self {
+        self.config.retain(|(k, _)| k != key);
+        self.config.push((key.to_owned(), value.to_owned()));
+        self
+    }
+    /// An extension the server lists, at `version` (replacing one of the same name).
+    pub fn extension(mut self, name: &str, version: &str) -> Self {
+        match self.extensions.iter_mut().find(|e| e.0 == name) {
+            Some(e) => e.1 = version.to_owned(),
+            None => {
+                self.extensions
+                    .push((name.to_owned(), version.to_owned(), false, String::new()))
+            }
+        }
+        self
+    }
+    /// A composed type of the type system (a subtype of `Item`), with its attributes as
+    /// `(qualifier, attribute type code)`: replaces a type of the same code, so that two
+    /// fakes can differ in their type systems (read by FlexibleSearch on `ComposedType`,
+    /// `Type` and `AttributeDescriptor`).
+    pub fn composed_type(mut self, code: &str, attributes: &[(&str, &str)]) -> Self {
+        let def = db::TypeDef {
+            code: code.to_owned(),
+            super_type: Some("Item".to_owned()),
+            attributes: attributes
+                .iter()
+                .map(|(q, t)| ((*q).to_owned(), (*t).to_owned(), true, false))
+                .collect(),
+        };
+        match self.types.iter_mut().find(|t| t.code == code) {
+            Some(t) => *t = def,
+            None => self.types.push(def),
+        }
+        self
+    }
     /// A cron job reported as running; `abortable` is what an abort request answers.
     pub fn running_cron_job(mut self, code: &str, job: &str, abortable: bool) -> Self {
         self.cron_jobs.push(ops_state::RunningJob {
@@ -372,6 +412,9 @@ impl FakeHac {
             health: HealthMode::Healthy,
             ready_after: None,
             cron_jobs: Vec::new(),
+            config: Vec::new(),
+            extensions: ops_state::default_extensions(),
+            types: db::default_types(),
             port: 0,
             bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         }
@@ -390,6 +433,9 @@ impl FakeHac {
         state.db.generated_rows = b.generated_rows;
         state.ops.health = b.health;
         state.ops.cron_jobs = b.cron_jobs;
+        state.ops.base_config = b.config;
+        state.ops.extensions = b.extensions;
+        state.db.types = b.types;
         state.ready_at = b.ready_after.map(|d| std::time::Instant::now() + d);
         let http_listener = if b.http_redirect && certs.is_some() {
             state.https_port = Some(addr.port());

@@ -562,23 +562,16 @@ pub(crate) fn about(st: &mut State, cx: &Ctx) -> Response {
 
 /// `GET /platform/extensions`.
 pub(crate) fn extensions(st: &mut State, cx: &Ctx) -> Response {
-    let exts = [
-        ("core", true, ""),
-        ("hac", true, "/hac"),
-        ("impex", true, ""),
-        ("scripting", true, ""),
-        ("backoffice", false, "/backoffice"),
-        ("electronicsstore", false, ""),
-    ];
     let mut rows = String::new();
-    for (name, core, web) in exts {
+    for (name, version, core, web) in &st.ops.extensions {
         let web = if web.is_empty() {
             String::new()
         } else {
             format!("<a href=\"{web}\">{web}</a>")
         };
+        let (name, version) = (escape_html(name), escape_html(version));
         rows.push_str(&format!(
-            "<tr><td title=\"name={name}\" class=\"extensionName pointer\" data-extensionName=\"{name}\">{name}</td><td>2211.38</td><td>{core}</td><td>{web}</td></tr>\n"
+            "<tr><td title=\"name={name}\" class=\"extensionName pointer\" data-extensionName=\"{name}\">{name}</td><td>{version}</td><td>{core}</td><td>{web}</td></tr>\n"
         ));
     }
     let body = format!(

@@ -75,6 +75,25 @@ pub(crate) struct OpsState {
     /// Exported zips by media path (`/medias/...`).
     pub medias: HashMap<String, Vec<u8>>,
     pub cache_hits: u64,
+    /// Properties every node starts with besides the defaults (`Builder::config_property`).
+    pub base_config: Vec<(String, String)>,
+    /// `(name, version, core, web root)`, in HAC's order.
+    pub extensions: Vec<(String, String, bool, String)>,
+}
+
+/// The extensions every fake starts with.
+pub(crate) fn default_extensions() -> Vec<(String, String, bool, String)> {
+    [
+        ("core", true, ""),
+        ("hac", true, "/hac"),
+        ("impex", true, ""),
+        ("scripting", true, ""),
+        ("backoffice", false, "/backoffice"),
+        ("electronicsstore", false, ""),
+    ]
+    .iter()
+    .map(|(n, c, w)| ((*n).to_owned(), "2211.38".to_owned(), *c, (*w).to_owned()))
+    .collect()
 }
 
 impl OpsState {
@@ -85,12 +104,19 @@ impl OpsState {
             cron_jobs: Vec::new(),
             medias: HashMap::new(),
             cache_hits: 1234,
+            base_config: Vec::new(),
+            extensions: default_extensions(),
         }
     }
 
     pub(crate) fn node(&mut self, name: &str) -> &mut NodeState {
-        self.nodes
-            .entry(name.to_owned())
-            .or_insert_with(NodeState::new)
+        let base = &self.base_config;
+        self.nodes.entry(name.to_owned()).or_insert_with(|| {
+            let mut node = NodeState::new();
+            for (k, v) in base {
+                node.config.insert(k.clone(), v.clone());
+            }
+            node
+        })
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod health;
 pub(crate) mod logging;
 pub(crate) mod monitoring;
 pub(crate) mod platform;
+pub(crate) mod type_system;
 pub(crate) mod types;
 
 pub use cache::{CacheCounters, CacheRegion, CacheStats};
@@ -22,4 +23,5 @@ pub use health::{Health, HealthCheck, HealthStatus};
 pub use logging::{LogLevel, Logger};
 pub use monitoring::{ClusterInfo, ClusterNode, DataSourceInfo, MemoryInfo};
 pub use platform::{About, Extension};
+pub use type_system::{AttributeInfo, ComposedTypeInfo};
 pub use types::PkInfo;

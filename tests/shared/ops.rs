@@ -337,3 +337,41 @@ pub async fn pages_through_a_result_by_pk() {
     let after = c.flexible_search_page(&mut bad).await.unwrap();
     assert!(after.is_none());
 }
+
+/// The type system, read with FlexibleSearch only (so a read-only user reads it): types,
+/// their supertypes and the attributes each declares, by prefix.
+#[maybe(AFIT)]
+pub async fn reads_the_type_system() {
+    let hac = FakeHac::builder()
+        .composed_type("MyType", &[("code", "java.lang.String"), ("owner", "User")])
+        .start();
+    let c = client(&hac);
+    let all = c.type_system("").await.unwrap();
+    let codes: Vec<&str> = all.iter().map(|t| t.code.as_str()).collect();
+    assert!(
+        codes.contains(&"Product") && codes.contains(&"MyType"),
+        "{codes:?}"
+    );
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted: {codes:?}");
+    let mine = c.type_system("mytype").await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].super_type.as_deref(), Some("Item"));
+    let attrs: Vec<(&str, &str)> = mine[0]
+        .attributes
+        .iter()
+        .map(|a| (a.qualifier.as_str(), a.attribute_type.as_str()))
+        .collect();
+    assert_eq!(attrs, [("code", "java.lang.String"), ("owner", "User")]);
+    let product = c.type_system("Product").await.unwrap();
+    let code = product[0]
+        .attributes
+        .iter()
+        .find(|a| a.qualifier == "code")
+        .unwrap();
+    assert_eq!((code.optional, code.unique), (Some(false), Some(true)));
+    // Only FlexibleSearch was sent: no script ran.
+    assert!(
+        hac.requests().iter().all(|r| !r.path.contains("scripting")),
+        "no Groovy"
+    );
+}

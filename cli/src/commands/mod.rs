@@ -5,6 +5,7 @@ pub mod cache;
 pub mod completions;
 pub mod config;
 pub mod cronjobs;
+pub mod diff;
 pub mod doctor;
 pub mod flexsearch;
 pub mod groovy;

@@ -5,6 +5,7 @@
 //! protocol only; diagnostics go to stderr.
 
 mod audit;
+mod diff;
 mod impex;
 mod outputs;
 mod policy;
@@ -134,7 +135,12 @@ fn describe_tools(router: &mut ToolRouter<HacMcp>, policy: &Policy) {
             read.clone(),
             schema_for_output::<UpdateLogOutput>(),
         ),
-        ("type_info", read, schema_for_output::<TypeInfoOutput>()),
+        (
+            "type_info",
+            read.clone(),
+            schema_for_output::<TypeInfoOutput>(),
+        ),
+        ("diff", read, schema_for_output::<DiffOutput>()),
     ];
     for (name, annotations, schema) in tools {
         if let Some(route) = router.map.get_mut(name) {
@@ -194,6 +200,8 @@ pub struct HacMcp {
     call_limit: Duration,
     import_limit: Duration,
     tool_router: ToolRouter<Self>,
+    /// What `diff` needs to reach another profile's server.
+    diff: Option<Arc<diff::Others>>,
 }
 
 impl HacMcp {
@@ -201,7 +209,8 @@ impl HacMcp {
         let mut tool_router = Self::query_router()
             + Self::scripting_router()
             + Self::impex_router()
-            + Self::update_router();
+            + Self::update_router()
+            + Self::diff_router();
         describe_tools(&mut tool_router, &policy);
         HacMcp {
             hac,
@@ -210,6 +219,7 @@ impl HacMcp {
             call_limit: settings.timeout.value * 3,
             import_limit: settings.long_timeout.value + settings.timeout.value * 2,
             tool_router,
+            diff: None,
         }
     }
 
@@ -229,8 +239,13 @@ impl HacMcp {
             self.call_limit
         };
         let script_hash = audit::script_hash(&args);
-        let answer = match tokio::time::timeout(limit, work).await {
-            Ok(answer) => answer,
+        let answer = match tokio::time::timeout(limit, CatchUnwind(Box::pin(work))).await {
+            Ok(Ok(answer)) => answer,
+            // A bug in a tool: an error for this call, and the server goes on (without
+            // this, the host would wait for an answer that never comes).
+            Ok(Err(())) => Answer::Error(
+                "internal error: the tool stopped (a bug; the server goes on); see the server's standard error".into(),
+            ),
             Err(_) => Answer::Error(format!(
                 "no answer within {}s (the per-call limit); the server may still be running it: check before sending it again",
                 limit.as_secs()
@@ -334,7 +349,9 @@ pub fn serve(settings: &Settings, global: &Global, audit_log: Option<PathBuf>) -
     }
     let url = connect::server_url(settings)?;
     let config = connect::config_with(settings, global, None, &Overrides::default(), None)?;
-    let hac = HacClient::new(config)?;
+    let hac = HacClient::new(config.clone())?;
+    // `diff` reads with the blocking readers `hac diff` uses, on a worker thread.
+    let blocking = hac_client::blocking::HacClient::new(config)?;
     let audit_path = audit_log
         .or_else(audit::default_path)
         .ok_or_else(|| usage("hac mcp: no place for the audit log: give one with --audit-log"))?;
@@ -356,7 +373,11 @@ pub fn serve(settings: &Settings, global: &Global, audit_log: Option<PathBuf>) -
         policy.max_bytes,
         audit.path.display()
     ));
-    let server = HacMcp::new(hac, policy, audit, settings);
+    let mut server = HacMcp::new(hac, policy, audit, settings);
+    server.diff = Some(Arc::new(diff::Others {
+        here: blocking,
+        global: global.clone(),
+    }));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -371,4 +392,23 @@ pub fn serve(settings: &Settings, global: &Global, audit_log: Option<PathBuf>) -
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(Exit::Success)
+}
+
+/// A future whose panic becomes `Err(())` instead of taking its task down.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = Result<F::Output, ()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let fut = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(Err(())),
+        }
+    }
 }

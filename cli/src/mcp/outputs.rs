@@ -245,3 +245,56 @@ impl From<&hac_client::UpdateLog> for UpdateLogOutput {
         }
     }
 }
+
+/// `diff`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiffOutput {
+    /// What was compared: config, types, extensions or patches.
+    pub what: String,
+    /// The other profile.
+    pub other: String,
+    /// Nothing differs.
+    pub equal: bool,
+    /// Keys only this server has, with their values.
+    pub only_here: Vec<DiffItem>,
+    /// Keys only the other server has, with their values.
+    pub only_other: Vec<DiffItem>,
+    /// Keys both have with different values: `a` this server's, `b` the other's.
+    pub changed: Vec<DiffChange>,
+    #[serde(flatten)]
+    pub cut: Cut,
+}
+
+/// A key and its value on one side (a secret-looking value is `(hidden: differs)`).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiffItem {
+    pub key: String,
+    pub value: Value,
+}
+
+/// A key whose value differs: `a` this server's, `b` the other's.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DiffChange {
+    pub key: String,
+    pub a: Value,
+    pub b: Value,
+}
+
+impl From<crate::commands::diff::compare::Item> for DiffItem {
+    fn from(i: crate::commands::diff::compare::Item) -> DiffItem {
+        DiffItem {
+            key: i.key,
+            value: i.value,
+        }
+    }
+}
+
+impl From<crate::commands::diff::compare::Change> for DiffChange {
+    fn from(c: crate::commands::diff::compare::Change) -> DiffChange {
+        DiffChange {
+            key: c.key,
+            a: c.a,
+            b: c.b,
+        }
+    }
+}

@@ -86,14 +86,14 @@ fn groovy_line(trace: &str) -> Option<u32> {
 }
 
 /// GitHub's escaping of an annotation's message.
-fn escape_data(s: &str) -> String {
+pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// GitHub's escaping of an annotation's properties (`file=`).
-fn escape_property(s: &str) -> String {
+pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -194,6 +194,23 @@ impl Out {
         }
     }
 
+    /// Writes text of `hac`'s own as it is (colour codes around server text the caller
+    /// made safe with `safe_text`), whatever the stream's protection.
+    pub fn write_own(&mut self, text: &str) -> io::Result<()> {
+        let style = self.stdout.style();
+        self.stdout.set_style(Escape::None);
+        let written = self.stdout.write_all(text.as_bytes());
+        self.stdout.set_style(style);
+        written
+    }
+
+    /// Whether stdout is a terminal that may get colour (`NO_COLOR` unset).
+    pub fn colour(&self) -> bool {
+        matches!(self.stdout.get_ref(), Sink::Stdout(_))
+            && io::stdout().is_terminal()
+            && crate::config::env::var("NO_COLOR").is_none()
+    }
+
     /// Writes a value as one pretty JSON document.
     pub fn json<T: Serialize>(&mut self, value: &T) -> Result<()> {
         serde_json::to_writer_pretty(&mut self.stdout, value)?;

@@ -166,6 +166,10 @@ impl<W: Write> SafeWriter<W> {
         self.style = style;
     }
 
+    pub fn style(&self) -> Escape {
+        self.style
+    }
+
     /// Whether lines are also kept from reading as CI workflow commands.
     pub fn set_neutralize_commands(&mut self, on: bool) {
         self.commands = on;
@@ -213,6 +217,10 @@ impl<W: Write> SafeWriter<W> {
 
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.inner
+    }
+
+    pub fn get_ref(&self) -> &W {
+        &self.inner
     }
 
     /// The writer, after what is held back is written (as a flush would).

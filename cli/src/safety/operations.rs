@@ -96,6 +96,7 @@ pub enum Operation {
     Logout,
     Doctor,
     Nodes,
+    Diff,
 }
 
 /// One row of the table.
@@ -177,6 +178,8 @@ table! {
     Logout, "logout", Read, Once, "only the session changes";
     Doctor, "doctor", Read, Once, "a login with the configured user";
     Nodes, "nodes", Read, Once, "health checks, then the cluster view of each node found";
+    Diff, "diff · diff", Read, Once,
+        "configuration, type system (FlexibleSearch), extensions, update data, log levels, caches, health; a query only when it is a read (checked as flexsearch)";
 }
 
 /// The table as the README shows it (a test keeps the README's copy equal to this).
@@ -279,6 +282,7 @@ mod tests {
             O::Logout,
             O::Doctor,
             O::Nodes,
+            O::Diff,
         ];
         assert_eq!(all.len(), TABLE.len());
         for op in all {

@@ -1,0 +1,301 @@
+//! `hac diff`: two fakes that differ (configuration, extensions, type system, patches,
+//! data) and two that do not, the nodes of one cluster after a node-local change, secrets
+//! compared but never shown, a large query merged in pages, and the exit codes (0 equal,
+//! 7 different) on guarded profiles without a confirmation.
+
+mod common;
+
+use common::*;
+use hac_fake::FakeHac;
+
+fn builder() -> hac_fake::Builder {
+    FakeHac::builder().context_path("/hac").user(USER, PASSWORD)
+}
+
+/// A profile per fake (guarded: a diff reads only), with the password from a command.
+fn setup(fakes: &[(&str, &FakeHac, &str)]) -> Setup {
+    let mut toml = String::new();
+    for (name, fake, flags) in fakes {
+        toml.push_str(&format!(
+            "[profiles.{name}]\nurl = \"{}\"\nuser = \"{USER}\"\npassword_command = \"echo {PASSWORD}\"\n{flags}\n\n",
+            fake.url()
+        ));
+    }
+    Setup::new(&toml)
+}
+
+fn diff(setup: &Setup, args: &[&str]) -> std::process::Output {
+    run(setup.hac().arg("diff").args(args), "")
+}
+
+fn keys(section: &serde_json::Value, part: &str) -> Vec<String> {
+    section[part]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn two_environments_that_differ_and_two_that_do_not() {
+    let a = builder().start();
+    let b = builder()
+        .config_property("my.flag", "on")
+        .config_property("payment.secret", "b-side-secret-value")
+        .extension("electronicsstore", "2211.40")
+        .extension("myextension", "1.0")
+        .composed_type("MyType", &[("code", "java.lang.String")])
+        .composed_type(
+            "Product",
+            &[("code", "java.lang.String"), ("ean", "java.lang.String")],
+        )
+        .initialized(false)
+        .start();
+    let same = builder().start();
+    let s = setup(&[
+        ("staging", &a, "protected = true"),
+        ("prod", &b, "read_only = true"),
+        ("twin", &same, ""),
+    ]);
+
+    // Configuration: only in B, a secret compared but never shown.
+    let o = diff(&s, &["staging", "prod", "config", "-o", "json"]);
+    assert_exit(&o, 7);
+    let v = json(&o);
+    assert_eq!(
+        (v["a"].as_str(), v["equal"].as_bool()),
+        (Some("staging"), Some(false))
+    );
+    let section = &v["sections"]["prod"];
+    assert_eq!(keys(section, "only_b"), ["my.flag", "payment.secret"]);
+    assert_eq!(section["only_b"][1]["value"], "(hidden: differs)");
+    assert!(!stdout(&o).contains("b-side-secret-value"));
+    assert!(keys(section, "only_a").is_empty() && keys(section, "changed").is_empty());
+
+    // Extensions, type system (by FlexibleSearch), patches.
+    let o = diff(&s, &["staging", "prod", "extensions", "-o", "json"]);
+    assert_exit(&o, 7);
+    let section = &json(&o)["sections"]["prod"];
+    assert_eq!(keys(section, "only_b"), ["myextension"]);
+    assert_eq!(keys(section, "changed"), ["electronicsstore"]);
+    assert_eq!(section["changed"][0]["b"], "2211.40");
+
+    let o = diff(&s, &["staging", "prod", "types", "-o", "json"]);
+    assert_exit(&o, 7);
+    let section = &json(&o)["sections"]["prod"];
+    assert_eq!(
+        keys(section, "only_b"),
+        ["MyType", "MyType.code", "Product.ean"]
+    );
+    assert_eq!(
+        keys(section, "only_a"),
+        [
+            "Product.catalogVersion",
+            "Product.description",
+            "Product.name"
+        ]
+    );
+    let o = diff(&s, &["staging", "prod", "types", "Cat", "-o", "json"]);
+    assert_exit(&o, 0);
+
+    let o = diff(&s, &["staging", "prod", "patches", "-o", "json"]);
+    assert_exit(&o, 7);
+    let only_a = keys(&json(&o)["sections"]["prod"], "only_a");
+    assert!(
+        !only_a.is_empty() && only_a.iter().all(|k| k.starts_with("patch ")),
+        "{only_a:?}"
+    );
+
+    // Identical environments: the "equal" exit code, in every section.
+    for what in ["config", "extensions", "types", "patches"] {
+        let o = diff(&s, &["staging", "twin", what]);
+        assert_exit(&o, 0);
+        assert!(stdout(&o).contains("the same"), "{what}: {}", stdout(&o));
+    }
+
+    // Text, with both sides named; GitHub annotations for a drift check.
+    let o = diff(&s, &["staging", "prod", "config"]);
+    assert!(
+        stdout(&o).contains("=== config: staging and prod ==="),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("+ my.flag = on  (only in prod)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = diff(&s, &["staging", "prod", "extensions", "-o", "github"]);
+    assert_exit(&o, 7);
+    let text = stdout(&o);
+    let annotations: Vec<&str> = text.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(annotations.len(), 2, "{}", stdout(&o));
+    let o = diff(&s, &["staging", "twin", "config", "-o", "github"]);
+    assert!(stdout(&o).starts_with("::notice "), "{}", stdout(&o));
+
+    // Usage: a clear line and exit 2, nothing sent.
+    for (args, why) in [
+        (&["staging", "config"][..], "name two profiles"),
+        (&["staging", "prod", "colours"], "not compared"),
+        (&["staging", "nowhere", "config"], "neither a profile"),
+        (
+            &["staging", "prod", "query", "SELECT {code} FROM {Product}"],
+            "--key",
+        ),
+    ] {
+        let o = diff(&s, args);
+        assert_exit(&o, 2);
+        assert_one_error_line(&o, why);
+    }
+}
+
+#[test]
+fn rows_by_a_business_key() {
+    let a = builder().generated_rows(30_000).start();
+    let b = builder().generated_rows(30_000).start();
+    let s = setup(&[("a", &a, "read_only = true"), ("b", &b, "protected = true")]);
+    // Change B's data (its own, unguarded way in).
+    for sql in [
+        "UPDATE products SET p_name = 'Kamera X' WHERE p_code = '0001'",
+        "DELETE FROM products WHERE p_code = '0002'",
+    ] {
+        let o = run(
+            with_password(hac(&b.url(), s.dir.path())).args([
+                "flexsearch",
+                "--sql",
+                sql,
+                "--commit",
+            ]),
+            "",
+        );
+        assert_exit(&o, 0);
+    }
+    let o = diff(
+        &s,
+        &[
+            "a",
+            "b",
+            "query",
+            "SELECT {code}, {name} FROM {Product}",
+            "--key",
+            "code",
+            "-o",
+            "json",
+        ],
+    );
+    assert_exit(&o, 7);
+    let section = &json(&o)["sections"]["b"];
+    assert_eq!(keys(section, "only_a"), ["0002"]);
+    assert_eq!(keys(section, "changed"), ["0001"]);
+    assert_eq!(section["changed"][0]["b"]["p_name"], "Kamera X");
+
+    // A large table in pages ordered by the key, merged as they come: equal, 30 pages a side.
+    a.reset_stats();
+    let o = diff(
+        &s,
+        &[
+            "a",
+            "b",
+            "query",
+            "SELECT {code}, {name} FROM {Generated}",
+            "--key",
+            "code",
+            "--page-size",
+            "1000",
+        ],
+    );
+    assert_exit(&o, 0);
+    let pages = a
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/console/flexsearch/execute"))
+        .count();
+    assert_eq!(pages, 31, "30 full pages and the one that ends the table");
+
+    // Several key columns: in memory, within a bound, or a refusal that says why.
+    let o = diff(
+        &s,
+        &[
+            "a",
+            "b",
+            "query",
+            "SELECT {code}, {name} FROM {Generated}",
+            "--key",
+            "code,name",
+            "--max-rows",
+            "100",
+        ],
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "more than 100 rows");
+
+    // A query that is not a read is not a diff: refused on the read-only side, nothing sent.
+    a.reset_stats();
+    let o = diff(
+        &s,
+        &[
+            "a",
+            "b",
+            "query",
+            "SELECT {code} FROM {Product} WHERE \"setval\"('s', 1) > 0",
+            "--key",
+            "code",
+        ],
+    );
+    assert_exit(&o, 5);
+    assert_eq!(a.stats().requests, 0);
+}
+
+#[test]
+fn the_nodes_of_one_cluster_drift() {
+    let fake = builder().nodes(&["n1", "n2", "n3"]).start();
+    let s = setup(&[(
+        "prod",
+        &fake,
+        "protected = true\nnodes = [\".n1\", \".n2\", \".n3\"]",
+    )]);
+    let h = || {
+        let mut c = s.hac();
+        c.args(["--profile", "prod"]);
+        c
+    };
+    let o = run(
+        h().args(["--node", ".n2", "--yes", "config", "set", "my.flag", "on"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let o = run(
+        h().args(["--node", ".n3", "--yes", "log-level", "de.hybris", "DEBUG"]),
+        "",
+    );
+    assert_exit(&o, 0);
+
+    let o = run(
+        h().args(["--nodes", ".n1,.n2,.n3", "diff", "config", "-o", "json"]),
+        "",
+    );
+    assert_exit(&o, 7);
+    let v = json(&o);
+    assert_eq!(keys(&v["sections"][".n2"], "only_b"), ["my.flag"]);
+    assert!(keys(&v["sections"][".n3"], "only_b").is_empty());
+    assert_eq!(v["agree"], serde_json::json!([".n1", ".n3"]));
+
+    // The profile's nodes, without a list.
+    let o = run(
+        h().args(["diff", "--nodes", "log-levels", "-o", "json"]),
+        "",
+    );
+    assert_exit(&o, 7);
+    let v = json(&o);
+    assert_eq!(keys(&v["sections"][".n3"], "changed"), ["de.hybris"]);
+    assert_eq!(v["agree"], serde_json::json!([".n1", ".n2"]));
+
+    for what in ["caches", "health"] {
+        let o = run(h().args(["--nodes", ".n1,.n2,.n3", "diff", what]), "");
+        assert_exit(&o, 0);
+    }
+    let o = run(h().args(["--nodes", ".n1,.n2", "diff", "types"]), "");
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "not compared between nodes");
+}
