@@ -1,6 +1,6 @@
-//! The fake HAC itself, driven with a bare HTTP client: it must do what
-//! shared/hac-protocol.md says HAC does, per version profile, or the client tests prove
-//! nothing.
+//! The fake HAC itself, driven with a bare HTTP client: it must do what HAC does (as the
+//! platform's own HAC extension has it: Spring configuration, JSPs, JavaScript,
+//! controllers), per version profile, or the client tests prove nothing.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -21,8 +21,9 @@ use crate::safety::Intent;
 ///
 /// Settings come from flags, then HAC_* environment variables, then the profile
 /// (--profile, HAC_PROFILE, or default_profile in ~/.config/hac/config.toml or HAC_CONFIG),
-/// then built-in defaults. The password comes from --password-stdin, HAC_PASSWORD, the
-/// profile's password_command, the keyring, or a prompt on the terminal, and only when a
+/// then built-in defaults. The password comes from --password-stdin, HAC_PASSWORD,
+/// HAC_PASSWORD_COMMAND or the profile's password_command, the keyring, or a prompt on the
+/// terminal, and only when a
 /// login is needed: a session cached by an earlier run is resumed without it.
 ///
 /// Exit codes: 0 success, 1 the operation failed on the server, 2 usage or local error,
@@ -133,7 +134,7 @@ pub enum Command {
     )]
     #[command(subcommand)]
     Sessions(sessions::SessionsCommand),
-    /// Show the profiles of the configuration file
+    /// Show and edit the profiles of the configuration file
     #[command(
         after_help = "Examples:\n  hac profiles list\n  hac profiles show staging\n  hac profiles add staging --url https://staging.example.com protected=true"
     )]

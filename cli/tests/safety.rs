@@ -707,3 +707,22 @@ fn passwords_go_only_where_they_are_meant() {
     assert_exit(&o, 2);
     assert_one_error_line(&o, "cannot both come from standard input");
 }
+
+/// The refusal names the profile whose mark refuses: a read-only profile of a server that
+/// another profile protects is refused as itself read-only.
+#[test]
+fn the_refusal_names_the_mark_that_refuses() {
+    let fake = fake();
+    let setup = Setup::new(&format!(
+        "[profiles.guarded]\nurl = \"{0}\"\nuser = \"{USER}\"\nprotected = true\n\n\
+         [profiles.reads]\nurl = \"{0}\"\nuser = \"{USER}\"\nread_only = true\n",
+        fake.url()
+    ));
+    let o = run(
+        with_password(setup.hac()).args(["--profile", "reads", "--yes", "groovy"]),
+        "return 1",
+    );
+    assert_exit(&o, 5);
+    assert_one_error_line(&o, "the profile reads is read-only");
+    assert_eq!(fake.stats().requests, 0);
+}

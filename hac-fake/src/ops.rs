@@ -1,4 +1,4 @@
-//! HAC beyond the consoles, as `hac-ops-endpoints.md` describes 2211.38: logging, region
+//! HAC beyond the consoles, as 2211.38's HAC extension answers them: logging, region
 //! cache, cron jobs, health, memory, thread dump, database, configuration, ImpEx export and
 //! its media download, the ImpEx editor's type lookups, the PK analyzer, cluster, about and
 //! extensions. HTML where HAC serves HTML, JSON (with the 406 for an `Accept` that

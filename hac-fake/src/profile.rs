@@ -1,6 +1,6 @@
-//! What differs between the SAP Commerce versions the fake imitates (see
-//! `shared/hac-protocol.md`, "Versions"): where the login page is, how CSRF tokens look, and
-//! how a POST with a dead session is answered.
+//! What differs between the SAP Commerce versions the fake imitates (as each version's HAC
+//! extension has it): where the login page is, how CSRF tokens look, and how a POST with a
+//! dead session is answered.
 
 use std::fmt;
 use std::str::FromStr;

@@ -2,7 +2,8 @@
 //! configuration, ImpEx export, the type system and PK analyzer, cluster, database and
 //! memory monitoring. Each submodule holds an operation family's types and the reading of
 //! HAC's answers (JSON where HAC has it, its HTML pages where it has nothing else); the
-//! client's methods send the requests (see `../../shared/hac-ops-endpoints.md`).
+//! client's methods send the requests. Endpoints, parameters and answers are HAC's own, as
+//! its controllers and pages in the platform's `hac` extension define them.
 
 pub(crate) mod cache;
 pub(crate) mod config;

@@ -1,5 +1,7 @@
 //! Where output goes: results to stdout (buffered, written once), diagnostics to stderr
-//! unless `--quiet`. Query results in table, CSV, JSON or JSON-lines form.
+//! unless `--quiet`. Query results in table, CSV, JSON or JSON-lines form (`rows`), the
+//! output formats and their contract (`format`), CI reports (JUnit files and GitHub
+//! annotations, `ci`), and server text made safe for terminals and CI logs (`safe_text`).
 
 use std::io::{self, IsTerminal, Write};
 

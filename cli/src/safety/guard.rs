@@ -80,22 +80,29 @@ fn article(class: Class) -> &'static str {
     }
 }
 
-/// Who guards the server, for messages: "the profile prod", or "the server of the
-/// profile prod" when the mark comes from another profile of the same server.
-fn guardian(settings: &Settings) -> String {
+/// Who guards the server for the mark in question (`read_only` or `protected`), for
+/// messages: "the profile prod" when the mark is the profile's own, "this server is
+/// guarded by the profile prod, which" when it comes from another profile of the server.
+fn guardian(settings: &Settings, mark_is_own: bool) -> String {
     match (&settings.guarded_by, settings.profile_name()) {
-        (Some(by), _) => format!("this server is guarded by the profile {by}, which"),
-        (None, Some(name)) => format!("the profile {name}"),
+        (Some(by), _) if !mark_is_own => {
+            format!("this server is guarded by the profile {by}, which")
+        }
+        (_, Some(name)) => format!("the profile {name}"),
+        (Some(by), None) => format!("this server is guarded by the profile {by}, which"),
         (None, None) => "this run".to_owned(),
     }
 }
 
 /// The name to type back: the profile that guards the server.
 fn confirmation_name(settings: &Settings) -> &str {
+    let inherited = settings.protected.source == crate::config::settings::Source::SameServer;
     settings
         .guarded_by
         .as_deref()
+        .filter(|_| inherited)
         .or(settings.profile_name())
+        .or(settings.guarded_by.as_deref())
         .unwrap_or("yes")
 }
 
@@ -105,8 +112,13 @@ pub fn check(settings: &Settings, intent: &Intent, yes: bool) -> Result<()> {
         return Ok(());
     }
     let what = intent.describe();
-    let who = guardian(settings);
+    use crate::config::settings::Source;
+    let who = guardian(
+        settings,
+        settings.protected.source != Source::SameServer,
+    );
     if settings.read_only.value {
+        let who = guardian(settings, settings.read_only.source != Source::SameServer);
         return Err(refused(format!(
             "{who} is read-only, and {what}: refused, nothing was sent (reads only there)"
         )));
