@@ -113,10 +113,7 @@ pub fn check(settings: &Settings, intent: &Intent, yes: bool) -> Result<()> {
     }
     let what = intent.describe();
     use crate::config::settings::Source;
-    let who = guardian(
-        settings,
-        settings.protected.source != Source::SameServer,
-    );
+    let who = guardian(settings, settings.protected.source != Source::SameServer);
     if settings.read_only.value {
         let who = guardian(settings, settings.read_only.source != Source::SameServer);
         return Err(refused(format!(
