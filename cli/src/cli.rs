@@ -463,14 +463,14 @@ mod tests {
                 if words.is_empty() {
                     continue;
                 }
-                if let Err(e) = command().try_get_matches_from(&words) {
-                    if !matches!(
+                if let Err(e) = command().try_get_matches_from(&words)
+                    && !matches!(
                         e.kind(),
                         clap::error::ErrorKind::DisplayHelp
                             | clap::error::ErrorKind::DisplayVersion
-                    ) {
-                        problems.push(format!("{here}: {line:?}: {}", e.kind()));
-                    }
+                    )
+                {
+                    problems.push(format!("{here}: {line:?}: {}", e.kind()));
                 }
             }
             for s in cmd.get_subcommands() {

@@ -217,6 +217,9 @@ pub fn section_of(found: Vec<Diff>, columns: &[String]) -> Section {
     s
 }
 
+/// A query's column names and its rows by key (the key columns' values joined).
+pub type KeyedRows = (Vec<String>, BTreeMap<String, Vec<Option<String>>>);
+
 /// The rows of `query` keyed by `keys`, in memory, for several key columns (at most
 /// `limit` rows, or a refusal that says why).
 pub fn keyed_in_memory(
@@ -224,7 +227,7 @@ pub fn keyed_in_memory(
     query: &str,
     keys: &[String],
     limit: usize,
-) -> Result<(Vec<String>, BTreeMap<String, Vec<Option<String>>>)> {
+) -> Result<KeyedRows> {
     let max = u32::try_from(limit.saturating_add(1)).unwrap_or(u32::MAX);
     let r = hac
         .flexible_search(FlexibleSearch::new(query).max_rows(max))
