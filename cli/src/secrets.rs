@@ -79,6 +79,53 @@ pub fn no_core_dumps() {
 /// (`password_command_timeout`): long enough to type a passphrase into a pinentry.
 pub const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// Kills every process descended from `pid`, deepest first (Linux, read from `/proc`; a
+/// process group would do it everywhere, but would also take a password command that asks
+/// on the terminal, as `pass` and gpg do, out of the terminal's foreground group).
+#[cfg(target_os = "linux")]
+fn stop_descendants(pid: u32) {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(n) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            // `pid (comm) state ppid …`, where comm may hold spaces and parentheses.
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parents.push((n, ppid));
+            }
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    for p in found.into_iter().skip(1).rev() {
+        if let Some(p) = rustix::process::Pid::from_raw(p as i32) {
+            let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+/// Elsewhere the command itself is stopped; what it started is left to the system.
+#[cfg(not(target_os = "linux"))]
+fn stop_descendants(_pid: u32) {}
+
 /// Runs a password command (`password_command = "pass show hac/staging"`) through the
 /// shell and takes the first line of its standard output. Its standard error goes to the
 /// user as usual; its output never appears in a message. `what` names the setting and its
@@ -140,6 +187,10 @@ pub fn run_password_command(
         let _ = tx.send(result.map(|()| line));
     });
     let stop = |child: &mut std::process::Child| {
+        // What the shell started (`sleep 100; echo pw`) would outlive it, holding our
+        // stderr and running on after we gave up: stopped first, while still findable as
+        // the shell's descendants.
+        stop_descendants(child.id());
         let _ = child.kill();
         let _ = child.wait();
     };

@@ -598,13 +598,27 @@ fn password_commands_that_hang_or_never_stop() {
     // Hangs before printing: stopped at the timeout, named.
     // (The sleepers' stderr goes elsewhere: a descendant that keeps hac's stderr keeps it
     // open, for hac as for any program, and this harness reads it to the end.)
-    let (o, took) = timed(&profile("sleep 100 2>/dev/null; echo x", "1s"));
+    // What it started is stopped with it (a sleep of a length no other process has).
+    let (o, took) = timed(&profile("sleep 97.31 2>/dev/null; echo x", "1s"));
     assert_exit(&o, 3);
     assert_one_error_line(
         &o,
-        "the password_command of profile p `sleep 100 2>/dev/null; echo x` printed no line within 1s",
+        "the password_command of profile p `sleep 97.31 2>/dev/null; echo x` printed no line within 1s",
     );
     assert!(took < Duration::from_secs(10), "{took:?}");
+    #[cfg(target_os = "linux")]
+    {
+        let sleeping = || {
+            std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+                std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == b"sleep\097.31\0")
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sleeping() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!sleeping(), "the command's child outlived it");
+    }
     // Prints, and leaves a child holding the pipe: the line is enough.
     let (o, took) = timed(&profile(
         &format!("(sleep 100 2>/dev/null &); echo {PASSWORD}"),

@@ -58,6 +58,24 @@ fn guarded_ops() -> Vec<Op> {
             "",
             "statements",
         ),
+        // SQL Server runs a second statement without `;`.
+        op(
+            &[
+                "flexsearch",
+                "SELECT {pk} FROM {Product} DROP TABLE products",
+            ],
+            "",
+            "second statement",
+        ),
+        op(
+            &[
+                "flexsearch",
+                "--sql",
+                "SELECT p_code FROM products SHUTDOWN",
+            ],
+            "",
+            "SHUTDOWN",
+        ),
         op(
             &[
                 "flexsearch",

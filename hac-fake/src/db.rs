@@ -5,6 +5,10 @@
 //!
 //! Not FlexibleSearch: a query it does not understand is an exception, as an invalid one
 //! is on a real server.
+//!
+//! (Long, and one file on purpose: the tables, the tiny query reader and the statements
+//! that change them share the row representation and are read together; a third of the
+//! length is the module's own tests.)
 
 /// One table. FlexibleSearch names its attributes (`{code}`), SQL its columns (`p_code`).
 pub(crate) struct Table {

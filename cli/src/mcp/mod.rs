@@ -181,12 +181,22 @@ fn within(value: Value, error: bool, max: usize) -> CallToolResult {
         policy::fit(&mut v, budget, &limit);
         let result = build(v);
         let size = wire(&result);
-        if size <= max || budget < 256 {
+        if size <= max {
             return result;
+        }
+        if budget < 256 {
+            break;
         }
         budget = budget.saturating_sub((size - max) / 2 + 64);
     }
-    build(value)
+    // Nothing left to cut (many small fields): the cap holds, with a result that says so
+    // (the smallest cap, 1,000 bytes, fits it).
+    CallToolResult::structured_error(serde_json::json!({
+        "cut_to_fit": true,
+        "error": format!(
+            "the result does not fit within {limit}, even cut; ask for less (fewer rows, a narrower query)"
+        ),
+    }))
 }
 
 /// The server: one client (one login, the session cache as for `hac`), the guard, the log.
@@ -410,5 +420,28 @@ impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
             Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
             Err(_) => std::task::Poll::Ready(Err(())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cap holds when nothing can be cut: many small fields.
+    #[test]
+    fn a_result_that_cannot_be_cut_still_keeps_the_cap() {
+        let many: serde_json::Map<String, Value> = (0..2_000)
+            .map(|i| (format!("field_{i}"), Value::from(i)))
+            .collect();
+        for max in [1_000, 5_000, 20_000] {
+            let r = within(Value::Object(many.clone()), false, max);
+            let wire = serde_json::to_string(&r).unwrap();
+            assert!(wire.len() <= max, "{max}: {}", wire.len());
+            assert!(wire.contains("does not fit within"), "{wire}");
+        }
+        // What fits is left whole.
+        let small = serde_json::json!({"rows": [[1, 2]], "row_count": 1});
+        let r = within(small, false, 1_000);
+        assert_eq!(r.structured_content.unwrap()["row_count"], 1);
     }
 }

@@ -227,6 +227,8 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
     ];
     for (name, dialect) in dialects {
         let Ok(statements) = Parser::parse_sql(dialect, &text) else {
+            // A second statement is the likelier story, and the more useful reason.
+            no_second_statement(&text)?;
             return no(format!(
                 "it does not parse as {name} SQL, and what cannot be classified is a write"
             ));
@@ -242,7 +244,7 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
             }
         }
     }
-    Ok(())
+    no_second_statement(&text)
 }
 
 /// `Ok(())` when a FlexibleSearch query can only read. Its `{...}` parts become plain
@@ -290,7 +292,7 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
             _ => {}
         }
     }
-    Ok(())
+    no_second_statement(&text)
 }
 
 /// Words that come before `(` without being a function call: keywords and type names.
@@ -318,11 +320,13 @@ const NOT_FUNCTIONS: &[&str] = &[
     "float",
     "from",
     "in",
+    "index",
     "integer",
     "intersect",
     "interval",
     "is",
     "join",
+    "key",
     "lateral",
     "like",
     "nchar",
@@ -351,6 +355,93 @@ const NOT_FUNCTIONS: &[&str] = &[
     "with",
     "within",
 ];
+
+/// Words that begin a statement which acts (writes, changes a setting or a session,
+/// grants, stops the server, runs code) and that a read never contains unquoted. SQL
+/// Server needs no `;` between statements, and sqlparser reads `SELECT 1 FROM t SHUTDOWN`
+/// as a table alias: the parse alone cannot see the second statement. (A column with such
+/// a name must be quoted to be a read.) Sorted, for the binary search.
+const STATEMENT_WORDS: &[&str] = &[
+    "alter",
+    "backup",
+    "begin",
+    "bulk",
+    "call",
+    "checkpoint",
+    "close",
+    "commit",
+    "create",
+    "dbcc",
+    "deallocate",
+    "declare",
+    "delete",
+    "deny",
+    "disable",
+    "drop",
+    "enable",
+    "exec",
+    "execute",
+    "grant",
+    "insert",
+    "kill",
+    "merge",
+    "move",
+    "open",
+    "raiserror",
+    "receive",
+    "reconfigure",
+    "rename",
+    "restore",
+    "revert",
+    "revoke",
+    "rollback",
+    "save",
+    "savepoint",
+    "send",
+    "set",
+    "setuser",
+    "shutdown",
+    "truncate",
+    "update",
+    "updatetext",
+    "upsert",
+    "use",
+    "waitfor",
+    "writetext",
+];
+
+/// A statement word anywhere in a text that parsed as one query: on SQL Server, the start
+/// of a second statement (see [`STATEMENT_WORDS`]).
+fn no_second_statement(sql: &str) -> Result<(), NotARead> {
+    let tokens = Tokenizer::new(&GenericDialect {}, sql)
+        .tokenize()
+        .map_err(|_| NotARead("it cannot be read as a query".into()))?;
+    let plain: Vec<String> = tokens
+        .iter()
+        .filter_map(|t| match t {
+            Token::Word(w) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect();
+    for (i, w) in plain.iter().enumerate() {
+        let next = plain.get(i + 1).map(String::as_str);
+        let allowed = match w.as_str() {
+            // "CHARACTER SET" names an encoding in a cast.
+            "set" => i > 0 && plain[i - 1] == "character",
+            // MySQL's index hints: `USE INDEX (i)` picks an index for this query.
+            "use" => matches!(next, Some("index" | "key")),
+            _ => false,
+        };
+        if !allowed && STATEMENT_WORDS.binary_search(&w.as_str()).is_ok() {
+            return no(format!(
+                "it has {} after its query: SQL Server runs that as a second statement, \
+                 `;` or not",
+                w.to_ascii_uppercase()
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// Words no read has, found in the tokens (so never inside a string literal or a quoted
 /// name): a belt under the syntax tree for dialect syntax a parser may not model.
@@ -701,6 +792,7 @@ mod tests {
     fn the_function_list_is_sorted_and_lowercase() {
         assert!(COMPUTING_FUNCTIONS.windows(2).all(|w| w[0] < w[1]));
         assert!(NOT_FUNCTIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STATEMENT_WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(
             COMPUTING_FUNCTIONS
                 .iter()
@@ -738,6 +830,7 @@ mod tests {
         "SELECT `p_code` FROM `products`",
         "SELECT 'it''s' AS quoted, \"p_code\" FROM products -- a comment\n",
         "SELECT * FROM products WITH (NOLOCK)",
+        "SELECT \"update\", \"open\" FROM products",
         "SELECT p_code FROM products WHERE p_price > $1",
     ];
 
@@ -750,6 +843,8 @@ mod tests {
             "SELECT COUNT({pk}), MAX({modifiedtime}) FROM {Order} GROUP BY {status}",
             "SELECT {pk} FROM {Product} WHERE LOWER({code}) = 'x' AND {creationtime} > ?date ORDER BY {pk}",
             "SELECT {pk} FROM {Product} WHERE CAST({code} AS VARCHAR(20)) IN ('a', 'b')",
+            "SELECT {pk} FROM {Product} USE INDEX (code_idx) WHERE \"update\" = 1",
+            "SELECT CONVERT({code} USING utf8mb4) FROM {Product} WHERE CAST({code} AS CHAR CHARACTER SET utf8mb4) = 'a'",
         ] {
             assert_eq!(classify_flexible_search(q), Ok(()), "{q}");
         }
@@ -783,6 +878,14 @@ mod tests {
             ),
             ("DROP TABLE products", "SELECT"),
             ("TRUNCATE TABLE products", "SELECT"),
+            // A second T-SQL statement needs no `;`.
+            ("SELECT {pk} FROM {Product} DROP TABLE products", "DROP"),
+            ("SELECT {pk} FROM {Product} DELETE FROM products", "DELETE"),
+            ("SELECT {pk} FROM {Product} EXEC xp_cmdshell 'dir'", "EXEC"),
+            (
+                "SELECT {pk} FROM {Product} SHUTDOWN WITH NOWAIT",
+                "SHUTDOWN",
+            ),
             // What HAC's XSS filter would change is not what was checked.
             (
                 "SELECT {pk} FROM {Product} WHERE {code} = '<script>'",
@@ -903,6 +1006,19 @@ mod tests {
             "SELECT 1 FROM products WHERE p_code = (SELECT pg_reload_conf())",
             "pg_reload_conf",
         ),
+        // SQL Server runs what follows a complete statement as a second one, `;` or not.
+        ("SELECT p_code FROM products SHUTDOWN", "SHUTDOWN"),
+        ("SELECT 1 SHUTDOWN WITH NOWAIT", "SHUTDOWN"),
+        ("SELECT p_code FROM products RECONFIGURE", "RECONFIGURE"),
+        ("SELECT p_code FROM products CHECKPOINT", "CHECKPOINT"),
+        ("SELECT p_code FROM products COMMIT", "COMMIT"),
+        ("SELECT 1 DBCC FREEPROCCACHE", "DBCC"),
+        ("SELECT 1 DENY SELECT ON products TO public", "DENY"),
+        ("SELECT 1 SETUSER 'sa'", "SETUSER"),
+        ("SELECT 1 EXEC xp_cmdshell 'dir'", "EXEC"),
+        ("SELECT 1 DROP TABLE products", "DROP"),
+        ("SELECT 1 WAITFOR DELAY '01:00:00'", "WAITFOR"),
+        ("SELECT 1 SET LOCK_TIMEOUT 0", "SET"),
         // what does not parse
         ("SELEC * FROM products", "parse"),
         ("", "no statement"),

@@ -37,7 +37,7 @@ WHAT is config [PREFIX], types [PREFIX], extensions, patches, or query 'FLEXIBLE
 0 the targets agree, 7 they differ (the failure codes as for every command). Values of
 secret-looking keys (password, secret, token, key...) are compared, never shown.")]
 pub struct DiffArgs {
-    /// Two profiles (or URLs) and what to compare: A B WHAT [ARG]; with --nodes, WHAT [ARG]
+    /// Two profiles (or URLs) and what to compare: A B WHAT (ARG); with --nodes, WHAT (ARG)
     #[arg(value_name = "A B WHAT")]
     pub words: Vec<String>,
     /// With query: the columns that identify a row across environments (PKs differ)
