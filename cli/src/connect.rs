@@ -23,6 +23,9 @@ struct CliCredentials {
     command_timeout: std::time::Duration,
     from_stdin: Option<Password>,
     profile: Option<String>,
+    /// One of several targets (`hac diff A B`): HAC_PASSWORD and --password-stdin do not
+    /// apply, and the advice says so.
+    several: bool,
     keyring: Option<secrets::KeyringEntry>,
     /// An answer is kept so that a re-login in the same run does not ask (or run) twice.
     fetched: SharedPassword,
@@ -78,6 +81,16 @@ impl Credentials for CliCredentials {
                     prompt_password(&self.user, &self.url)?
                 }
             },
+            PasswordSource::Prompt if self.several => prompt_password(&self.user, &self.url)
+                .map_err(|_| {
+                    hac_client::Error::credentials(format!(
+                        "no password for {} at {}, and no terminal to ask on: with several \
+                         targets each takes its own password; log in to it first (`hac --url \
+                         {} login`, whose session hac diff then uses) or compare profiles with a \
+                         password_command",
+                        self.user, self.url, self.url
+                    ))
+                })?,
             PasswordSource::Prompt => prompt_password(&self.user, &self.url)?,
         };
         *fetched = Some(p.clone());
@@ -199,6 +212,7 @@ pub fn config_with(
         command_timeout: settings.password_command_timeout.value,
         from_stdin,
         profile: settings.profile_name().map(str::to_owned),
+        several: !settings.single_target,
         keyring: keyring_entry(settings),
         fetched: shared.unwrap_or_default(),
     };

@@ -299,3 +299,66 @@ fn the_nodes_of_one_cluster_drift() {
     assert_exit(&o, 2);
     assert_one_error_line(&o, "not compared between nodes");
 }
+
+/// URL targets: each uses its own cached session (or a prompt); one password on standard
+/// input cannot serve two servers, and is refused before anything is sent.
+#[test]
+fn urls_as_targets() {
+    let a = builder().start();
+    let b = builder().start();
+    let s = setup(&[]);
+    let (ua, ub) = (a.url(), b.url());
+    // --password-stdin names one password for two servers: a usage error, nothing sent.
+    let o = run(
+        s.hac()
+            .args(["--password-stdin", "diff", &ua, &ub, "config"]),
+        &format!("{PASSWORD}\n"),
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "--password-stdin gives one password");
+    assert_eq!(a.stats().requests + b.stats().requests, 0);
+    // No session and no terminal: the advice fits several targets (no HAC_PASSWORD).
+    let o = run(
+        s.hac()
+            .env("HAC_PASSWORD", PASSWORD)
+            .args(["diff", &ua, &ub, "config"]),
+        "",
+    );
+    assert_exit(&o, 3);
+    assert_one_error_line(&o, "log in to it first");
+    assert_eq!(a.stats().logins + b.stats().logins, 0);
+    // Logged in to each first: the diff uses those sessions.
+    for u in [&ua, &ub] {
+        let o = run(
+            s.hac()
+                .env("HAC_PASSWORD", PASSWORD)
+                .args(["--url", u, "--user", USER, "login"]),
+            "",
+        );
+        assert_exit(&o, 0);
+    }
+    let o = run(
+        s.hac()
+            .args(["--user", USER, "diff", &ua, &ub, "extensions"]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert_eq!((a.stats().logins, b.stats().logins), (1, 1));
+    // The nodes of one server share one password from standard input.
+    let c = builder().nodes(&["n1", "n2"]).start();
+    let o = run(
+        s.hac().args([
+            "--url",
+            &c.url(),
+            "--user",
+            USER,
+            "--password-stdin",
+            "--nodes",
+            ".n1,.n2",
+            "diff",
+            "config",
+        ]),
+        &format!("{PASSWORD}\n"),
+    );
+    assert_exit(&o, 0);
+}

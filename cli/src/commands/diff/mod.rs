@@ -211,6 +211,12 @@ fn node_targets(
     intent: &Intent,
 ) -> Result<Vec<Target>> {
     guard::check(settings, intent, global.yes)?;
+    // One server: one password for every node, read once.
+    let from_stdin = if global.password_stdin {
+        Some(connect::password_from_stdin()?)
+    } else {
+        None
+    };
     let shared = connect::SharedPassword::new(std::sync::Mutex::new(None));
     nodes
         .iter()
@@ -224,7 +230,7 @@ fn node_targets(
                 client: connect::client_with(
                     settings,
                     global,
-                    None,
+                    from_stdin.clone(),
                     &overrides,
                     Some(shared.clone()),
                 )?,
@@ -255,6 +261,13 @@ pub fn run(
     if global.profiles.is_some() {
         return Err(usage(
             "hac diff names its two targets itself: hac diff A B WHAT (not --profiles)",
+        ));
+    }
+    if global.password_stdin && global.nodes.is_none() {
+        return Err(usage(
+            "--password-stdin gives one password, and hac diff A B reaches two servers: each \
+             profile takes its own (password_command, keyring or a prompt), and a URL uses its \
+             cached session (hac --url URL login) or a prompt",
         ));
     }
     let nodes_given = global.nodes.clone();
