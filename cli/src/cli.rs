@@ -29,7 +29,7 @@ use crate::safety::Intent;
 /// Exit codes: 0 success, 1 the operation failed on the server, 2 usage or local error,
 /// 3 authentication failed, 4 connection, TLS or timeout error, 5 refused locally by the
 /// profile (protected or read-only), 6 gave up waiting while the server still works (an
-/// update still running).
+/// update still running), 7 `hac diff`: the targets differ.
 #[derive(Debug, Parser)]
 #[command(
     name = "hac",
@@ -255,10 +255,10 @@ impl Command {
                 super_label(a.file.as_deref()),
             ),
             Command::Impex(impex::ImpexCommand::Import(a)) => {
-                (a.format, &a.report, "impex import", a.files.join(" "))
+                (a.format, &a.report, "impex import", files_label(&a.files))
             }
             Command::Impex(impex::ImpexCommand::Validate(a)) => {
-                (a.format, &a.report, "impex validate", a.files.join(" "))
+                (a.format, &a.report, "impex validate", files_label(&a.files))
             }
             _ => return CiTargets::default(),
         };
@@ -386,6 +386,16 @@ fn own_options_only(mut sub: clap::Command, globals: &[clap::Arg]) -> clap::Comm
     };
     sub.after_help(after)
         .mut_subcommands(|s| own_options_only(s, globals))
+}
+
+/// What a failure before any file is about: the one file, or the run ("hac") when it
+/// has several (an annotation names one file).
+fn files_label(files: &[String]) -> String {
+    match files {
+        [one] => super_label(Some(one)),
+        _ if files.len() > 1 => "hac".into(),
+        _ => String::new(),
+    }
 }
 
 fn super_label(file: Option<&str>) -> String {

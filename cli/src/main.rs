@@ -71,9 +71,11 @@ fn main() -> ExitCode {
             // cannot connect to http://...: connection refused; is HAC running ...".
             let line = failure::one_line(&e);
             let exit = exit_for(&e);
-            cli.command
-                .ci_targets()
-                .failure(exit.class(), &line, &mut std::io::stdout());
+            if !output::ci::reported() {
+                cli.command
+                    .ci_targets()
+                    .failure(exit.class(), &line, &mut std::io::stdout());
+            }
             output::stderr_line(format_args!("hac: {line}"));
             exit.into()
         }

@@ -904,6 +904,18 @@ fn help_and_version() {
     ] {
         assert!(help.contains(needle), "{needle} missing from --help");
     }
+    // Every exit code, 0 to 7, in the paragraph that lists them.
+    let codes = help
+        .split("Exit codes:")
+        .nth(1)
+        .and_then(|t| t.split("\n\n").next())
+        .unwrap();
+    for code in 0..=7 {
+        assert!(
+            codes.contains(&format!("{code} ")),
+            "exit code {code}: {codes}"
+        );
+    }
     let o = run(
         hac("http://unused", Path::new("/nonexistent")).arg("--version"),
         "",

@@ -600,6 +600,55 @@ fn several_impex_files_in_one_run() {
         "{}",
         stderr(&o)
     );
+    // A file that fails at its turn (not UTF-8: read only then) after one that was
+    // imported: the import's result is printed, and the report and annotation name both.
+    let fire = dir.path().join("fire.impex");
+    std::fs::write(
+        &fire,
+        b"INSERT_UPDATE Language;isocode[unique=true]\n;\xff\xfe\n",
+    )
+    .unwrap();
+    let fire = fire.to_str().unwrap().to_owned();
+    let gone = write(
+        "gone.impex",
+        "INSERT_UPDATE Language;isocode[unique=true]\n;it\n",
+    );
+    let before = imports();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "impex", "import", &a, &fire, &gone, "--report", &junit, "-o", "github",
+        ]),
+        "",
+    );
+    assert_exit(&o, 2);
+    assert_eq!(imports() - before, 1, "a only");
+    let out = stdout(&o);
+    assert!(out.contains("Import finished successfully"), "{out}");
+    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(annotations.len(), 1, "{out}");
+    assert!(
+        annotations[0].contains("file=") && annotations[0].contains("fire.impex"),
+        "{out}"
+    );
+    assert!(!annotations[0].contains("gone.impex"), "{out}");
+    let cases = junit_cases(&std::fs::read_to_string(&report).unwrap());
+    assert_eq!(cases.len(), 3, "{cases:?}");
+    assert!(
+        cases[0].0.ends_with("a.impex") && cases[0].1.is_none(),
+        "{cases:?}"
+    );
+    assert!(
+        cases[1].0.ends_with("fire.impex") && cases[1].1.is_some(),
+        "{cases:?}"
+    );
+    assert!(cases[2].0.ends_with("gone.impex"), "{cases:?}");
+    // The same in text: the imported file's line is on stdout.
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args(["impex", "import", &a, &fire]),
+        "",
+    );
+    assert_exit(&o, 2);
+    assert!(stdout(&o).contains("a.impex: "), "{}", stdout(&o));
     // JSON: an array with the file of each result.
     let o = run(
         with_password(hac(&fake.url(), dir.path()))
@@ -790,4 +839,53 @@ fn flags_people_guess() {
         "",
     );
     assert!(stderr(&o).contains("--limit"), "{}", stderr(&o));
+}
+
+/// Files and directories a command writes are checked before anything is sent: a missing
+/// directory is created, one that cannot be made is a usage error with zero requests.
+#[test]
+fn output_destinations_are_checked_before_a_request() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let under_file = blocker.join("dump.txt");
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "threaddump",
+            "-o",
+            under_file.to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "cannot create its directory");
+    assert_eq!(fake.stats().requests, 0);
+    let script = dir.path().join("export.impex");
+    std::fs::write(&script, "INSERT_UPDATE Language;isocode[unique=true]\n\"#% impex.exportItems(\"\"Language\"\", false);\"\n").unwrap();
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "impex",
+            "export",
+            script.to_str().unwrap(),
+            "-o",
+            blocker.join("out").to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert_exit(&o, 2);
+    assert_one_error_line(&o, "cannot create its directory");
+    assert_eq!(fake.stats().requests, 0);
+    // A missing directory is created, and the dump lands there.
+    let nested = dir.path().join("new/dir/dump.txt");
+    let o = run(
+        with_password(hac(&fake.url(), dir.path())).args([
+            "threaddump",
+            "-o",
+            nested.to_str().unwrap(),
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    assert!(std::fs::metadata(&nested).unwrap().len() > 0);
 }

@@ -679,6 +679,42 @@ fn profiles_are_edited_without_an_editor() {
             .mode();
         assert_eq!(mode & 0o777, 0o600, "the mode is kept");
     }
+    // A linked file stays linked, its target rewritten with its own mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new().unwrap();
+        let real = dir.path().join("dotfiles-config.toml");
+        std::fs::write(&real, "[profiles.dev]\nurl = \"http://localhost:9001\"\n").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut c = hac("unused", &dir.path().join("cache"));
+        c.env("HAC_CONFIG", &link).args([
+            "profiles",
+            "add",
+            "qa",
+            "--url",
+            "http://localhost:9002",
+        ]);
+        assert_exit(&run(&mut c, ""), 0);
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read_to_string(&real)
+                .unwrap()
+                .contains("[profiles.qa]")
+        );
+        assert_eq!(
+            std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640,
+            "the mode is kept, not forced"
+        );
+    }
     // A file that does not exist yet is created private.
     let dir = TempDir::new().unwrap();
     let fresh = dir.path().join("new").join("config.toml");

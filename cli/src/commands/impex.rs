@@ -273,9 +273,21 @@ fn run_files(
         };
         let result = match result {
             Ok(result) => result,
-            // What ran before stays reported: the report is written, then the error.
+            // What ran before is printed and reported, and this file's failure joins the
+            // report as its failed case (hac's own CI report of the error, which knows no
+            // files, is then not written over it).
             Err(e) => {
-                let _ = write_report(args, &runs, validate_only);
+                runs[i].elapsed = started.elapsed();
+                let class = crate::failure::exit_for(&e).class();
+                let message = crate::failure::one_line(&e);
+                let _ = print_outcomes(out, args, &runs, several);
+                if args.format == ReportFormat::Github {
+                    let _ = out
+                        .stdout()
+                        .write_all(ci::github_failure(Some(&label), class, &message).as_bytes());
+                }
+                let _ = write_report(args, &runs, validate_only, Some((i, class, &message)));
+                ci::mark_reported();
                 return Err(e);
             }
         };
@@ -305,7 +317,14 @@ fn options(import: ImpexImport, args: &ImpexArgs) -> ImpexImport {
     import
 }
 
-fn write_report(args: &ImpexArgs, runs: &[Run], validate_only: bool) -> Result<()> {
+/// The JUnit report of the files so far; `failed`: the file whose request failed (its
+/// index, the class of failure and the message), a failed case of its own.
+fn write_report(
+    args: &ImpexArgs,
+    runs: &[Run],
+    validate_only: bool,
+    failed: Option<(usize, &str, &str)>,
+) -> Result<()> {
     let Some(Report::Junit(path)) = &args.report else {
         return Ok(());
     };
@@ -316,24 +335,25 @@ fn write_report(args: &ImpexArgs, runs: &[Run], validate_only: bool) -> Result<(
     };
     let cases: Vec<CaseOutcome> = runs
         .iter()
-        .map(|r| CaseOutcome {
+        .enumerate()
+        .map(|(i, r)| CaseOutcome {
             name: r.label.clone(),
-            problems: r.result.as_ref().map(ci::impex_problems),
+            problems: match failed {
+                Some((at, class, message)) if at == i => Some(vec![ci::Problem {
+                    line: None,
+                    message: format!("{class}: {message}"),
+                }]),
+                _ => r.result.as_ref().map(ci::impex_problems),
+            },
             elapsed: r.elapsed,
         })
         .collect();
     ci::write_junit_cases(path, suite, &cases)
 }
 
-/// Prints every file's outcome (the server's answers are never lost), then writes the
-/// report, then says how the run went.
-fn finish(
-    out: &mut Out,
-    args: &ImpexArgs,
-    runs: &[Run],
-    validate_only: bool,
-    several: bool,
-) -> Result<Exit> {
+/// Prints every file's outcome that came back: data on stdout when every file succeeded
+/// (or for `json-result`, `github` and text), failures on stderr.
+fn print_outcomes(out: &mut Out, args: &ImpexArgs, runs: &[Run], several: bool) -> Result<()> {
     let done: Vec<&Run> = runs.iter().filter(|r| r.result.is_some()).collect();
     let all_ok = done.len() == runs.len()
         && done
@@ -400,13 +420,31 @@ fn finish(
             }
         }
     }
+    Ok(())
+}
+
+/// Prints every file's outcome (the server's answers are never lost), then writes the
+/// report, then says how the run went.
+fn finish(
+    out: &mut Out,
+    args: &ImpexArgs,
+    runs: &[Run],
+    validate_only: bool,
+    several: bool,
+) -> Result<Exit> {
+    let done: Vec<&Run> = runs.iter().filter(|r| r.result.is_some()).collect();
+    let all_ok = done.len() == runs.len()
+        && done
+            .iter()
+            .all(|r| r.result.as_ref().is_some_and(|x| x.success));
+    print_outcomes(out, args, runs, several)?;
     let skipped = runs.len() - done.len();
     if skipped > 0 {
         out.problem(format_args!(
             "hac: {skipped} file(s) not sent after the first failure (--keep-going goes on)"
         ));
     }
-    write_report(args, runs, validate_only)?;
+    write_report(args, runs, validate_only, None)?;
     if all_ok {
         return Ok(Exit::Success);
     }
@@ -428,6 +466,10 @@ fn export(hac: &HacClient, out: &mut Out, args: &ExportArgs, script: &str) -> Re
         V::ReimportRelaxed => M::ReimportRelaxed,
         V::ReimportStrict => M::ReimportStrict,
     };
+    crate::output::destination::prepare_dir(
+        &args.output,
+        &format!("-o {}", args.output.display()),
+    )?;
     let export = hac
         .export_impex(hac_client::ImpexExport::new(script).mode(mode))
         .context("running the export")?;

@@ -81,6 +81,9 @@ impl ThreaddumpArgs {
     }
 
     pub fn run(&self, hac: &HacClient, out: &mut Out) -> Result<Exit> {
+        if let Some(path) = &self.output {
+            crate::output::destination::prepare_file(path, &format!("-o {}", path.display()))?;
+        }
         thread_dump(hac, out, self.output.as_deref())
     }
 }

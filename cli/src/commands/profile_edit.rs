@@ -164,6 +164,17 @@ fn apply(profile: &mut Table, pairs: &[String]) -> Result<()> {
 fn save(path: &Path, doc: &DocumentMut) -> Result<()> {
     let text = doc.to_string();
     ConfigFile::parse(path, &text)?;
+    // A linked configuration (dotfiles kept in a repository) stays linked: the file it
+    // points to is the one rewritten.
+    let linked;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            linked = std::fs::canonicalize(path)
+                .map_err(|e| usage(format!("cannot follow {}: {e}", path.display())))?;
+            linked.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => std::path::PathBuf::from("."),

@@ -140,23 +140,7 @@ pub fn github_annotations(file: &str, problems: &[Problem]) -> String {
 /// missing, and a file can be created there; so that a run's outcome is never lost to a
 /// report path that cannot be written after the server has worked.
 pub fn prepare_report(path: &Path) -> Result<()> {
-    let fail = |why: String| usage(format!("--report junit={}: {why}", path.display()));
-    if path.is_dir() {
-        return Err(fail("is a directory".into()));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create its directory: {e}")))?;
-    let probe = dir.join(format!(".hac-report-probe-{}", std::process::id()));
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .map_err(|e| fail(format!("cannot write there: {e}")))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
+    crate::output::destination::prepare_file(path, &format!("--report junit={}", path.display()))
 }
 
 /// What happened to one file (or script) of a run, for its test cases.
@@ -254,6 +238,21 @@ pub fn write_junit_failure(
     case.set_classname("hac");
     suite.add_test_case(case);
     save(path, suite)
+}
+
+/// Set by a command that has reported its own failure for CI (a multi-file import that
+/// failed at one file writes that file's case beside the others'): `main` then does not
+/// write its one-case report over it.
+static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks this run's failure as reported for CI by the command itself.
+pub fn mark_reported() {
+    REPORTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether the command reported its failure for CI itself.
+pub fn reported() -> bool {
+    REPORTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Where a run reports for CI: GitHub annotations on stdout, a JUnit file. Every failure is

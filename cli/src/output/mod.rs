@@ -1,12 +1,14 @@
 //! Where output goes: results to stdout (buffered, written once), diagnostics to stderr
 //! unless `--quiet`. Query results in table, CSV, JSON or JSON-lines form (`rows`), the
 //! output formats and their contract (`format`), CI reports (JUnit files and GitHub
-//! annotations, `ci`), and server text made safe for terminals and CI logs (`safe_text`).
+//! annotations, `ci`), files to write checked before a request (`destination`), and server
+//! text made safe for terminals and CI logs (`safe_text`).
 
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 pub mod ci;
+pub mod destination;
 pub mod format;
 mod rows;
 pub mod safe_text;
