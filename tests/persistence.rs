@@ -1064,6 +1064,19 @@ fn a_resumed_short_lived_client_records_its_use() {
 #[test]
 fn persistence_off_writes_nothing() {
     let hac = FakeHac::builder().context_path("/hac").start();
+    // The default, with no session_persistence call: no store at all.
+    let c = HacClient::new(
+        hac_client::HacConfig::builder(hac.url())
+            .credentials(BasicCredentials::new("admin", "nimda"))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        c.sessions().is_none(),
+        "persistence is off unless asked for"
+    );
+    c.login().unwrap();
     let c = common::client(&hac);
     assert!(c.sessions().is_none());
     c.execute_groovy("return 1")

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::console::update::{Patch, UpdateData};
+use crate::ops::type_system::{AttributeInfo, ComposedTypeInfo};
 use crate::ops::{
     About, CacheStats, ClusterInfo, ConfigAction, ConfigChange, CronJob, DataSourceInfo, LogLevel,
     Logger, MemoryInfo, PkInfo,
@@ -86,6 +87,12 @@ fn what_is_written_reads_back() {
     );
     round_trip::<Patch>(
         r#"{"hash":"abc","name":"P1","description":"d","process":"p","required":true,"since":"2211"}"#,
+    );
+    round_trip::<ComposedTypeInfo>(
+        r#"{"code":"Product","super_type":"GenericItem","attributes":[{"qualifier":"code","attribute_type":"java.lang.String","optional":true,"unique":true}]}"#,
+    );
+    round_trip::<AttributeInfo>(
+        r#"{"qualifier":"code","attribute_type":"java.lang.String","optional":true,"unique":true}"#,
     );
     round_trip::<Logger>(r#"{"name":"root","parent":"none","level":"DEBUG"}"#);
     assert_eq!(
