@@ -739,3 +739,38 @@ fn profiles_are_edited_without_an_editor() {
         );
     }
 }
+
+/// `profiles show` and `doctor` say where the password would come from (never the
+/// password), in the order the sources are tried.
+#[test]
+fn the_password_source_in_effect_is_named() {
+    let setup = Setup::new(
+        "[profiles.cmd]\nurl = \"http://127.0.0.1:1\"\npassword_command = \"pass show hac\"\n\n[profiles.bare]\nurl = \"http://127.0.0.1:1\"\n",
+    );
+    let show = |env: Option<&str>, profile: &str, format: &str| {
+        let mut c = setup.hac();
+        if let Some(p) = env {
+            c.env("HAC_PASSWORD", p);
+        }
+        let o = run(
+            c.args(["--profile", profile, "profiles", "show", "-o", format]),
+            "",
+        );
+        assert_exit(&o, 0);
+        assert!(!stdout(&o).contains("Secret-9"), "{}", stdout(&o));
+        stdout(&o)
+    };
+    let kind = |env, profile| {
+        let v: serde_json::Value = serde_json::from_str(&show(env, profile, "json")).unwrap();
+        v["password_source"]["kind"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(kind(None, "cmd"), "command");
+    assert_eq!(kind(Some("Secret-9"), "cmd"), "environment");
+    assert_eq!(kind(None, "bare"), "prompt");
+    assert!(show(None, "cmd", "text").contains("password_command: `pass show hac`"));
+    assert!(show(Some("Secret-9"), "cmd", "text").contains("HAC_PASSWORD"));
+    let bare = show(None, "bare", "text");
+    assert!(bare.contains("no terminal"), "{bare}");
+    let o = run(setup.hac().args(["--profile", "bare", "doctor"]), "");
+    assert!(stdout(&o).contains("no terminal"), "{}", stdout(&o));
+}

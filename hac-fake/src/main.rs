@@ -8,6 +8,10 @@
 //! cargo run -p hac-fake -- --tls --http-redirect # plus a plain-HTTP port redirecting to it
 //! cargo run -p hac-fake -- --nodes a,b,c         # three cluster nodes behind a ROUTE balancer
 //! cargo run -p hac-fake -- --port 9002           # a fixed port instead of a free one
+//! cargo run -p hac-fake -- --session-idle 30 --dead-session empty-ok
+//!                                                # sessions die after 30 s idle, and a dead
+//!                                                # session's console POST answers an empty 200
+//!                                                # (as seen behind the CCv2 gateway)
 //! ```
 //!
 //! The URL is the first line on stdout. The server runs until it is stopped (Ctrl-C or a
@@ -17,7 +21,7 @@
 
 use std::io::Read;
 
-use hac_fake::{ADMIN, FakeHac, Profile, TlsMode};
+use hac_fake::{ADMIN, ExpiryAnswer, FakeHac, Profile, TlsMode};
 
 const USAGE: &str = "\
 usage: hac-fake [OPTIONS]
@@ -33,6 +37,12 @@ options:
   --tls                           HTTPS, with a throwaway CA written to hac-fake-ca.pem
   --http-redirect                 with --tls: a plain-HTTP port redirecting to HTTPS
   --nodes A,B,..                  cluster nodes behind a balancer routing by the ROUTE cookie
+  --session-idle SECONDS          a session dies after SECONDS without a request
+  --dead-session ANSWER           how a dead session is answered: realistic (HAC's redirect,
+                                  403 or 405; the default), empty-ok (an empty 200 to a
+                                  POST, as the CCv2 gateway), login-page (200 with the login
+                                  page), unauthorized (401), forbidden (403),
+                                  method-not-allowed (405), relative-redirect
   --stop-on-eof                   also stop when stdin closes
   -h, --help                      this text";
 
@@ -79,6 +89,35 @@ fn main() {
                     .unwrap_or_else(|| fail("--nodes needs a value, e.g. node-a,node-b"));
                 let names: Vec<&str> = value.split(',').map(str::trim).collect();
                 builder = builder.nodes(&names);
+            }
+            "--session-idle" => {
+                let value = args
+                    .next()
+                    .unwrap_or_else(|| fail("--session-idle needs a number of seconds"));
+                let secs: u64 = value.parse().unwrap_or_else(|_| {
+                    fail(&format!(
+                        "--session-idle {value:?} is not a number of seconds"
+                    ))
+                });
+                builder = builder.idle_timeout(std::time::Duration::from_secs(secs));
+            }
+            "--dead-session" => {
+                let value = args
+                    .next()
+                    .unwrap_or_else(|| fail("--dead-session needs a value, e.g. empty-ok"));
+                let answer = match value.as_str() {
+                    "realistic" => ExpiryAnswer::Realistic,
+                    "empty-ok" => ExpiryAnswer::EmptyOk,
+                    "login-page" => ExpiryAnswer::LoginPage,
+                    "unauthorized" => ExpiryAnswer::Unauthorized,
+                    "forbidden" => ExpiryAnswer::Forbidden,
+                    "method-not-allowed" => ExpiryAnswer::MethodNotAllowed,
+                    "relative-redirect" => ExpiryAnswer::RelativeRedirect,
+                    other => fail(&format!(
+                        "--dead-session {other:?} is not one of the answers"
+                    )),
+                };
+                builder = builder.expiry_answer(answer);
             }
             "--tls" => builder = builder.tls(TlsMode::CaSigned),
             "--http-redirect" => builder = builder.http_redirect(true),

@@ -161,3 +161,28 @@ fn stop_on_eof_stops_when_stdin_closes() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// `--dead-session empty-ok`: a console POST without a live session is answered 200 with
+/// an empty body (as behind the CCv2 gateway); an unknown answer is a usage error.
+#[test]
+fn a_dead_session_can_be_answered_as_the_gateway_does() {
+    let (mut child, url) =
+        start_in_background(&["--dead-session", "empty-ok", "--session-idle", "30"]);
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST /console/scripting/execute HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 12\r\nConnection: close\r\n\r\nscript=1%2B1"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    assert!(body.trim().is_empty(), "{answer}");
+    let o = hac_fake(&["--dead-session", "sometimes"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--dead-session"));
+}

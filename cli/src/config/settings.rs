@@ -110,7 +110,14 @@ impl std::fmt::Display for PasswordSource {
                 write!(f, "the profile's password_command: `{command}`")
             }
             PasswordSource::Keyring => f.write_str("the system keyring, then a prompt"),
-            PasswordSource::Prompt => f.write_str("a prompt on the terminal"),
+            PasswordSource::Prompt => {
+                use std::io::IsTerminal;
+                if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                    f.write_str("a prompt on the terminal")
+                } else {
+                    f.write_str("a prompt on the terminal (no terminal here: a login would fail)")
+                }
+            }
         }
     }
 }

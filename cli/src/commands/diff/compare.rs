@@ -17,6 +17,10 @@ pub struct Section {
     pub only_b: Vec<Item>,
     /// Keys both have with different values.
     pub changed: Vec<Change>,
+    /// Keys whose value HAC shows masked (`*****`) on both sides: the real values cannot
+    /// be compared, so "the same" does not cover them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub masked_by_hac: Vec<String>,
 }
 
 /// A key and its value on one side.
@@ -93,7 +97,9 @@ pub fn maps(
                     ib.next();
                 }
                 std::cmp::Ordering::Equal => {
-                    if va != vb {
+                    if va == vb && masked(va) {
+                        s.masked_by_hac.push((*ka).clone());
+                    } else if va != vb {
                         s.changed.push(Change {
                             key: (*ka).clone(),
                             a: shown(ka, va),
@@ -107,6 +113,11 @@ pub fn maps(
         }
     }
     s
+}
+
+/// Whether HAC masked a value (its configuration page shows some as `*****`).
+fn masked(v: &str) -> bool {
+    v.len() >= 3 && v.bytes().all(|b| b == b'*')
 }
 
 /// Whether a configuration key looks like it holds a secret: its value is compared, never
@@ -293,6 +304,11 @@ mod tests {
         assert_eq!(s.changed[0].a, Value::String(HIDDEN.into()));
         assert_eq!(s.changed[1].b, Value::String("2".into()));
         assert!(maps(&a, &a, secret_key).is_equal());
+        // Masked by HAC on both sides: equal as far as can be seen, and said.
+        let m: BTreeMap<String, String> = [("db.password".to_owned(), "*****".to_owned())].into();
+        let s = maps(&m, &m, secret_key);
+        assert!(s.is_equal());
+        assert_eq!(s.masked_by_hac, ["db.password"]);
         for k in [
             "mail.smtp.password",
             "oauth.client.secret",

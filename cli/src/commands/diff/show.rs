@@ -58,6 +58,14 @@ fn text(out: &mut Out, o: &Outcome) -> Result<()> {
             )
         };
         writeln!(out.stdout(), "{summary}")?;
+        if !section.masked_by_hac.is_empty() {
+            writeln!(
+                out.stdout(),
+                "not compared ({} masked by HAC on both sides): {}",
+                section.masked_by_hac.len(),
+                section.masked_by_hac.join(", ")
+            )?;
+        }
     }
     if let Some(agree) = &o.agree {
         writeln!(out.stdout(), "agree with {}: {}", o.a, agree.join(", "))?;
