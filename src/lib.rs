@@ -185,14 +185,12 @@ pub use tls::material::public_key_pin;
 /// The blocking client.
 ///
 /// ```no_run
-/// use hac_client::{blocking::HacClient, BasicCredentials, HacConfig};
-/// let hac = HacClient::new(
-///     HacConfig::builder("http://localhost:9001")
-///         .credentials(BasicCredentials::new("admin", "nimda"))
-///         .build()?,
-/// )?;
+/// use hac_client::{blocking::HacClient, BasicCredentials};
+/// let hac = HacClient::builder("http://localhost:9001")
+///     .credentials(BasicCredentials::new("admin", "nimda"))
+///     .build()?;
 /// let r = hac.execute_groovy("return 1")?;
-/// assert!(r.success);
+/// assert!(r.is_success());
 /// # Ok::<(), hac_client::Error>(())
 /// ```
 #[path = "."]

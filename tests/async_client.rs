@@ -29,7 +29,7 @@ fn async_operations_and_relogin() {
             .import_impex("INSERT Language;isocode\n;de")
             .await
             .unwrap();
-        assert!(i.success);
+        assert!(i.is_success());
         let d = c.update_data().await.unwrap();
         assert_eq!(d.project_data.len(), 3);
         hac.expire_sessions();

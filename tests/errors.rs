@@ -101,7 +101,7 @@ fn failures_inside_a_200_become_errors() {
     assert!(e.is_operation_failure());
 
     let failed = c.export_impex("INSERT_UPDATE Nonsense;code").unwrap();
-    assert!(!failed.success);
+    assert!(!failed.is_success());
     let e = failed.into_result().unwrap_err();
     assert!(matches!(e, Error::Export { .. }), "{e:?}");
     assert!(e.is_operation_failure());

@@ -19,7 +19,7 @@ fn groovy_success_options_and_blank() {
     let r = c
         .execute_groovy("println 'hello'\nprint \"x\"\nreturn 42")
         .unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     assert_eq!(r.output, "hello\nx");
     assert_eq!(r.result, "42");
     assert!(r.stacktrace.is_empty());
@@ -41,7 +41,7 @@ fn groovy_success_options_and_blank() {
     assert_eq!(hac.stats().commits, 1);
     // A blank script: HAC answers {}, which is a valid empty result.
     let blank = c.execute_groovy(" \n ").unwrap();
-    assert!(blank.success && blank.output.is_empty() && blank.result.is_empty());
+    assert!(blank.is_success() && blank.output.is_empty() && blank.result.is_empty());
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn groovy_failure_and_what_the_xss_filter_does() {
     let r = c
         .execute_groovy("println 'before'\nthrow new IllegalStateException('boom')")
         .unwrap();
-    assert!(!r.success);
+    assert!(!r.is_success());
     assert_eq!(r.stacktrace, "java.lang.IllegalStateException: boom\r\n");
     assert_eq!(r.output, "before\n");
     // HAC strips ` src='x'` from the parameter: the script that runs is not the one sent.
@@ -252,7 +252,7 @@ fn impex_import_success_and_every_option() {
         .direct_persistence(true)
         .max_threads(4);
     let r = c.import_impex(import).unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     assert_eq!(r.level, "notice");
     assert_eq!(r.summary, "Import finished successfully");
     assert!(r.lines.is_empty());
@@ -294,7 +294,7 @@ fn impex_import_error_details() {
             "INSERT_UPDATE Product;code[unique=true];catalogVersion\n;x;unknownCatalog:Staged",
         )
         .unwrap();
-    assert!(!r.success);
+    assert!(!r.is_success());
     assert_eq!(r.level, "error");
     assert_eq!(r.summary, "Import has encountered problems.");
     assert_eq!(r.lines.len(), 2, "{:?}", r.lines);
@@ -349,7 +349,7 @@ fn impex_validate_reads_its_own_marker() {
     let r = c
         .validate_impex("INSERT_UPDATE Language;isocode[unique=true]\n;de")
         .unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     assert_eq!(r.level, "notice");
     assert_eq!(r.summary, "Import script is valid");
     assert_eq!(
@@ -357,7 +357,7 @@ fn impex_validate_reads_its_own_marker() {
         "/console/impex/import/validate"
     );
     let r = c.validate_impex(";not an impex header at all").unwrap();
-    assert!(!r.success);
+    assert!(!r.is_success());
     assert!(
         r.summary.starts_with("Import script is invalid: line 1"),
         "{}",
@@ -372,7 +372,7 @@ fn impex_goes_through_the_upload_when_it_must() {
     // Text the XSS filter would strip from a form parameter: uploaded intact.
     let script = "INSERT Language;isocode\n# keep eval(this)\n;de";
     let r = c.import_impex(script).unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     let sent = hac.last_request("/console/impex/import/upload").unwrap();
     let parts = sent.multipart();
     let file = parts.iter().find(|p| p.name == "file").unwrap();
@@ -427,7 +427,7 @@ fn a_large_script_file_is_streamed_to_the_upload() {
     }
     std::fs::write(&path, &text).unwrap();
     let r = c.import_impex(ImpexImport::from_file(&path)).unwrap();
-    assert!(r.success, "{r:?}");
+    assert!(r.is_success(), "{r:?}");
     let sent = hac.last_request("/console/impex/import/upload").unwrap();
     let parts = sent.multipart();
     let file = parts.iter().find(|p| p.name == "file").unwrap();
@@ -475,7 +475,7 @@ fn update_data_patches_execute_and_log() {
         .project_data("electronicsstore")
         .timeout(Duration::from_secs(120));
     let outcome = c.execute_update(&request).unwrap();
-    assert!(outcome.success);
+    assert!(outcome.is_success());
     assert!(outcome.log_text.contains("Update of type system done"));
     let sent = hac.last_request("/platform/init/execute").unwrap();
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();

@@ -72,7 +72,7 @@ fn timeout_and_per_call_override() {
     // Imports use the long timeout (the whole server is slow now).
     hac.set_delay(Duration::from_millis(1500));
     let r = c.import_impex("INSERT Language;isocode\n;de").unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     // And a per-call timeout beats both.
     let e = c
         .import_impex(

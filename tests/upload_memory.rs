@@ -108,7 +108,7 @@ fn a_10_mb_script_is_uploaded_in_bounded_memory() {
         assert!(
             hac.import_impex(ImpexImport::from_file(&path))
                 .unwrap()
-                .success
+                .is_success()
         );
     }) else {
         drop(child.stdin.take());
@@ -121,7 +121,7 @@ fn a_10_mb_script_is_uploaded_in_bounded_memory() {
         return;
     };
     let from_memory = peak_growth(|| {
-        assert!(hac.import_impex(script.as_str()).unwrap().success);
+        assert!(hac.import_impex(script.as_str()).unwrap().is_success());
     })
     .unwrap();
     let script_kb = (script.len() / 1024) as u64;

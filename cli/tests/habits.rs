@@ -638,7 +638,7 @@ fn several_impex_files_in_one_run() {
         "{cases:?}"
     );
     assert!(
-        cases[1].0.ends_with("fire.impex") && cases[1].1.is_some(),
+        cases[1].0.ends_with("fire.impex (usage or local error)") && cases[1].1.is_some(),
         "{cases:?}"
     );
     assert!(cases[2].0.ends_with("gone.impex"), "{cases:?}");

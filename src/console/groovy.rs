@@ -148,7 +148,7 @@ impl From<&String> for GroovyScript {
 /// ```
 /// # use hac_client::GroovyResult;
 /// fn show(r: &GroovyResult) {
-///     if r.success { print!("{}", r.output) } else { eprintln!("{}", r.stacktrace) }
+///     if r.is_success() { print!("{}", r.output) } else { eprintln!("{}", r.stacktrace) }
 /// }
 /// # let _ = show;
 /// ```
@@ -164,7 +164,7 @@ pub struct GroovyResult {
     /// lines joined with CR LF, not a Java stack trace), else empty.
     pub stacktrace: String,
     /// True when there is no stack trace.
-    pub success: bool,
+    pub(crate) success: bool,
     /// Round-trip time measured by the client (serialized as `elapsed_ms`).
     #[serde(rename = "elapsed_ms", serialize_with = "crate::json_out::duration_ms")]
     pub elapsed: Duration,

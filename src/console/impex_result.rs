@@ -147,7 +147,7 @@ fn line_number(text: &str) -> Option<u32> {
 #[non_exhaustive]
 pub struct ImpexResult {
     /// The level was `notice`.
-    pub success: bool,
+    pub(crate) success: bool,
     /// The result marker's `data-level`.
     pub level: ImpexLevel,
     /// `data-result`, e.g. `Import finished successfully`, `Import script is valid`.

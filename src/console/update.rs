@@ -464,7 +464,7 @@ impl UpdateRequest {
 #[non_exhaustive]
 pub struct UpdateOutcome {
     /// HAC's `success`.
-    pub success: bool,
+    pub(crate) success: bool,
     /// The log as HTML.
     pub log_html: String,
     /// The log as text.

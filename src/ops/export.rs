@@ -123,7 +123,7 @@ impl From<&String> for ImpexExport {
 #[non_exhaustive]
 pub struct ImpexExportResult {
     /// The marker's level was `notice`.
-    pub success: bool,
+    pub(crate) success: bool,
     /// HAC's summary (`Export finished successfully`, ...).
     pub summary: String,
     /// Where the data zip is (a path on the server's origin, e.g. `/medias/...`).

@@ -53,7 +53,7 @@ pub async fn every_operation() {
         let c = client(&hac);
         let g = c.execute_groovy("println 'x'\nreturn 7").await.unwrap();
         assert_eq!(
-            (g.output.as_str(), g.result.as_str(), g.success),
+            (g.output.as_str(), g.result.as_str(), g.is_success()),
             ("x\n", "7", true),
             "{p}"
         );
@@ -61,10 +61,10 @@ pub async fn every_operation() {
             .execute_groovy(GroovyScript::new("throw new IllegalStateException('no')").commit(true))
             .await
             .unwrap();
-        assert!(!g.success);
+        assert!(!g.is_success());
         assert_eq!(g.stacktrace, "java.lang.IllegalStateException: no\r\n");
         let blank = c.execute_groovy("  ").await.unwrap();
-        assert!(blank.success && blank.output.is_empty());
+        assert!(blank.is_success() && blank.output.is_empty());
         // Cells come back as they are in the database, not as HAC escaped them.
         let q = c
             .flexible_search("SELECT {pk}, {code}, {name} FROM {Product}")
@@ -131,25 +131,25 @@ pub async fn every_operation() {
             .import_impex(ImpexImport::new("INSERT Language;isocode\n;de"))
             .await
             .unwrap();
-        assert!(i.success, "{p}: {i:?}");
+        assert!(i.is_success(), "{p}: {i:?}");
         assert_eq!(i.level, "notice");
         let i = c.import_impex(";orphan").await.unwrap();
-        assert!(!i.success);
+        assert!(!i.is_success());
         let v = c
             .validate_impex("INSERT Language;isocode\n;de")
             .await
             .unwrap();
-        assert!(v.success);
+        assert!(v.is_success());
         assert_eq!(v.summary, "Import script is valid");
         let v = c.validate_impex("colour").await.unwrap();
-        assert!(!v.success);
+        assert!(!v.is_success());
         let d = c.update_data().await.unwrap();
         let patches = c.pending_patches().await.unwrap();
         let o = c
             .execute_update(&UpdateRequest::from_current(&d, &patches))
             .await
             .unwrap();
-        assert!(o.success);
+        assert!(o.is_success());
         let log = c
             .wait_for_update(Duration::from_millis(5), Duration::from_secs(5))
             .await
@@ -346,7 +346,7 @@ pub async fn resumes_a_stored_session_with_one_request() {
         hac.reset_stats();
         let second = Client::new(config()).unwrap();
         let r = second.execute_groovy("return 1").await.unwrap();
-        assert!(r.success);
+        assert!(r.is_success());
         assert_eq!(hac.stats().requests, 1, "{profile}");
         second.logout().await.unwrap();
         assert_eq!(
@@ -560,7 +560,7 @@ pub async fn connect_resumes_a_stored_session_without_a_request() {
     second.connect().await.unwrap();
     assert_eq!(hac.stats().requests, 0);
     let r = second.execute_groovy("return 1").await.unwrap();
-    assert!(r.success);
+    assert!(r.is_success());
     assert_eq!(hac.stats().requests, 1);
     // login() is the explicit fresh session.
     second.login().await.unwrap();

@@ -264,7 +264,7 @@ pub async fn export_downloads_and_unpacks() {
         .export_impex("INSERT_UPDATE Product;code[unique=true];name\n\"#% impex.exportItems(\"\"Product\"\", false);\"")
         .await
         .unwrap();
-    assert!(export.success, "{export:?}");
+    assert!(export.is_success(), "{export:?}");
     let href = export.data_url.clone().unwrap();
     assert!(
         href.starts_with("/medias/"),
@@ -285,7 +285,7 @@ pub async fn export_downloads_and_unpacks() {
     assert!(csv.contains("Café Müller & Co"), "{csv}");
 
     let failed = c.export_impex("INSERT_UPDATE Nonsense;code").await.unwrap();
-    assert!(!failed.success);
+    assert!(!failed.is_success());
     assert_eq!(failed.data_url, None);
     let err = c.export_impex("   ").await.unwrap_err();
     assert!(matches!(err, Error::FormRejected { .. }), "{err:?}");

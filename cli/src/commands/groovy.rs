@@ -106,7 +106,7 @@ fn run(
     // server answered is printed before the report is written: a report that fails then
     // cannot lose it.
     match args.format {
-        ReportFormat::Json if r.success => out.json(&r)?,
+        ReportFormat::Json if r.is_success() => out.json(&r)?,
         ReportFormat::JsonResult => out.json(&r)?,
         ReportFormat::Json => {}
         ReportFormat::Text => {
@@ -141,7 +141,7 @@ fn run(
     if let Some(Report::Junit(path)) = &args.report {
         reports::write_junit(path, "groovy", label, &problems, r.elapsed)?;
     }
-    if r.success {
+    if r.is_success() {
         out.note(format_args!(
             "groovy: done in {:.0} ms{}",
             r.elapsed.as_secs_f64() * 1000.0,

@@ -244,7 +244,7 @@ fn run_files(
             let result = hac
                 .validate_impex(make(&r.source))
                 .with_context(|| format!("validating {}", r.label))?;
-            failed |= !result.success;
+            failed |= !result.is_success();
             checks.push(Run {
                 label: r.label.clone(),
                 source: r.source.clone(),
@@ -292,7 +292,7 @@ fn run_files(
             }
         };
         runs[i].elapsed = started.elapsed();
-        failed |= !result.success;
+        failed |= !result.is_success();
         runs[i].result = Some(result);
     }
     finish(out, args, &runs, validate_only, several)
@@ -337,7 +337,11 @@ fn write_report(
         .iter()
         .enumerate()
         .map(|(i, r)| CaseOutcome {
-            name: r.label.clone(),
+            // The failed file's case names the class of failure, as a run's failure does.
+            name: match failed {
+                Some((at, class, _)) if at == i => format!("{} ({class})", r.label),
+                _ => r.label.clone(),
+            },
             problems: match failed {
                 Some((at, class, message)) if at == i => Some(vec![ci::Problem {
                     line: None,
@@ -358,7 +362,7 @@ fn print_outcomes(out: &mut Out, args: &ImpexArgs, runs: &[Run], several: bool) 
     let all_ok = done.len() == runs.len()
         && done
             .iter()
-            .all(|r| r.result.as_ref().is_some_and(|x| x.success));
+            .all(|r| r.result.as_ref().is_some_and(|x| x.is_success()));
     match args.format {
         ReportFormat::Json | ReportFormat::JsonResult
             if all_ok || args.format == ReportFormat::JsonResult =>
@@ -382,7 +386,7 @@ fn print_outcomes(out: &mut Out, args: &ImpexArgs, runs: &[Run], several: bool) 
         ReportFormat::Github => {
             for r in &done {
                 let Some(result) = &r.result else { continue };
-                if result.success {
+                if result.is_success() {
                     out.stdout()
                         .write_all(ci::github_quoted(&result.summary).as_bytes())?;
                 }
@@ -394,7 +398,7 @@ fn print_outcomes(out: &mut Out, args: &ImpexArgs, runs: &[Run], several: bool) 
         ReportFormat::Text => {
             for r in &done {
                 let Some(result) = &r.result else { continue };
-                if result.success {
+                if result.is_success() {
                     if several {
                         writeln!(out.stdout(), "{}: {}", r.label, result.summary)?;
                     } else {
@@ -406,7 +410,7 @@ fn print_outcomes(out: &mut Out, args: &ImpexArgs, runs: &[Run], several: bool) 
     }
     if matches!(args.format, ReportFormat::Text | ReportFormat::Json) {
         for r in &done {
-            let Some(result) = r.result.as_ref().filter(|x| !x.success) else {
+            let Some(result) = r.result.as_ref().filter(|x| !x.is_success()) else {
                 continue;
             };
             let prefix = if several {
@@ -436,7 +440,7 @@ fn finish(
     let all_ok = done.len() == runs.len()
         && done
             .iter()
-            .all(|r| r.result.as_ref().is_some_and(|x| x.success));
+            .all(|r| r.result.as_ref().is_some_and(|x| x.is_success()));
     print_outcomes(out, args, runs, several)?;
     let skipped = runs.len() - done.len();
     if skipped > 0 {
@@ -473,7 +477,7 @@ fn export(hac: &HacClient, out: &mut Out, args: &ExportArgs, script: &str) -> Re
     let export = hac
         .export_impex(hac_client::ImpexExport::new(script).mode(mode))
         .context("running the export")?;
-    if !export.success {
+    if !export.is_success() {
         out.problem(format_args!("hac: {}", export.summary));
         out.problem("hac: the export failed on the server (HAC gives no details: see the server's console log)");
         return Ok(Exit::OperationFailed);

@@ -268,7 +268,7 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
         } else {
             print_text(out, &outcome.log_text)?;
         }
-        if outcome.success {
+        if outcome.is_success() {
             return Ok(Exit::Success);
         }
         out.problem("hac: the update failed on the server");
@@ -293,7 +293,7 @@ fn run_update(hac: &HacClient, out: &mut Out, args: &UpdateRunArgs) -> Result<Ex
         .join()
         .map_err(|_| anyhow::anyhow!("the update thread failed"))?
         .context("running the update")?;
-    if !outcome.success {
+    if !outcome.is_success() {
         print_text(out, &outcome.log_text)?;
         out.problem("hac: the update failed on the server");
         return Ok(Exit::OperationFailed);

@@ -50,7 +50,7 @@ pub enum Validation {
 
 fn answer(r: ImpexResult, what: &str) -> Answer {
     match object(&ImpexOutput::from(&r)) {
-        Ok(value) if r.success => Answer::Ok(value),
+        Ok(value) if r.is_success() => Answer::Ok(value),
         Ok(value) => Answer::Failed(value, format!("{what}: {}", r.summary)),
         Err(why) => Answer::Error(why),
     }

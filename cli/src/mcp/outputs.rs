@@ -168,7 +168,7 @@ pub struct TypeInfoOutput {
 impl From<&hac_client::ImpexResult> for ImpexOutput {
     fn from(r: &hac_client::ImpexResult) -> ImpexOutput {
         ImpexOutput {
-            success: r.success,
+            success: r.is_success(),
             summary: r.summary.clone(),
             lines: r
                 .lines

@@ -57,7 +57,7 @@ impl HacMcp {
                 Err(e) => return e.into(),
             };
             let out = GroovyOutput {
-                success: r.success,
+                success: r.is_success(),
                 output: r.output.clone(),
                 result: r.result.clone(),
                 stacktrace: r.stacktrace.clone(),
@@ -66,7 +66,7 @@ impl HacMcp {
                 cut: Cut::default(),
             };
             match object(&out) {
-                Ok(v) if r.success => Answer::Ok(v),
+                Ok(v) if r.is_success() => Answer::Ok(v),
                 Ok(v) => {
                     let first = r.stacktrace.lines().next().unwrap_or("").to_owned();
                     Answer::Failed(v, format!("the script failed: {first}"))

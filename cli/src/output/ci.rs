@@ -34,7 +34,7 @@ pub struct Problem {
 /// The problems of an ImpEx result: each line HAC names a script line for, or the summary
 /// when it names none.
 pub fn impex_problems(r: &ImpexResult) -> Vec<Problem> {
-    if r.success {
+    if r.is_success() {
         return Vec::new();
     }
     let numbered: Vec<Problem> = r
@@ -59,7 +59,7 @@ pub fn impex_problems(r: &ImpexResult) -> Vec<Problem> {
 /// The problem of a failed script, with the script line when Groovy names one
 /// (`Script1.groovy: 3: unexpected token`, `at Script1.run(Script1.groovy:3)`).
 pub fn groovy_problems(r: &GroovyResult) -> Vec<Problem> {
-    if r.success {
+    if r.is_success() {
         return Vec::new();
     }
     let message = r
