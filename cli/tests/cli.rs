@@ -1384,3 +1384,46 @@ fn a_truncated_result_is_warned_about() {
         assert!(!stderr(&o).contains("limit"), "{}", stderr(&o));
     }
 }
+
+/// One output contract for every command: on failure stdout stays empty, whatever the
+/// format, and the error is one line on stderr with its exit code.
+#[test]
+fn every_command_keeps_stdout_empty_on_failure() {
+    let fake = fake();
+    let dir = TempDir::new().unwrap();
+    let commands: &[&[&str]] = &[
+        &["about"],
+        &["extensions"],
+        &["log-level", "--list"],
+        &["cache", "stats"],
+        &["cronjobs"],
+        &["config", "get", "build.version"],
+        &["types", "Product"],
+        &["type", "Product"],
+        &["pk", "8796093054977"],
+        &["cluster"],
+        &["db"],
+        &["memory"],
+        &["update", "data"],
+        &["flexsearch", "SELECT {pk} FROM {Product}"],
+    ];
+    for args in commands {
+        let formats: &[&str] = if args[0] == "flexsearch" {
+            &["json", "table", "csv", "jsonl"]
+        } else {
+            &["json", "text"]
+        };
+        for format in formats {
+            let o = run(
+                hac(&fake.url(), dir.path())
+                    .env("HAC_PASSWORD", "wrong-password")
+                    .args(*args)
+                    .args(["-o", *format]),
+                "",
+            );
+            assert_eq!(o.status.code(), Some(3), "{args:?} -o {format}: {}", stderr(&o));
+            assert_eq!(stdout(&o), "", "{args:?} -o {format}");
+            assert_one_error_line(&o, "");
+        }
+    }
+}

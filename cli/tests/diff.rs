@@ -291,6 +291,15 @@ fn the_nodes_of_one_cluster_drift() {
     assert_eq!(keys(&v["sections"][".n3"], "changed"), ["de.hybris"]);
     assert_eq!(v["agree"], serde_json::json!([".n1", ".n2"]));
 
+    // Counters drift with traffic (here: cleared on one node); the settings compared do not.
+    let o = run(h().args(["--node", ".n2", "--yes", "cache", "clear"]), "");
+    assert_exit(&o, 0);
+    let hits = |node: &str| {
+        let o = run(h().args(["--node", node, "cache", "stats", "-o", "json"]), "");
+        assert_exit(&o, 0);
+        json(&o).to_string()
+    };
+    assert_ne!(hits(".n1"), hits(".n2"), "the counters differ");
     for what in ["caches", "health"] {
         let o = run(h().args(["--nodes", ".n1,.n2,.n3", "diff", what]), "");
         assert_exit(&o, 0);
@@ -361,4 +370,71 @@ fn urls_as_targets() {
         &format!("{PASSWORD}\n"),
     );
     assert_exit(&o, 0);
+}
+
+/// Colour on a terminal (a pty from util-linux `script`), none with `NO_COLOR`, none in a
+/// pipe; the same differences in each.
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    if !have(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "util-linux `script` (a terminal)",
+    ) {
+        return;
+    }
+    let a = builder().start();
+    let b = builder().config_property("my.flag", "on").start();
+    let s = setup(&[("staging", &a, ""), ("prod", &b, "")]);
+    let on_a_terminal = |no_color: bool| {
+        let template = s.hac();
+        let mut c = std::process::Command::new("script");
+        for (k, v) in template.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let line = format!(
+            "{} diff staging prod config my.",
+            env!("CARGO_BIN_EXE_hac")
+        );
+        c.args(["-qec", &line, "/dev/null"]);
+        let o = run(&mut c, "");
+        assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let coloured = on_a_terminal(false);
+    assert!(coloured.contains("\u{1b}[32m+ my.flag = on"), "{coloured:?}");
+    let plain = on_a_terminal(true);
+    assert!(plain.contains("+ my.flag = on") && !plain.contains('\u{1b}'), "{plain:?}");
+    let piped = diff(&s, &["staging", "prod", "config", "my."]);
+    assert_exit(&piped, 7);
+    assert!(!stdout(&piped).contains('\u{1b}'), "{}", stdout(&piped));
+}
+
+/// Both sides are read at the same time: two profiles of one slow fake, whose requests
+/// overlap (the fake counts the requests it is answering at once).
+#[test]
+fn both_sides_are_read_in_parallel() {
+    let fake = builder().start();
+    let s = setup(&[("left", &fake, ""), ("right", &fake, "")]);
+    // Logged in first, so that the diff's own requests are the reads.
+    assert_exit(&run(s.hac().args(["--profile", "left", "login"]), ""), 0);
+    fake.set_delay(std::time::Duration::from_millis(300));
+    fake.reset_stats();
+    let o = diff(&s, &["left", "right", "extensions"]);
+    assert_exit(&o, 0);
+    assert!(
+        fake.stats().max_in_flight >= 2,
+        "one side after the other: {:?}",
+        fake.stats().max_in_flight
+    );
 }

@@ -197,7 +197,8 @@ pub(crate) fn change_level(st: &mut State, cx: &Ctx) -> Response {
     )
 }
 
-fn cache_data(st: &State) -> Value {
+fn cache_data(st: &mut State, node: &str) -> Value {
+    let hits = st.ops.node(node).cache_hits;
     let region = |name: &str, hits: u64| {
         json!({"name": name, "maxEntries": 100000, "maxReachedSize": hits / 2, "factor": 0,
             "cacheStatistics": {"hits": hits, "fetches": hits / 3, "misses": hits / 10,
@@ -206,15 +207,16 @@ fn cache_data(st: &State) -> Value {
                 "hits": hits, "fetches": 3, "misses": 1, "evictions": 0, "invalidations": 0}]})
     };
     json!({"totalRegionCount": 3, "regions": [
-        region("typesystemCacheRegion", st.ops.cache_hits),
-        region("entityCacheRegion", st.ops.cache_hits * 2),
-        region("queryCacheRegion", st.ops.cache_hits / 2),
+        region("typesystemCacheRegion", hits),
+        region("entityCacheRegion", hits * 2),
+        region("queryCacheRegion", hits / 2),
     ]})
 }
 
 /// `GET /monitoring/cache/regionCache/data`.
 pub(crate) fn cache(st: &mut State, cx: &Ctx) -> Response {
-    json_answer(cx, cache_data(st))
+    let data = cache_data(st, &cx.node);
+    json_answer(cx, data)
 }
 
 /// `POST /monitoring/cache/regionCache/clear`: every region, then the same JSON.
@@ -222,8 +224,8 @@ pub(crate) fn cache_clear(st: &mut State, cx: &Ctx) -> Response {
     if !accepts_json(cx.req) {
         return not_acceptable();
     }
-    st.ops.cache_hits = 0;
-    Response::json(cache_data(st).to_string())
+    st.ops.node(&cx.node).cache_hits = 0;
+    Response::json(cache_data(st, &cx.node).to_string())
 }
 
 /// `GET /monitoring/cronjobs/data`.

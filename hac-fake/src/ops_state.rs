@@ -31,6 +31,9 @@ pub(crate) struct NodeState {
     /// `(name, parent, level)`, in configuration order.
     pub loggers: Vec<(String, Option<String>, String)>,
     pub config: BTreeMap<String, String>,
+    /// The region caches' hit counter, which the other counters derive from (a cache
+    /// lives in one node's memory: cleared on one node, the others keep theirs).
+    pub cache_hits: u64,
 }
 
 impl NodeState {
@@ -63,6 +66,7 @@ impl NodeState {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            cache_hits: 1234,
         }
     }
 }
@@ -74,7 +78,6 @@ pub(crate) struct OpsState {
     pub cron_jobs: Vec<RunningJob>,
     /// Exported zips by media path (`/medias/...`).
     pub medias: HashMap<String, Vec<u8>>,
-    pub cache_hits: u64,
     /// Properties every node starts with besides the defaults (`Builder::config_property`).
     pub base_config: Vec<(String, String)>,
     /// `(name, version, core, web root)`, in HAC's order.
@@ -103,7 +106,6 @@ impl OpsState {
             nodes: HashMap::new(),
             cron_jobs: Vec::new(),
             medias: HashMap::new(),
-            cache_hits: 1234,
             base_config: Vec::new(),
             extensions: default_extensions(),
         }
