@@ -311,6 +311,10 @@ impl KeyringEntry {
         let entry = keyring::Entry::new(&self.service, &self.user)
             .map_err(|e| crate::failure::usage(format!("the keyring: {e}")))?;
         entry.set_password(password.expose()).map_err(|e| {
+            // A store can fail half-way (on Linux: added to the session keyring, then
+            // refused by the persistent one): what was stored is taken back, so that a
+            // password hac reports as not stored is not left behind.
+            let _ = entry.delete_credential();
             crate::failure::usage(format!(
                 "cannot store the password in the system keyring ({e}); use password_command \
                  instead"

@@ -1421,7 +1421,12 @@ fn every_command_keeps_stdout_empty_on_failure() {
                     .args(["-o", *format]),
                 "",
             );
-            assert_eq!(o.status.code(), Some(3), "{args:?} -o {format}: {}", stderr(&o));
+            assert_eq!(
+                o.status.code(),
+                Some(3),
+                "{args:?} -o {format}: {}",
+                stderr(&o)
+            );
             assert_eq!(stdout(&o), "", "{args:?} -o {format}");
             assert_one_error_line(&o, "");
         }

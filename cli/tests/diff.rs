@@ -295,7 +295,10 @@ fn the_nodes_of_one_cluster_drift() {
     let o = run(h().args(["--node", ".n2", "--yes", "cache", "clear"]), "");
     assert_exit(&o, 0);
     let hits = |node: &str| {
-        let o = run(h().args(["--node", node, "cache", "stats", "-o", "json"]), "");
+        let o = run(
+            h().args(["--node", node, "cache", "stats", "-o", "json"]),
+            "",
+        );
         assert_exit(&o, 0);
         json(&o).to_string()
     };
@@ -402,19 +405,22 @@ fn colour_on_a_terminal_unless_no_color() {
         } else {
             c.env_remove("NO_COLOR");
         }
-        let line = format!(
-            "{} diff staging prod config my.",
-            env!("CARGO_BIN_EXE_hac")
-        );
+        let line = format!("{} diff staging prod config my.", env!("CARGO_BIN_EXE_hac"));
         c.args(["-qec", &line, "/dev/null"]);
         let o = run(&mut c, "");
         assert_eq!(o.status.code(), Some(7), "{}", stderr(&o));
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let coloured = on_a_terminal(false);
-    assert!(coloured.contains("\u{1b}[32m+ my.flag = on"), "{coloured:?}");
+    assert!(
+        coloured.contains("\u{1b}[32m+ my.flag = on"),
+        "{coloured:?}"
+    );
     let plain = on_a_terminal(true);
-    assert!(plain.contains("+ my.flag = on") && !plain.contains('\u{1b}'), "{plain:?}");
+    assert!(
+        plain.contains("+ my.flag = on") && !plain.contains('\u{1b}'),
+        "{plain:?}"
+    );
     let piped = diff(&s, &["staging", "prod", "config", "my."]);
     assert_exit(&piped, 7);
     assert!(!stdout(&piped).contains('\u{1b}'), "{}", stdout(&piped));
