@@ -278,6 +278,18 @@ fn zip_limits_and_safe_names() {
     let limits = hac_client::ZipLimits::default().max_entries(1);
     let e = hac_client::unpack_zip_within(&two, dir.path(), &limits).unwrap_err();
     assert!(e.to_string().contains("2 files"), "{e}");
+    // A per-file limit stops the one file over it, and says which limit it was.
+    let per_file = tempfile::tempdir().unwrap();
+    let big = b"code;name\n".repeat(3000);
+    let mixed = zip_of(&[("small.csv", b"1;a\n"), ("big.csv", &big)]);
+    let limits = hac_client::ZipLimits::default().max_entry_bytes(10_000);
+    let e = hac_client::unpack_zip_within(&mixed, per_file.path(), &limits).unwrap_err();
+    assert!(matches!(e, Error::ArchiveTooLarge { .. }), "{e:?}");
+    assert!(e.to_string().contains("big.csv"), "{e}");
+    assert!(
+        !per_file.path().join("big.csv").exists(),
+        "the partial file is removed"
+    );
     let named = zip_of(&[("x\u{1b}[2J\u{202e}y:z.csv", b"1")]);
     let written = hac_client::unpack_zip(&named, dir.path()).unwrap();
     assert_eq!(written, [dir.path().join("x_[2J_y_z.csv")]);

@@ -264,6 +264,19 @@ async fn each_profile_kind_lists_only_what_it_can_run() {
                 (a.read_only_hint, a.destructive_hint),
                 (Some(false), Some(true))
             );
+            // Importing twice is not importing once (INSERT lines), and it reaches only
+            // this one server.
+            assert_eq!(
+                (a.idempotent_hint, a.open_world_hint),
+                (Some(false), Some(false)),
+                "{a:?}"
+            );
+            let out = import.output_schema.as_ref().expect("an output schema");
+            assert!(out["properties"].get("success").is_some(), "{out:?}");
+        }
+        // Every tool the profile lists, whatever the profile, has an output schema.
+        for t in &tools {
+            assert!(t.output_schema.is_some(), "{profile:?}: {}", t.name);
         }
         s.client.cancel().await.unwrap();
     }

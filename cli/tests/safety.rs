@@ -26,7 +26,7 @@ const EXPORT_WITH_CODE: &str =
 fn guarded_ops() -> Vec<Op> {
     let op = |args, stdin, why| Op { args, stdin, why };
     vec![
-        op(&["groovy"], "return 1", "runs code"),
+        op(&["groovy"], "return 1", "database transaction only"),
         op(&["groovy", "--commit"], "return 1", "runs code"),
         op(&["groovy", "--type", "beanshell"], "return 1;", "runs code"),
         op(
