@@ -432,7 +432,10 @@ fn no_second_statement(sql: &str) -> Result<(), NotARead> {
             "use" => matches!(next, Some("index" | "key")),
             _ => false,
         };
-        if !allowed && STATEMENT_WORDS.binary_search(&w.as_str()).is_ok() {
+        // `END` closes a `CASE`, except SQL Server's `END CONVERSATION` (Service Broker).
+        let acts = STATEMENT_WORDS.binary_search(&w.as_str()).is_ok()
+            || (w == "end" && next == Some("conversation"));
+        if !allowed && acts {
             return no(format!(
                 "it has {} after its query: SQL Server runs that as a second statement, \
                  `;` or not",
@@ -803,6 +806,7 @@ mod tests {
     /// Reads: one query, with nothing that acts.
     const READS: &[&str] = &[
         "SELECT 1",
+        "SELECT CASE WHEN p_code = 'a' THEN 1 ELSE 0 END AS flag FROM products",
         "select p_code from products",
         "SELECT p_code, COUNT(*) FROM products GROUP BY p_code HAVING COUNT(*) > 1",
         "SELECT * FROM products WHERE p_code LIKE 'A%' ORDER BY p_code LIMIT 10",
@@ -1019,6 +1023,9 @@ mod tests {
         ("SELECT 1 DROP TABLE products", "DROP"),
         ("SELECT 1 WAITFOR DELAY '01:00:00'", "WAITFOR"),
         ("SELECT 1 SET LOCK_TIMEOUT 0", "SET"),
+        ("SELECT 1 END CONVERSATION @h", "END"),
+        ("SELECT 1 BEGIN TRAN", "BEGIN"),
+        ("SELECT 1 KILL 52", "KILL"),
         // what does not parse
         ("SELEC * FROM products", "parse"),
         ("", "no statement"),
