@@ -6,6 +6,7 @@
 mod common;
 
 use std::path::Path;
+#[cfg(target_os = "linux")]
 use std::process::Command;
 
 use common::*;
