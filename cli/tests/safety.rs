@@ -343,6 +343,19 @@ fn the_guard_follows_the_server() {
             "guarded by the profile prod",
         );
     }
+    // The machine's own host name is this machine too (no lookup needed to refuse).
+    #[cfg(target_os = "linux")]
+    if let Ok(host) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        refused(
+            with_password(setup.hac()).args([
+                "--url",
+                &url.replace("127.0.0.1", host.trim()),
+                "groovy",
+                "--commit",
+            ]),
+            "guarded by the profile prod",
+        );
+    }
     refused(
         with_password(setup.hac())
             .env("HAC_URL", &url)

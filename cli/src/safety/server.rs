@@ -10,8 +10,9 @@
 //! guard (resolving would send a query, and one address often serves many sites), with one
 //! exception: every way to name this machine (`localhost`, any loopback address, the
 //! unspecified addresses `0.0.0.0`/`::` that connect here too, and their IPv4-mapped IPv6
-//! forms) is one server, so that a port-forward to production on 127.0.0.1 stays guarded
-//! however it is written. IPv6 forms of an IPv4 address are that address.
+//! forms, the machine's host name and the names its hosts file gives loopback addresses) is
+//! one server, so that a port-forward to production on 127.0.0.1 stays guarded however it
+//! is written. IPv6 forms of an IPv4 address are that address.
 
 /// A server as the guard compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +31,10 @@ impl ServerId {
         let host = match parsed.host()? {
             url::Host::Domain(name) => {
                 let name = name.trim_end_matches('.').to_ascii_lowercase();
-                if name == "localhost" || name.ends_with(".localhost") {
+                if name == "localhost"
+                    || name.ends_with(".localhost")
+                    || this_machine_names().contains(&name)
+                {
                     THIS_MACHINE.to_owned()
                 } else {
                     name
@@ -65,6 +69,73 @@ impl ServerId {
 
 /// The one name of every address of this machine.
 const THIS_MACHINE: &str = "localhost";
+
+/// The names this machine answers to without a DNS query: its host name (with and without
+/// its domain) and every name the hosts file maps to a loopback address (`127.0.1.1 vm`),
+/// read once. A port-forward to production reached as `http://vm:9002` is this machine.
+fn this_machine_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        if let Some(host) = host_name() {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            if let Some((short, _)) = host.split_once('.') {
+                names.push(short.to_owned());
+            }
+            names.push(host);
+        }
+        if let Ok(text) = std::fs::read_to_string(hosts_file()) {
+            names.extend(loopback_names(&text));
+        }
+        names.retain(|n| !n.is_empty());
+        names
+    })
+}
+
+/// The names a hosts file gives loopback and unspecified addresses.
+fn loopback_names(hosts: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in hosts.lines() {
+        let line = line.split('#').next().unwrap_or_default();
+        let mut words = line.split_whitespace();
+        let Some(ip) = words
+            .next()
+            .and_then(|w| w.parse::<std::net::IpAddr>().ok())
+        else {
+            continue;
+        };
+        if canonical_ip(ip) == THIS_MACHINE {
+            names.extend(words.map(|n| n.trim_end_matches('.').to_ascii_lowercase()));
+        }
+    }
+    names
+}
+
+#[cfg(unix)]
+fn host_name() -> Option<String> {
+    Some(
+        rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
+#[cfg(not(unix))]
+fn host_name() -> Option<String> {
+    std::env::var("COMPUTERNAME").ok()
+}
+
+#[cfg(unix)]
+fn hosts_file() -> std::path::PathBuf {
+    "/etc/hosts".into()
+}
+
+#[cfg(not(unix))]
+fn hosts_file() -> std::path::PathBuf {
+    let root = std::env::var_os("SystemRoot").unwrap_or_else(|| r"C:\Windows".into());
+    std::path::Path::new(&root).join(r"System32\drivers\etc\hosts")
+}
 
 /// An address as the guard compares it: IPv4-mapped IPv6 as IPv4, and every loopback or
 /// unspecified address as this machine.
@@ -135,6 +206,19 @@ mod tests {
         assert!(id("https://h").same_endpoint(&id("http://h")));
         assert!(!id("https://h:9002").same_endpoint(&id("https://h:9443")));
         assert!(ServerId::new("ftp://x").is_none());
+        // This machine's own names, from its host name and the hosts file.
+        assert_eq!(
+            loopback_names(
+                "127.0.0.1 localhost\n127.0.1.1 vm.example.lan vm # mine\n::1 ip6-localhost\n10.0.0.5 db\n# 127.0.0.1 commented\n"
+            ),
+            ["localhost", "vm.example.lan", "vm", "ip6-localhost"]
+        );
+        if let Some(host) = host_name() {
+            assert!(
+                here.same_server(&id(&format!("http://{host}:9002"))),
+                "{host}"
+            );
+        }
         assert!(ServerId::new("not a url").is_none());
     }
 }

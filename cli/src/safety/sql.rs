@@ -59,6 +59,24 @@ pub fn lexical(sql: &str) -> Result<String, NotARead> {
         let rest = &sql[at..];
         match c {
             '\'' | '"' => {
+                // A string glued to a word is a prefixed string: `N'…'`, `X'…'` and `B'…'`
+                // read alike everywhere; Oracle's `q'!…!'` (and `nq'…'`) takes any
+                // delimiter, so its end is not where other readers see it.
+                if c == '\'' {
+                    let prefix: String = sql[..at]
+                        .chars()
+                        .rev()
+                        .take_while(|p| p.is_alphanumeric() || *p == '_' || *p == '$')
+                        .collect();
+                    if !prefix.is_empty()
+                        && !matches!(prefix.to_ascii_lowercase().as_str(), "n" | "x" | "b")
+                    {
+                        return no(format!(
+                            "it has a string with the prefix {}, which databases read differently (Oracle's q'…' quoting takes any delimiter)",
+                            prefix.chars().rev().collect::<String>()
+                        ));
+                    }
+                }
                 // A quoted string or name: a doubled quote is one quote inside it.
                 out.push(c);
                 let mut closed = false;
@@ -137,9 +155,13 @@ pub fn lexical(sql: &str) -> Result<String, NotARead> {
                     );
                 }
                 let line = rest.split('\n').next().unwrap_or(rest);
-                if line.contains('\r') && !line.ends_with('\r') {
+                // HSQLDB ends a line comment at the first carriage return anywhere after
+                // it, others at the line's end: only the line's own CR LF reads alike.
+                if let Some(cr) = rest.find('\r')
+                    && !(line.ends_with('\r') && cr == line.len() - 1)
+                {
                     return no(
-                        "it has a line comment ended by a lone carriage return, which databases read differently",
+                        "it has a line comment followed by a carriage return that does not end its line, which databases read differently",
                     );
                 }
                 // The comment goes; its line break stays.
@@ -206,7 +228,8 @@ fn dollar_quote(rest: &str) -> bool {
         Some(n) => {
             let tag = &after[..n];
             !tag.starts_with(|c: char| c.is_ascii_digit())
-                && tag.chars().all(|c| c.is_alphanumeric() || c == '_')
+                // PostgreSQL takes any non-ASCII character in a tag (`$€$`).
+                && tag.chars().all(|c| c.is_alphanumeric() || c == '_' || !c.is_ascii())
         }
         None => false,
     }
@@ -253,11 +276,7 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
 /// not known to only compute.
 pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
     unfiltered(query)?;
-    let text: String = query
-        .chars()
-        .map(|c| if c == '{' || c == '}' { ' ' } else { c })
-        .collect();
-    let text = lexical(&text)?;
+    let text = lexical(&without_attributes(query))?;
     words(&text)?;
     let tokens = Tokenizer::new(&GenericDialect {}, &text)
         .tokenize()
@@ -275,6 +294,14 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
     for (i, t) in meaningful.iter().enumerate() {
         match t {
             Token::SemiColon => return no("it has `;`: a second statement, or a trick"),
+            // A call whose name is not a plain word (`[dbo].[f]()`, `U&"f" UESCAPE '!'(…)`)
+            // cannot be checked: `(` follows a word, an operator, `,` or `(` in a read.
+            Token::LParen if i > 0 && !opens_a_group_after(meaningful[i - 1]) => {
+                return no(format!(
+                    "it has `(` after {}, a call hac cannot read",
+                    meaningful[i - 1]
+                ));
+            }
             // A quoted name called like a function is that function (`"setval"(...)`).
             Token::Word(w) if matches!(meaningful.get(i + 1), Some(Token::LParen)) => {
                 let name = w.value.to_ascii_lowercase();
@@ -293,6 +320,62 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
         }
     }
     no_second_statement(&text)
+}
+
+/// The query with each attribute reference (`{code}`, `{p.name[en]}`, `{Product!}`) as one
+/// neutral name, since HAC replaces it with a column before the database sees the text
+/// (an attribute may be called `set`); the other braces (`{Product AS p JOIN …}`,
+/// `{{ subquery }}`) become spaces, their text checked as SQL.
+fn without_attributes(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(['{', '}']) {
+            Some(n)
+                if after[n..].starts_with('}')
+                    && n > 0
+                    && after[..n].chars().all(|c| {
+                        c.is_ascii_alphanumeric()
+                            || matches!(c, '_' | '.' | ':' | '[' | ']' | '!' | '*')
+                    }) =>
+            {
+                out.push_str(" hac_attribute ");
+                rest = &after[n + 1..];
+            }
+            _ => {
+                out.push(' ');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace('}', " ")
+}
+
+/// Whether a `(` after `t` opens a group or a call hac reads: after a word (a function,
+/// checked by name, or a keyword), `,`, `(` or an operator.
+fn opens_a_group_after(t: &Token) -> bool {
+    matches!(
+        t,
+        Token::Word(_)
+            | Token::Comma
+            | Token::LParen
+            | Token::Eq
+            | Token::DoubleEq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::StringConcat
+    )
 }
 
 /// Words that come before `(` without being a function call: keywords and type names.
@@ -362,6 +445,7 @@ const NOT_FUNCTIONS: &[&str] = &[
 /// as a table alias: the parse alone cannot see the second statement. (A column with such
 /// a name must be quoted to be a read.) Sorted, for the binary search.
 const STATEMENT_WORDS: &[&str] = &[
+    "add",
     "alter",
     "backup",
     "begin",
@@ -381,6 +465,7 @@ const STATEMENT_WORDS: &[&str] = &[
     "enable",
     "exec",
     "execute",
+    "goto",
     "grant",
     "insert",
     "kill",
@@ -407,6 +492,7 @@ const STATEMENT_WORDS: &[&str] = &[
     "upsert",
     "use",
     "waitfor",
+    "while",
     "writetext",
 ];
 
@@ -434,7 +520,7 @@ fn no_second_statement(sql: &str) -> Result<(), NotARead> {
         };
         // `END` closes a `CASE`, except SQL Server's `END CONVERSATION` (Service Broker).
         let acts = STATEMENT_WORDS.binary_search(&w.as_str()).is_ok()
-            || (w == "end" && next == Some("conversation"));
+            || (matches!(w.as_str(), "end" | "get") && next == Some("conversation"));
         if !allowed && acts {
             return no(format!(
                 "it has {} after its query: SQL Server runs that as a second statement, \
@@ -475,8 +561,12 @@ fn words(sql: &str) -> Result<(), NotARead> {
             "into" => "INTO writes its result somewhere (a table, a file or variables)",
             "outfile" | "dumpfile" => "it writes a file on the database server",
             "nextval" => "NEXTVAL advances a sequence",
-            "updlock" | "xlock" | "holdlock" | "tablock" | "tablockx" | "rowlock" | "paglock" => {
+            "updlock" | "xlock" | "holdlock" | "tablock" | "tablockx" | "rowlock" | "paglock"
+            | "serializable" | "repeatableread" | "readcommittedlock" => {
                 "a lock hint locks rows until the transaction ends"
+            }
+            "uescape" => {
+                "UESCAPE changes how a name is spelled (PostgreSQL), so what it names cannot be read"
             }
             "for"
                 if matches!(next(1), Some("update" | "share"))
@@ -644,9 +734,11 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "cume_dist",
     "curdate",
     "current_date",
+    "current_setting",
     "current_time",
     "current_timestamp",
     "curtime",
+    "database",
     "date",
     "date_add",
     "date_format",
@@ -663,6 +755,7 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "dayofweek",
     "dayofyear",
     "days_between",
+    "db_name",
     "decode",
     "degrees",
     "dense_rank",
@@ -717,16 +810,19 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "monthname",
     "months_between",
     "nanvl",
+    "newid",
     "now",
     "nth_value",
     "ntile",
     "nullif",
     "nvl",
     "nvl2",
+    "object_name",
     "octet_length",
     "percent_rank",
     "percentile_cont",
     "percentile_disc",
+    "pg_size_pretty",
     "pi",
     "position",
     "power",
@@ -747,6 +843,7 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "row_number",
     "rpad",
     "rtrim",
+    "schema_name",
     "second",
     "sha1",
     "sha2",
@@ -779,9 +876,11 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "unix_timestamp",
     "upper",
     "utc_timestamp",
+    "uuid",
     "var_pop",
     "var_samp",
     "variance",
+    "version",
     "week",
     "weekday",
     "year",
@@ -807,6 +906,9 @@ mod tests {
     const READS: &[&str] = &[
         "SELECT 1",
         "SELECT CASE WHEN p_code = 'a' THEN 1 ELSE 0 END AS flag FROM products",
+        "SELECT p_code FROM products WHERE p_name = N'Kamera' OR p_code = X'41'",
+        "SELECT version(), database(), uuid(), newid(), pg_size_pretty(1024)",
+        "SELECT p_code FROM products -- a comment\r\nWHERE p_code = 'a'",
         "select p_code from products",
         "SELECT p_code, COUNT(*) FROM products GROUP BY p_code HAVING COUNT(*) > 1",
         "SELECT * FROM products WHERE p_code LIKE 'A%' ORDER BY p_code LIMIT 10",
@@ -848,6 +950,8 @@ mod tests {
             "SELECT {pk} FROM {Product} WHERE LOWER({code}) = 'x' AND {creationtime} > ?date ORDER BY {pk}",
             "SELECT {pk} FROM {Product} WHERE CAST({code} AS VARCHAR(20)) IN ('a', 'b')",
             "SELECT {pk} FROM {Product} USE INDEX (code_idx) WHERE \"update\" = 1",
+            // Attributes named like statements never reach the database as such.
+            "SELECT {pk}, {set}, {p.update}, {name[en]} FROM {Product AS p} WHERE {p.delete} = N'x'",
             "SELECT CONVERT({code} USING utf8mb4) FROM {Product} WHERE CAST({code} AS CHAR CHARACTER SET utf8mb4) = 'a'",
         ] {
             assert_eq!(classify_flexible_search(q), Ok(()), "{q}");
@@ -890,6 +994,37 @@ mod tests {
                 "SELECT {pk} FROM {Product} SHUTDOWN WITH NOWAIT",
                 "SHUTDOWN",
             ),
+            // From an adversarial pass: each ran as a write somewhere.
+            (
+                "SELECT {pk} FROM {Product} WHERE {code} = q'!' -- !' FOR UPDATE /*\nOR {code} = '!' -- */",
+                "prefix q",
+            ),
+            (
+                "SELECT {pk} FROM {Product} ADD SENSITIVITY CLASSIFICATION TO dbo.products.p_code WITH (LABEL='x')",
+                "ADD",
+            ),
+            ("SELECT {pk} FROM {Product} WHILE 1=1 PRINT 'x'", "WHILE"),
+            (
+                "SELECT {pk} FROM {Product} WHERE {code} = $€$ -- $€$ OR pg_terminate_backend(1) /*\n$€$ -- */",
+                "dollar",
+            ),
+            (
+                "SELECT {pk} FROM {Product} WHERE U&\"pg_terminate_backend\" UESCAPE '!'(1234)",
+                "UESCAPE",
+            ),
+            (
+                "SELECT {pk} FROM {Product} WHERE [dbo].[purge]() = 1",
+                "`(` after",
+            ),
+            (
+                "SELECT {pk} FROM {Product} WHERE dbo.[purge]() = 1",
+                "`(` after",
+            ),
+            (
+                "SELECT {pk} -- x\n, 'a\r FROM {Product} FOR UPDATE --' FROM {Product}",
+                "carriage return",
+            ),
+            ("SELECT {pk} FROM {Product} WITH (SERIALIZABLE)", "lock"),
             // What HAC's XSS filter would change is not what was checked.
             (
                 "SELECT {pk} FROM {Product} WHERE {code} = '<script>'",
@@ -1026,6 +1161,17 @@ mod tests {
         ("SELECT 1 END CONVERSATION @h", "END"),
         ("SELECT 1 BEGIN TRAN", "BEGIN"),
         ("SELECT 1 KILL 52", "KILL"),
+        (
+            "SELECT p_code, q'!' -- !' AS a, purge_pkg.run() AS b FROM products /*\n, '!' AS c FROM products -- */",
+            "prefix q",
+        ),
+        ("SELECT nq'[x]' FROM dual", "prefix nq"),
+        (
+            "SELECT p_code -- x\n, 'a\r FROM products FOR UPDATE --' AS b FROM products",
+            "carriage return",
+        ),
+        ("SELECT * FROM products WITH (SERIALIZABLE)", "lock"),
+        ("SELECT * FROM products WITH (REPEATABLEREAD)", "lock"),
         // what does not parse
         ("SELEC * FROM products", "parse"),
         ("", "no statement"),
