@@ -107,6 +107,26 @@ fn two_environments_that_differ_and_two_that_do_not() {
         "{only_a:?}"
     );
 
+    // Project data one side has (an extension with a SystemSetup only in staging): B's
+    // update data answered without `acmeimport`, once.
+    let mut data: serde_json::Value =
+        serde_json::from_str(include_str!("../../hac-fake/fixtures/update_data.json")).unwrap();
+    data["projectDatas"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|p| p["name"] != "acmeimport");
+    b.push_override(
+        "/platform/init/data",
+        hac_fake::Response::json(data.to_string()),
+    );
+    let o = diff(&s, &["staging", "prod", "patches", "-o", "json"]);
+    assert_exit(&o, 7);
+    let only_a = keys(&json(&o)["sections"]["prod"], "only_a");
+    assert!(
+        only_a.iter().any(|k| k == "project data acmeimport"),
+        "{only_a:?}"
+    );
+
     // Identical environments: the "equal" exit code, in every section.
     for what in ["config", "extensions", "types", "patches"] {
         let o = diff(&s, &["staging", "twin", what]);
