@@ -250,6 +250,35 @@ fn rows_by_a_business_key() {
     assert_exit(&o, 2);
     assert_one_error_line(&o, "more than 100 rows");
 
+    // A key value from the server's data goes into the next page's query only if that
+    // query is still a read: a backslash (an escape on MySQL) stops the diff.
+    let o = run(
+        with_password(hac(&b.url(), s.dir.path())).args([
+            "flexsearch",
+            "--sql",
+            "UPDATE products SET p_code = '0001\\' WHERE p_code = '0003'",
+            "--commit",
+        ]),
+        "",
+    );
+    assert_exit(&o, 0);
+    let o = diff(
+        &s,
+        &[
+            "a",
+            "b",
+            "query",
+            "SELECT {code}, {name} FROM {Product}",
+            "--key",
+            "code",
+            "--page-size",
+            "2",
+        ],
+    );
+    assert_ne!(code(&o), 0, "{}", stderr(&o));
+    assert_ne!(code(&o), 7, "{}", stderr(&o));
+    assert_one_error_line(&o, "cannot be put in the next page's query");
+
     // A query that is not a read is not a diff: refused on the read-only side, nothing sent.
     a.reset_stats();
     let o = diff(

@@ -343,6 +343,24 @@ fn the_guard_follows_the_server() {
             "guarded by the profile prod",
         );
     }
+    // The machine's own network address (a forward listening on 0.0.0.0 answers there).
+    let own = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("198.51.100.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    if let Some(own) = own {
+        refused(
+            with_password(setup.hac()).args([
+                "--url",
+                &url.replace("127.0.0.1", &own.to_string()),
+                "groovy",
+                "--commit",
+            ]),
+            "guarded by the profile prod",
+        );
+    }
     // The machine's own host name is this machine too (no lookup needed to refuse).
     #[cfg(target_os = "linux")]
     if let Ok(host) = std::fs::read_to_string("/proc/sys/kernel/hostname") {

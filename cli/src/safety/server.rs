@@ -10,8 +10,8 @@
 //! guard (resolving would send a query, and one address often serves many sites), with one
 //! exception: every way to name this machine (`localhost`, any loopback address, the
 //! unspecified addresses `0.0.0.0`/`::` that connect here too, and their IPv4-mapped IPv6
-//! forms, the machine's host name and the names its hosts file gives loopback addresses) is
-//! one server, so that a port-forward to production on 127.0.0.1 stays guarded however it
+//! forms, the machine's host name, the names its hosts file gives loopback addresses, and
+//! its own interface addresses) is one server, so that a port-forward to production on 127.0.0.1 stays guarded however it
 //! is written. IPv6 forms of an IPv4 address are that address.
 
 /// A server as the guard compares it.
@@ -146,16 +146,42 @@ fn canonical_ip(ip: std::net::IpAddr) -> String {
             .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
         v4 => v4,
     };
-    if ip.is_loopback() || ip.is_unspecified() {
+    if ip.is_loopback() || ip.is_unspecified() || an_address_of_this_machine(ip) {
         THIS_MACHINE.to_owned()
     } else {
         ip.to_string()
     }
 }
 
+/// Whether `ip` is one of this machine's own interface addresses (a port-forward listening
+/// on 0.0.0.0 is reached on it too): a socket can be bound to it. No packet is sent. Where
+/// the system lets a socket bind any address (Linux's `ip_nonlocal_bind`), checked by an
+/// address that is never local, the answer would mean nothing, and is no.
+fn an_address_of_this_machine(ip: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+    static ANY_BINDS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let binds = |ip: IpAddr| UdpSocket::bind(SocketAddr::new(ip, 0)).is_ok();
+    // The three documentation networks (TEST-NET-1 to 3): a machine may be given one such
+    // address (sandboxes are), never all three; when all three bind, any address would.
+    let any_binds = || {
+        [[192, 0, 2, 1], [198, 51, 100, 1], [203, 0, 113, 1]]
+            .iter()
+            .all(|[a, b, c, d]| binds(IpAddr::V4(Ipv4Addr::new(*a, *b, *c, *d))))
+    };
+    !*ANY_BINDS.get_or_init(any_binds) && binds(ip)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The address this machine would send from (a UDP "connection" sends nothing).
+    fn own_address() -> Option<std::net::IpAddr> {
+        let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+        s.connect("198.51.100.1:9").ok()?;
+        let ip = s.local_addr().ok()?.ip();
+        (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+    }
 
     fn id(url: &str) -> ServerId {
         ServerId::new(url).unwrap()
@@ -219,6 +245,14 @@ mod tests {
                 "{host}"
             );
         }
+        // This machine's own network address (where it has one), and not another's.
+        if let Some(own) = own_address() {
+            assert!(
+                here.same_server(&id(&format!("http://{own}:9002"))),
+                "{own}"
+            );
+        }
+        assert!(!here.same_server(&id("http://198.51.100.7:9002")));
         assert!(ServerId::new("not a url").is_none());
     }
 }

@@ -132,6 +132,16 @@ fn read_pages(hac: &HacClient, plan: &Plan, page_size: u32, tx: mpsc::SyncSender
     let mut last: Option<String> = None;
     loop {
         let query = plan.page(last.as_deref());
+        // The next page's query holds a key value from the server's data: checked again, as
+        // the first was, so that stored text can never turn a read into something else.
+        if let Err(why) = crate::safety::sql::classify_flexible_search(&query) {
+            let _ = tx.send(Err(format!(
+                "--key {}: the key value {:?} cannot be put in the next page's query ({why}); compare by a key of plain values",
+                plan.key,
+                last.as_deref().unwrap_or_default()
+            )));
+            return;
+        }
         let page = hac
             .flexible_search(FlexibleSearch::new(query).max_rows(page_size))
             .and_then(|r| r.into_result());
