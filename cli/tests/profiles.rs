@@ -643,6 +643,8 @@ fn profiles_are_edited_without_an_editor() {
     assert_exit(&edit(&["set", "staging", "timeout=90s", "protected="]), 0);
     let v = show(&setup, &["--profile", "staging"]);
     assert_eq!(v["protected"]["value"], false);
+    // Durations as people write them, not serde's {secs, nanos}.
+    assert_eq!(v["timeout"]["value"], "1m 30s");
     assert_exit(&edit(&["use", "staging"]), 0);
     let v = show(&setup, &[]);
     assert_eq!(v["profile"]["value"], "staging");

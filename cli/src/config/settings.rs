@@ -123,6 +123,18 @@ impl std::fmt::Display for PasswordSource {
 }
 
 /// The settings of this run.
+/// A duration setting as people write it (`"30s"`, `"30m"`), not serde's `{secs, nanos}`.
+fn duration_setting<S: serde::Serializer>(
+    setting: &Setting<Duration>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    Setting {
+        value: humantime::format_duration(setting.value).to_string(),
+        source: setting.source.clone(),
+    }
+    .serialize(serializer)
+}
+
 #[derive(Debug, Serialize)]
 pub struct Settings {
     /// The profile in use, if any.
@@ -133,7 +145,9 @@ pub struct Settings {
     pub user: Setting<String>,
     pub context_path: Option<Setting<String>>,
     pub environment: Setting<String>,
+    #[serde(serialize_with = "duration_setting")]
     pub timeout: Setting<Duration>,
+    #[serde(serialize_with = "duration_setting")]
     pub long_timeout: Setting<Duration>,
     pub ca_cert: Option<Setting<PathBuf>>,
     pub proxy: Option<Setting<String>>,
@@ -144,6 +158,7 @@ pub struct Settings {
     pub guarded_by: Option<String>,
     pub password_command: Option<Setting<String>>,
     /// How long a password command may take to print its line.
+    #[serde(serialize_with = "duration_setting")]
     pub password_command_timeout: Setting<Duration>,
     pub keyring: Setting<bool>,
     /// Where the password would come from.
