@@ -50,9 +50,9 @@ user = "{USER}"
     assert_eq!(v["url"]["value"], a.url().as_str());
     assert_eq!(v["url"]["source"], "profile");
     assert_eq!(v["user"]["source"], "profile");
-    assert_eq!(v["timeout"]["value"]["secs"], 45);
+    assert_eq!(v["timeout"]["value"], "45s");
     // A timeout given holds for imports and updates too.
-    assert_eq!(v["long_timeout"]["value"]["secs"], 45);
+    assert_eq!(v["long_timeout"]["value"], "45s");
     assert_eq!(
         v["environment"]["value"], "staging",
         "the cache tag is the profile's name"
@@ -64,7 +64,7 @@ user = "{USER}"
     let o = run(c.args(["profiles", "show", "-o", "json"]), "");
     let v = json(&o);
     assert_eq!(v["profile"]["value"], "other");
-    assert_eq!(v["timeout"]["value"]["secs"], 50);
+    assert_eq!(v["timeout"]["value"], "50s");
     assert_eq!(v["timeout"]["source"]["env"], "HAC_TIMEOUT");
     let mut c = setup.hac();
     c.env("HAC_TIMEOUT", "50s");
@@ -82,7 +82,7 @@ user = "{USER}"
         "",
     );
     let v = json(&o);
-    assert_eq!(v["timeout"]["value"]["secs"], 55);
+    assert_eq!(v["timeout"]["value"], "55s");
     assert_eq!(v["timeout"]["source"], "flag");
     assert_eq!(v["user"]["value"], USER);
     // Built-in default when nothing says otherwise.
@@ -157,7 +157,7 @@ gateway_password_command = "pass show gw"
         v["ca_cert"]["value"],
         setup.dir.path().join("certs/ca.pem").display().to_string()
     );
-    assert_eq!(v["long_timeout"]["value"]["secs"], 3600);
+    assert_eq!(v["long_timeout"]["value"], "1h");
     let o = run(setup.hac().args(["profiles", "show", "full"]), "");
     assert_exit(&o, 0);
     let text = stdout(&o);
