@@ -130,7 +130,7 @@ fn duration_setting<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     Setting {
         value: humantime::format_duration(setting.value).to_string(),
-        source: setting.source.clone(),
+        source: setting.source,
     }
     .serialize(serializer)
 }

@@ -189,7 +189,9 @@ pub fn lexical(sql: &str) -> Result<String, NotARead> {
                 let Some(end) = rest[2..].find("*/") else {
                     return no("it has a comment that is never closed");
                 };
-                if rest[2..2 + end].contains("/*") {
+                // A `/*` anywhere before the close, the close's own `*` included (`/*/`
+                // opens a second level where comments nest: PostgreSQL, SQL Server).
+                if rest[2..2 + end + 1].contains("/*") {
                     return no(
                         "it has a comment inside a comment, which PostgreSQL nests and MySQL does not",
                     );
@@ -322,6 +324,9 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
 /// not known to only compute.
 pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
     unfiltered(query)?;
+    // One `;` at the very end ends the one statement, as it may in `--sql`.
+    let query = query.trim_end();
+    let query = query.strip_suffix(';').unwrap_or(query);
     let text = lexical(&without_attributes(query))?;
     words(&text)?;
     let tokens = Tokenizer::new(&GenericDialect {}, &text)
@@ -457,6 +462,7 @@ const NOT_FUNCTIONS: &[&str] = &[
     "filter",
     "float",
     "from",
+    "having",
     "in",
     "index",
     "integer",
@@ -467,6 +473,7 @@ const NOT_FUNCTIONS: &[&str] = &[
     "key",
     "lateral",
     "like",
+    "minus",
     "nchar",
     "not",
     "number",
@@ -482,6 +489,7 @@ const NOT_FUNCTIONS: &[&str] = &[
     "then",
     "time",
     "timestamp",
+    "top",
     "union",
     "using",
     "values",
@@ -508,7 +516,9 @@ const STATEMENT_WORDS: &[&str] = &[
     "call",
     "checkpoint",
     "close",
+    "comment",
     "commit",
+    "connect",
     "create",
     "dbcc",
     "deallocate",
@@ -516,6 +526,7 @@ const STATEMENT_WORDS: &[&str] = &[
     "delete",
     "deny",
     "disable",
+    "disconnect",
     "drop",
     "enable",
     "exec",
@@ -524,12 +535,15 @@ const STATEMENT_WORDS: &[&str] = &[
     "grant",
     "insert",
     "kill",
+    "lock",
     "merge",
     "move",
     "open",
+    "perform",
     "raiserror",
     "receive",
     "reconfigure",
+    "release",
     "rename",
     "restore",
     "revert",
@@ -537,10 +551,12 @@ const STATEMENT_WORDS: &[&str] = &[
     "rollback",
     "save",
     "savepoint",
+    "script",
     "send",
     "set",
     "setuser",
     "shutdown",
+    "start",
     "truncate",
     "update",
     "updatetext",
@@ -565,11 +581,14 @@ fn no_second_statement(sql: &str) -> Result<(), NotARead> {
         Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
         _ => None,
     };
-    let mut depth = 0usize;
+    // Parentheses inside a bracketed name (`[a(]`) are part of the name.
+    let (mut depth, mut brackets) = (0usize, 0usize);
     for (i, t) in meaningful.iter().enumerate() {
         match t {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
+            Token::LBracket => brackets += 1,
+            Token::RBracket => brackets = brackets.saturating_sub(1),
+            Token::LParen if brackets == 0 => depth += 1,
+            Token::RParen if brackets == 0 => depth = depth.saturating_sub(1),
             _ => {}
         }
         let Some(w) = plain(Some(t)) else { continue };
@@ -583,6 +602,9 @@ fn no_second_statement(sql: &str) -> Result<(), NotARead> {
                 matches!(next.as_deref(), Some("index" | "key"))
                     && matches!(meaningful.get(i + 2), Some(Token::LParen))
             }
+            // Oracle's hierarchical queries: `START WITH … CONNECT BY …`.
+            "connect" => next.as_deref() == Some("by"),
+            "start" => next.as_deref() == Some("with"),
             _ => false,
         };
         // `END` closes a `CASE`, except SQL Server's `END CONVERSATION` (Service Broker).
@@ -765,7 +787,9 @@ fn function(name: &ObjectName) -> ControlFlow<NotARead> {
 const COMPUTING_FUNCTIONS: &[&str] = &[
     "abs",
     "acos",
+    "add_days",
     "add_months",
+    "add_seconds",
     "array_agg",
     "ascii",
     "asin",
@@ -805,6 +829,7 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "current_setting",
     "current_time",
     "current_timestamp",
+    "current_utctimestamp",
     "curtime",
     "database",
     "date",
@@ -828,6 +853,7 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "degrees",
     "dense_rank",
     "div",
+    "eomonth",
     "exp",
     "extract",
     "first_value",
@@ -913,6 +939,7 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "rtrim",
     "schema_name",
     "second",
+    "seconds_between",
     "sha1",
     "sha2",
     "sign",
@@ -931,12 +958,18 @@ const COMPUTING_FUNCTIONS: &[&str] = &[
     "substring_index",
     "sum",
     "sysdate",
+    "sysdatetime",
     "systimestamp",
+    "sysutcdatetime",
     "tan",
+    "timestampadd",
+    "timestampdiff",
     "to_char",
     "to_date",
     "to_number",
+    "to_nvarchar",
     "to_timestamp",
+    "to_varchar",
     "translate",
     "trim",
     "trunc",
@@ -981,6 +1014,7 @@ mod tests {
         "SELECT version(), database(), uuid(), newid(), pg_size_pretty(1024)",
         "SELECT p_code FROM products WHERE p_price > 1.5e3 AND p_id = 0x1F AND p_date > DATE'2024-01-01' AND p_ts < TIMESTAMP'2024-01-01 00:00:00'",
         "SELECT TRY_CAST(p_code AS INT), TRY_CONVERT(INT, p_code) FROM products",
+        "SELECT TO_VARCHAR(ADD_DAYS(CURRENT_UTCTIMESTAMP, 1)), SECONDS_BETWEEN(p_a, p_b), EOMONTH(p_d) FROM products",
         "SELECT p_code FROM products -- a comment\r\nWHERE p_code = 'a'",
         "select p_code from products",
         "SELECT p_code, COUNT(*) FROM products GROUP BY p_code HAVING COUNT(*) > 1",
@@ -1025,6 +1059,8 @@ mod tests {
             "SELECT {pk} FROM {Product} USE INDEX (code_idx) WHERE \"update\" = 1",
             // Attributes named like statements never reach the database as such.
             "SELECT {pk}, {set}, {p.update}, {name[en]} FROM {Product AS p} WHERE {p.delete} = N'x'",
+            "SELECT TOP (10) {pk} FROM {Product} GROUP BY {pk} HAVING (COUNT(*) > 1);",
+            "SELECT {pk} FROM {Category} START WITH {code} = 'a' CONNECT BY PRIOR {pk} = {parent}",
             "SELECT CONVERT({code} USING utf8mb4) FROM {Product} WHERE CAST({code} AS CHAR CHARACTER SET utf8mb4) = 'a'",
         ] {
             assert_eq!(classify_flexible_search(q), Ok(()), "{q}");
@@ -1129,6 +1165,24 @@ mod tests {
                 "select",
             ),
             ("SELECT {pk} FROM {Product} FOR KEY SHARE", "FOR"),
+            // A fourth pass.
+            (
+                "SELECT {pk} FROM {Product} ORDER BY {pk} /* /*/ -- */ */ FOR UPDATE",
+                "comment inside",
+            ),
+            (
+                "SELECT {pk} FROM {Product} ORDER BY {pk} SCRIPT '/tmp/x.sql'",
+                "SCRIPT",
+            ),
+            (
+                "SELECT {pk} FROM {Product} WHERE {code} = 'a' ORDER BY {pk} COMMENT ON TABLE products IS 'x'",
+                "COMMENT",
+            ),
+            (
+                "SELECT {pk} FROM {Product} ORDER BY {pk} LOCK TABLE products WRITE",
+                "LOCK",
+            ),
+            ("SELECT {pk} FROM {Product}; DELETE FROM products", ";"),
             // What HAC's XSS filter would change is not what was checked.
             (
                 "SELECT {pk} FROM {Product} WHERE {code} = '<script>'",
@@ -1279,6 +1333,15 @@ mod tests {
         ("SELECT $1DELETE FROM products WHERE PK > $0COMMIT", "glued"),
         ("SELECT 1DELETE FROM products", "glued"),
         ("SELECT 0x1FDROP", "glued"),
+        (
+            "SELECT p_code FROM products /* /*/ -- */ */; COMMIT; DROP TABLE products",
+            "comment inside",
+        ),
+        (
+            "SELECT 1 AS a /* /*/ -- */ */, pg_terminate_backend(pid) FROM pg_stat_activity",
+            "comment inside",
+        ),
+        ("SELECT 1 DISCONNECT", "DISCONNECT"),
         // what does not parse
         ("SELEC * FROM products", "parse"),
         ("", "no statement"),
