@@ -2,7 +2,6 @@
 //! credentials, the session cache, and the password, which is fetched only when a login
 //! actually needs it.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -100,7 +99,7 @@ impl Credentials for CliCredentials {
 
 /// Asks on the terminal, echo off.
 pub fn prompt_password(user: &str, url: &str) -> hac_client::Result<Password> {
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !crate::input::can_prompt() {
         return Err(hac_client::Error::credentials(
             "no password: set HAC_PASSWORD, pass --password-stdin or give the profile \
                       a password_command (there is no terminal to prompt on)",

@@ -1,11 +1,18 @@
 //! Scripts, queries and ImpEx from a file or standard input, checked before anything is
-//! sent: an unreadable or empty input is a usage error, not a server round trip.
+//! sent: an unreadable or empty input is a usage error, not a server round trip; and
+//! whether a person can be asked (a password, a confirmation).
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 
 use anyhow::Result;
 
 use crate::failure::usage;
+
+/// Whether a person is there to answer a question: standard input and standard error are
+/// both a terminal (the question goes to stderr, the answer comes from stdin).
+pub fn can_prompt() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
 
 /// Reads a script: from FILE, or from standard input for `-` or no FILE. An empty script
 /// is a usage error; HAC would only answer it with an unhelpful message.

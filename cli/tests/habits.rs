@@ -749,6 +749,20 @@ fn the_timeout_holds_for_imports_and_wait_timeout_exits_6() {
     );
 }
 
+/// A configuration with one profile, `k`, whose password comes from the keyring.
+#[cfg(feature = "keyring")]
+fn keyring_profile(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
+    let config = dir.join("config.toml");
+    write_config(
+        &config,
+        format!(
+            "[profiles.k]\nurl = \"{url}\"\nuser = \"{USER}\"\nkeyring = true\nenvironment = \"kr\"\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
 /// The kernel keyring, kept apart from the user's: every `hac` of the test runs inside one
 /// wrapper process that first joins a new, empty session keyring (keyctl has no safe Rust
 /// binding, and this crate forbids `unsafe`: Python's ctypes does the two system calls).
@@ -792,15 +806,7 @@ fn save_password_uses_the_keyring_or_says_why_not() {
     }
     let fake = fake();
     let dir = TempDir::new().unwrap();
-    let config = dir.path().join("config.toml");
-    write_config(
-        &config,
-        format!(
-            "[profiles.k]\nurl = \"{}\"\nuser = \"{USER}\"\nkeyring = true\nenvironment = \"kr\"\n",
-            fake.url()
-        ),
-    )
-    .unwrap();
+    let config = keyring_profile(dir.path(), &fake.url());
     // Each command as the wrapper runs it: the environment `hac()` sets, and what it removes.
     let spec = |c: &Command, stdin: &str| {
         let mut set = serde_json::Map::new();
@@ -887,15 +893,7 @@ fn save_password_uses_the_keyring_or_says_why_not() {
         assert_one_error_line(&o, "password_command");
         return;
     }
-    let config = dir.path().join("config.toml");
-    write_config(
-        &config,
-        format!(
-            "[profiles.k]\nurl = \"{}\"\nuser = \"{USER}\"\nkeyring = true\nenvironment = \"kr\"\n",
-            fake.url()
-        ),
-    )
-    .unwrap();
+    let config = keyring_profile(dir.path(), &fake.url());
     let mut c = hac(&fake.url(), dir.path());
     c.env_remove("HAC_URL").env("HAC_CONFIG", &config);
     let o = run(c.args(["--profile", "k", "groovy"]), "return 1");

@@ -111,8 +111,7 @@ impl std::fmt::Display for PasswordSource {
             }
             PasswordSource::Keyring => f.write_str("the system keyring, then a prompt"),
             PasswordSource::Prompt => {
-                use std::io::IsTerminal;
-                if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                if crate::input::can_prompt() {
                     f.write_str("a prompt on the terminal")
                 } else {
                     f.write_str("a prompt on the terminal (no terminal here: a login would fail)")

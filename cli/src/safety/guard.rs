@@ -12,7 +12,7 @@
 //! The guard stops mistakes, not people: a local user or agent with a shell and the same
 //! credentials can always reach HAC another way (the README's "Safety model" says so).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 
 use anyhow::Result;
 
@@ -128,7 +128,7 @@ pub fn check(settings: &Settings, intent: &Intent, yes: bool) -> Result<()> {
     if !settings.protected.value || yes {
         return Ok(());
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !crate::input::can_prompt() {
         return Err(refused(format!(
             "{who} is protected, and {what}: it needs --yes (or a confirmation typed on a \
              terminal); nothing was sent"

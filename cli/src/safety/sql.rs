@@ -283,11 +283,24 @@ fn dollar_quote(rest: &str) -> bool {
     }
 }
 
+/// The text's tokens without whitespace, read once for every token check (as the generic
+/// dialect reads them; the parse in every dialect comes on top).
+fn tokens(text: &str) -> Result<Vec<Token>, NotARead> {
+    let mut tokens = Tokenizer::new(&GenericDialect {}, text)
+        .tokenize()
+        .map_err(|_| {
+            NotARead("it does not parse as SQL, and what cannot be classified is a write".into())
+        })?;
+    tokens.retain(|t| !matches!(t, Token::Whitespace(_)));
+    Ok(tokens)
+}
+
 /// `Ok(())` when `sql` is one side-effect-free query; otherwise why it is a write.
 pub fn classify(sql: &str) -> Result<(), NotARead> {
     unfiltered(sql)?;
     let text = lexical(sql)?;
-    words(&text)?;
+    let tokens = tokens(&text)?;
+    words(&tokens)?;
     let dialects: [(&str, &dyn Dialect); 6] = [
         ("generic", &GenericDialect {}),
         ("ANSI", &AnsiDialect {}),
@@ -299,7 +312,7 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
     for (name, dialect) in dialects {
         let Ok(statements) = Parser::parse_sql(dialect, &text) else {
             // A second statement is the likelier story, and the more useful reason.
-            no_second_statement(&text)?;
+            no_second_statement(&tokens)?;
             return no(format!(
                 "it does not parse as {name} SQL, and what cannot be classified is a write"
             ));
@@ -315,7 +328,7 @@ pub fn classify(sql: &str) -> Result<(), NotARead> {
             }
         }
     }
-    no_second_statement(&text)
+    no_second_statement(&tokens)
 }
 
 /// `Ok(())` when a FlexibleSearch query can only read. Its `{...}` parts become plain
@@ -328,14 +341,9 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
     let query = query.trim_end();
     let query = query.strip_suffix(';').unwrap_or(query);
     let text = lexical(&without_attributes(query))?;
-    words(&text)?;
-    let tokens = Tokenizer::new(&GenericDialect {}, &text)
-        .tokenize()
-        .map_err(|_| NotARead("it cannot be read as a query".into()))?;
-    let meaningful: Vec<&Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
+    let tokens = tokens(&text)?;
+    words(&tokens)?;
+    let meaningful = &tokens;
     // FlexibleSearch is a SELECT: anything else goes to the database as it is.
     match meaningful.first() {
         Some(Token::Word(w))
@@ -347,7 +355,7 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
             Token::SemiColon => return no("it has `;`: a second statement, or a trick"),
             // A call whose name is not a plain word (`[dbo].[f]()`, `U&"f" UESCAPE '!'(…)`)
             // cannot be checked: `(` follows a word, an operator, `,` or `(` in a read.
-            Token::LParen if i > 0 && !opens_a_group_after(meaningful[i - 1]) => {
+            Token::LParen if i > 0 && !opens_a_group_after(&meaningful[i - 1]) => {
                 return no(format!(
                     "it has `(` after {}, a call hac cannot read",
                     meaningful[i - 1]
@@ -372,7 +380,7 @@ pub fn classify_flexible_search(query: &str) -> Result<(), NotARead> {
             _ => {}
         }
     }
-    no_second_statement(&text)
+    no_second_statement(&tokens)
 }
 
 /// The query with each attribute reference (`{code}`, `{p.name[en]}`, `{Product!}`) as one
@@ -569,15 +577,8 @@ const STATEMENT_WORDS: &[&str] = &[
 
 /// A statement word anywhere in a text that parsed as one query: on SQL Server, the start
 /// of a second statement (see [`STATEMENT_WORDS`]).
-fn no_second_statement(sql: &str) -> Result<(), NotARead> {
-    let tokens = Tokenizer::new(&GenericDialect {}, sql)
-        .tokenize()
-        .map_err(|_| NotARead("it cannot be read as a query".into()))?;
-    let meaningful: Vec<&Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t, Token::Whitespace(_)))
-        .collect();
-    let plain = |t: Option<&&Token>| match t {
+fn no_second_statement(meaningful: &[Token]) -> Result<(), NotARead> {
+    let plain = |t: Option<&Token>| match t {
         Some(Token::Word(w)) if w.quote_style.is_none() => Some(w.value.to_ascii_lowercase()),
         _ => None,
     };
@@ -623,12 +624,7 @@ fn no_second_statement(sql: &str) -> Result<(), NotARead> {
 
 /// Words no read has, found in the tokens (so never inside a string literal or a quoted
 /// name): a belt under the syntax tree for dialect syntax a parser may not model.
-fn words(sql: &str) -> Result<(), NotARead> {
-    let tokens = Tokenizer::new(&GenericDialect {}, sql)
-        .tokenize()
-        .map_err(|_| {
-            NotARead("it does not parse as SQL, and what cannot be classified is a write".into())
-        })?;
+fn words(tokens: &[Token]) -> Result<(), NotARead> {
     // A quoted name is a name (`"into"` is a column), except the sequence's pseudo-column:
     // `"S"."NEXTVAL"` still advances it on Oracle.
     if tokens.iter().any(|t| {

@@ -144,6 +144,30 @@ pub fn secret_key(key: &str) -> bool {
         || k.ends_with("-key")
 }
 
+/// The cells of `row` at `indices` as a JSON object by column name (`column N` where the
+/// answer named none), NULL as `null`.
+pub fn cells_value(
+    columns: &[String],
+    row: &[Option<String>],
+    indices: impl Iterator<Item = usize>,
+) -> Value {
+    let mut m = serde_json::Map::new();
+    for i in indices {
+        let name = columns
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1));
+        m.insert(
+            name,
+            row.get(i)
+                .cloned()
+                .flatten()
+                .map_or(Value::Null, Value::String),
+        );
+    }
+    Value::Object(m)
+}
+
 /// One row of a keyed query: its key and its cells by column.
 pub type Row = (String, Vec<Option<String>>);
 
@@ -188,27 +212,10 @@ pub fn merge<E: From<String>>(
                         .filter(|&i| x.1.get(i) != y.1.get(i))
                         .collect();
                     if !cells.is_empty() {
-                        let pick = |row: &[Option<String>]| {
-                            let mut m = serde_json::Map::new();
-                            for &i in &cells {
-                                let name = columns
-                                    .get(i)
-                                    .cloned()
-                                    .unwrap_or_else(|| format!("column {}", i + 1));
-                                m.insert(
-                                    name,
-                                    row.get(i)
-                                        .cloned()
-                                        .flatten()
-                                        .map_or(Value::Null, Value::String),
-                                );
-                            }
-                            Value::Object(m)
-                        };
                         found(Diff::Changed(Change {
                             key: x.0.clone(),
-                            a: pick(&x.1),
-                            b: pick(&y.1),
+                            a: cells_value(columns, &x.1, cells.iter().copied()),
+                            b: cells_value(columns, &y.1, cells.iter().copied()),
                         }));
                     }
                     ra = a.next()?;

@@ -186,21 +186,7 @@ pub fn read_map(hac: &HacClient, what: &What) -> Result<BTreeMap<String, String>
 /// A section from the differences a merge found, in the order found.
 pub fn section_of(found: Vec<Diff>, columns: &[String]) -> Section {
     let mut s = Section::default();
-    let row_value = |cells: &[Option<String>]| {
-        let mut m = serde_json::Map::new();
-        for (i, c) in cells.iter().enumerate() {
-            let name = columns
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("column {}", i + 1));
-            m.insert(
-                name,
-                c.clone()
-                    .map_or(serde_json::Value::Null, serde_json::Value::String),
-            );
-        }
-        serde_json::Value::Object(m)
-    };
+    let row_value = |cells: &[Option<String>]| compare::cells_value(columns, cells, 0..cells.len());
     for d in found {
         match d {
             Diff::OnlyA((key, cells)) => s.only_a.push(compare::Item {
