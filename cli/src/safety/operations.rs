@@ -134,9 +134,9 @@ table! {
     FlexibleSearch, "flexsearch · flexible_search", Read, Shared,
         "a FlexibleSearch query with nothing that can act (as for SQL below; its {...} parts aside)";
     FlexibleSearchWrite, "flexsearch · flexible_search", Write, Shared,
-        "a FlexibleSearch query with INTO, locking, ;, a function not known to only compute, or text databases read differently (HAC passes it on to the database)";
+        "a FlexibleSearch query with INTO, locking, ;, a statement word after the query, a function not known to only compute, or text databases read differently (HAC passes it on to the database)";
     SqlQuery, "flexsearch --sql · flexible_search sql=true", Read, Shared,
-        "exactly one query that every dialect's parser sees without INTO, locking, a data-modifying WITH or a function not known to only compute, and no text databases read differently; no --commit";
+        "exactly one query that every dialect's parser sees without INTO, locking, a data-modifying WITH, a statement word after it (SQL Server needs no ;) or a function not known to only compute, and no text databases read differently; no --commit";
     SqlStatement, "flexsearch --sql · flexible_search sql=true", Write, Shared,
         "anything else: DDL, DML, several statements, --commit, or text that does not parse";
     ImpexValidate, "impex validate · validate_impex", Read, Once,
