@@ -118,6 +118,19 @@ impl FlexibleSearch {
     pub fn unlimited(self) -> Self {
         self.max_rows(RowLimit::Unlimited)
     }
+    /// Keeps HAC's default limit (200 rows) and accepts a result cut there: without it (or
+    /// a limit of your own, [`FlexibleSearch::max_rows`]),
+    /// [`FlexibleSearchResult::deserialize`] of a cut result is [`Error::Truncated`].
+    ///
+    /// ```
+    /// use hac_client::FlexibleSearch;
+    /// let first_rows = FlexibleSearch::new("SELECT {pk} FROM {Product}").allow_truncated();
+    /// # let _ = first_rows;
+    /// ```
+    pub fn allow_truncated(mut self) -> Self {
+        self.limit_chosen = true;
+        self
+    }
     /// Locale for localized attributes (`en`, `de`, ...).
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
         self.locale = locale.into();

@@ -111,6 +111,13 @@ pub async fn every_operation() {
             .await
             .unwrap();
         assert_eq!(two_hundred.deserialize::<(u64,)>().unwrap().len(), 200);
+        // Or HAC's default, accepted by name.
+        let accepted = c
+            .flexible_search(FlexibleSearch::new(&query).allow_truncated())
+            .await
+            .unwrap();
+        assert!(accepted.is_truncated());
+        assert_eq!(accepted.deserialize::<(u64,)>().unwrap().len(), 200);
         // (maybe-async leaves an `.await` inside a macro alone: bound first.)
         let from_a_string = c.flexible_search(&query).await.unwrap();
         assert!(from_a_string.is_truncated());
